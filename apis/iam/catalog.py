@@ -1,0 +1,51 @@
+"""The service catalog: the emulator's own URLs, in the path-prefix form of DESIGN §2."""
+
+from typing import Any
+
+from emulator import services
+from emulator.ids import stable_hex_id
+from state.models import Project
+
+# service package -> (type, name, path under the base URL); {project_id} is filled in.
+# Services appear once their package exists, so clients never discover an absent one.
+ENTRIES: dict[str, list[tuple[str, str, str]]] = {
+    "iam": [("identity", "keystone", "/iam/v3"), ("iam", "iam", "/iam/v3.0")],
+    "ecs": [("compute", "nova", "/ecs/v2.1/{project_id}"),
+            ("ecs", "ecs", "/ecs/v1/{project_id}"),
+            ("ecsv1.1", "ecsv1.1", "/ecs/v1.1/{project_id}")],
+    "evs": [("volumev2", "cinderv2", "/evs/v2/{project_id}"),
+            ("volumev3", "cinderv3", "/evs/v3/{project_id}"),
+            ("block-storage", "cinder", "/evs/v3/{project_id}"),
+            ("evs", "evs", "/evs/v2/{project_id}")],
+    "vpc": [("network", "neutron", "/vpc"), ("vpc", "vpc", "/vpc/v1/{project_id}")],
+    "ims": [("image", "glance", "/ims"), ("ims", "ims", "/ims/v2")],
+    "obs": [("object-store", "obs", "/oss")],
+    "vbs": [("vbs", "vbs", "/vbs/v2/{project_id}")],
+}
+
+
+def catalog(base_url: str, project: Project | None, regions: list[str]) -> list[dict[str, Any]]:
+    """Every region of the account gets an endpoint; as in Keystone, URLs carry the token's
+    project id. Without a project scope only the identity service is listed."""
+    present = services.available()
+    entries: list[dict[str, Any]] = []
+    for service, rows in ENTRIES.items():
+        if service not in present:
+            continue
+        for service_type, name, path in rows:
+            if "{project_id}" in path and project is None:
+                continue
+            if service != "iam" and project is None:
+                continue
+            url = base_url + path.replace("{project_id}", project.id if project else "")
+            entries.append({
+                "type": service_type,
+                "name": name,
+                "id": stable_hex_id("service", service_type),
+                "endpoints": [
+                    {"id": stable_hex_id("endpoint", service_type, region),
+                     "interface": "public", "region": region, "region_id": region, "url": url}
+                    for region in regions
+                ],
+            })
+    return entries

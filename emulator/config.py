@@ -1,0 +1,66 @@
+"""Configuration: defaults, then a TOML file (--config), then FLEXEMU_* variables, then flags."""
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Bootstrap(BaseSettings):
+    """The account created on first start and handed to tests by the pytest fixture."""
+
+    model_config = SettingsConfigDict(env_prefix="FLEXEMU_BOOTSTRAP_")
+
+    domain: str = "OCB0000001"
+    user: str = "admin"
+    password: str = "flexemu-Passw0rd"
+    access_key: str = "FLEXEMUACCESSKEY0001"
+    secret_key: str = "flexemuSecretKey0000000000000000000000001"
+    regions: list[str] = ["eu-west-0", "eu-west-1"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FLEXEMU_", env_nested_delimiter="__")
+
+    host: str = "127.0.0.1"
+    port: int = 4600
+    state_dir: Path = Path(".flexemu")
+    ephemeral: bool = False
+    database_url: str | None = None
+    admin_token: str = "flexemu-admin"
+    default_region: str = "eu-west-0"
+    # Extra regions (partner regions) with their AZs, merged into the shipped topology.
+    extra_regions: dict[str, list[str]] = Field(default_factory=dict)
+    # Accounts allowed into the SAP HANA region eu-westvp-28.
+    sap_hana_domains: list[str] = Field(default_factory=list)
+    token_hours: float = 24.0
+    signature_skew_minutes: float = 15.0
+    max_json_body: int = 1024 * 1024
+    # Seconds a resource spends in a transitional status ("volume_create": 2.0 ...), on the
+    # virtual clock. A key missing here falls back to `default_delay`.
+    delays: dict[str, float] = Field(default_factory=dict)
+    default_delay: float = 1.0
+    bootstrap: Bootstrap = Field(default_factory=Bootstrap)
+
+    def delay(self, name: str) -> float:
+        return self.delays.get(name, self.default_delay)
+
+    @property
+    def url(self) -> str:
+        return self.database_url or ("sqlite://" if self.ephemeral else "")
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    file_values: dict[str, Any] = {}
+    if config_file is not None:
+        with config_file.open("rb") as handle:
+            file_values = tomllib.load(handle)
+    env_values = Settings().model_dump(exclude_unset=True)
+    bootstrap = {
+        **file_values.get("bootstrap", {}),
+        **Bootstrap().model_dump(exclude_unset=True),
+    }
+    flags = {key: value for key, value in overrides.items() if value is not None}
+    return Settings.model_validate({**file_values, **env_values, **flags, "bootstrap": bootstrap})

@@ -1,0 +1,154 @@
+"""The request context handed to routers: who calls, for which project and region.
+
+Routers declare what they need as `Annotated` dependencies:
+- `PrincipalDep`: an authenticated caller (IAM's own endpoints);
+- `ProjectContext`: a caller acting on the `{project_id}` of the path (Nova, Cinder, native APIs);
+- `ScopedContext`: a caller acting on the project of its token or `X-Project-Id` (Neutron, Glance).
+Cross-tenant access is impossible by construction: operations receive a context whose project
+belongs to the caller, and every query filters on `ctx.project.id`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from emulator import identity
+from emulator.dialects import IAM, KEYSTONE, Dialect
+from emulator.errors import ApiError, Forbidden, NotFound, Unauthorized
+from emulator.identity import Principal
+from state.models import Project
+
+if TYPE_CHECKING:
+    from emulator.app import Emulator
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    id: str
+    name: str
+    domain_id: str
+    region: str
+
+
+@dataclass
+class RequestContext:
+    emulator: "Emulator"
+    principal: Principal
+    project: ProjectRef
+    request_id: str
+
+    @property
+    def region(self) -> str:
+        return self.project.region
+
+    def now(self) -> datetime:
+        return self.emulator.clock.now()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.emulator.db.transaction() as tx:
+            yield tx
+
+
+def emulator_of(request: Request) -> "Emulator":
+    return request.scope["flexemu.emulator"]  # type: ignore[no-any-return]
+
+
+def host_url(request: Request) -> str:
+    """scheme://host[:port] as the client reached us: the base of every link we print."""
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return f"{request.url.scheme}://{host}"
+
+
+def service_url(request: Request) -> str:
+    """host_url plus the service prefix the client used ("/iam"), if any."""
+    return host_url(request) + request.scope.get("root_path", "")
+
+
+def request_id_of(request: Request) -> str:
+    return request.scope.setdefault("flexemu.request_id", "")  # type: ignore[no-any-return]
+
+
+def _token_errors_as_gateway(request: Request, error: ApiError) -> ApiError:
+    """Outside IAM, a bad token is refused by the API gateway, in its words."""
+    dialect: Dialect | None = request.scope.get("flexemu.dialect")
+    if error.render_as is None and dialect not in (KEYSTONE, IAM):
+        error.render_as = "apigw"
+    return error
+
+
+async def authenticate(request: Request) -> Principal:
+    emulator = emulator_of(request)
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in request.scope["headers"]}
+    try:
+        with emulator.db.transaction() as tx:
+            if headers.get("authorization", "").startswith("SDK-HMAC-SHA256"):
+                signed = identity.SignedRequest(
+                    method=request.method,
+                    path=request.scope["flexemu.route"].original_path,
+                    query_string=request.scope.get("query_string", b"").decode("latin-1"),
+                    headers=headers,
+                    body=await request.body(),
+                )
+                skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
+                return identity.from_signature(tx, signed, emulator.clock.now(), skew)
+            token = headers.get("x-auth-token")
+            if token:
+                return identity.from_token(tx, token, emulator.clock.now())
+    except ApiError as error:
+        raise _token_errors_as_gateway(request, error) from None
+    raise _token_errors_as_gateway(request, Unauthorized(
+        "The request you have made requires authentication.",
+        codes={"apigw": "APIGW.0301"},
+        messages={"apigw": "Incorrect IAM authentication information: x-auth-token not found"},
+    ))
+
+
+PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def _project_ref(project: Project) -> ProjectRef:
+    return ProjectRef(project.id, project.name, project.domain_id, project.region)
+
+
+def _context_for(request: Request, principal: Principal, project_id: str) -> RequestContext:
+    emulator = emulator_of(request)
+    scope_project = principal.scope_project_id
+    if principal.token is not None and scope_project is None:
+        raise Forbidden("The token is not scoped to a project.",
+                        codes={"huawei": "Ecs.0023"})
+    if scope_project is not None and scope_project != project_id:
+        raise Forbidden("The project in the request does not match the token's project.",
+                        codes={"huawei": "Ecs.0023"})
+    with emulator.db.transaction() as tx:
+        project = tx.get(Project, project_id)
+        if project is None or project.domain_id != principal.domain_id:
+            raise NotFound(f"Could not find project: {project_id}.")
+        return RequestContext(emulator, principal, _project_ref(project), request_id_of(request))
+
+
+async def project_context(
+    request: Request, project_id: str, principal: PrincipalDep
+) -> RequestContext:
+    header_project = request.headers.get("x-project-id")
+    if principal.token is None and header_project and header_project != project_id:
+        raise Forbidden("X-Project-Id does not match the project in the path.",
+                        codes={"huawei": "Ecs.0023"})
+    return _context_for(request, principal, project_id)
+
+
+async def scoped_context(request: Request, principal: PrincipalDep) -> RequestContext:
+    project_id = principal.scope_project_id or request.headers.get("x-project-id")
+    if not project_id:
+        raise Unauthorized("The request must be scoped to a project: use a project-scoped "
+                           "token or send X-Project-Id.")
+    return _context_for(request, principal, project_id)
+
+
+ProjectContext = Annotated[RequestContext, Depends(project_context)]
+ScopedContext = Annotated[RequestContext, Depends(scoped_context)]

@@ -1,0 +1,155 @@
+"""Who is calling: a Keystone token or an AK/SK signature resolved to a `Principal`.
+
+The gateway does this once per request (see `emulator.context`); IAM's operations issue the
+tokens and keys that are checked here.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emulator import signing
+from emulator.errors import Unauthorized
+from state.models import Credential, Domain, Group, GroupMember, Token, User
+
+ADMIN_GROUP = "admin"
+_PBKDF2_ROUNDS = 2000
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), _PBKDF2_ROUNDS)
+    return f"pbkdf2${salt}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        _, salt, expected = stored.split("$")
+    except ValueError:
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), _PBKDF2_ROUNDS)
+    return hmac.compare_digest(digest.hex(), expected)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    user_name: str
+    domain_id: str
+    domain_name: str
+    is_admin: bool
+    # "token", "aksk" or "temporary_aksk".
+    via: str
+    token: Token | None = None
+    credential_access: str | None = None
+
+    @property
+    def scope_project_id(self) -> str | None:
+        return self.token.project_id if self.token else None
+
+
+def is_admin(tx: Session, user_id: str) -> bool:
+    """Members of their account's `admin` group may administer it (IAM's te_admin)."""
+    return tx.scalar(
+        select(GroupMember.user_id).join(Group, Group.id == GroupMember.group_id)
+        .where(GroupMember.user_id == user_id, Group.name == ADMIN_GROUP)
+    ) is not None
+
+
+def _principal(tx: Session, user: User, via: str, **extra: object) -> Principal:
+    domain = tx.get(Domain, user.domain_id)
+    assert domain is not None
+    return Principal(user.id, user.name, domain.id, domain.name, is_admin(tx, user.id), via,
+                     **extra)  # type: ignore[arg-type]
+
+
+def from_token(tx: Session, token: str, now: datetime) -> Principal:
+    row = tx.get(Token, token_hash(token))
+    if row is None or row.revoked:
+        raise Unauthorized("The request you have made requires authentication.",
+                           codes={"apigw": "APIGW.0301"},
+                           messages={"apigw": "Incorrect IAM authentication information: "
+                                              "decrypt token fail"})
+    if row.expires_at <= now:
+        raise Unauthorized("The request you have made requires authentication.",
+                           codes={"apigw": "APIGW.0301"},
+                           messages={"apigw": "Incorrect IAM authentication information: "
+                                              f"token expires, expires_at: {row.expires_at}"})
+    user = tx.get(User, row.user_id)
+    domain = tx.get(Domain, user.domain_id) if user else None
+    if user is None or not user.enabled or domain is None or not domain.enabled:
+        raise Unauthorized("The request you have made requires authentication.",
+                           codes={"apigw": "APIGW.0301"})
+    return _principal(tx, user, "token", token=row)
+
+
+@dataclass(frozen=True)
+class SignedRequest:
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]
+    body: bytes
+
+
+def _apigw_refusal(detail: str) -> Unauthorized:
+    return Unauthorized(f"Incorrect IAM authentication information: {detail}",
+                        codes={"apigw": "APIGW.0301"}, render_as="apigw")
+
+
+def from_signature(
+    tx: Session, request: SignedRequest, now: datetime, skew: timedelta
+) -> Principal:
+    auth = signing.parse_authorization(request.headers.get("authorization", ""))
+    if auth is None:
+        raise _apigw_refusal("Authorization header is malformed")
+    sdk_date = request.headers.get("x-sdk-date", "")
+    try:
+        signed_at = datetime.strptime(sdk_date, signing.DATE_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        raise _apigw_refusal("x-sdk-date is missing or malformed") from None
+    # Clients sign with their real clock, never the emulator's virtual one.
+    if abs(datetime.now(UTC) - signed_at) > skew:
+        raise _apigw_refusal("verify aksk signature fail, the request time is skewed")
+    credential = tx.get(Credential, auth.access)
+    if credential is None or credential.status != "active":
+        raise _apigw_refusal(f"Get secretKey failed,ak:{auth.access},err:ak not exist")
+    if credential.security_token is not None:
+        given = request.headers.get("x-security-token", "")
+        if not signing.matches(credential.security_token, given):
+            raise _apigw_refusal("verify security token fail")
+        if credential.expires_at is not None and credential.expires_at <= now:
+            raise _apigw_refusal("the security token has expired")
+    missing = [h for h in auth.signed_headers if h not in request.headers]
+    if missing:
+        raise _apigw_refusal("verify aksk signature fail")
+    candidates = signing.payload_hashes(request.body, request.headers.get("x-sdk-content-sha256"))
+    good = any(
+        signing.matches(
+            signing.signature(
+                credential.secret, method=request.method, path=request.path,
+                query_string=request.query_string, headers=request.headers,
+                signed_headers=auth.signed_headers, payload_hash=payload_hash,
+                sdk_date=sdk_date,
+            ),
+            auth.signature,
+        )
+        for payload_hash in candidates
+    )
+    if not good:
+        raise _apigw_refusal("verify aksk signature fail")
+    user = tx.get(User, credential.user_id)
+    if user is None or not user.enabled:
+        raise _apigw_refusal("the user of this access key is disabled")
+    via = "temporary_aksk" if credential.security_token else "aksk"
+    return _principal(tx, user, via, credential_access=credential.access)
+

@@ -1,0 +1,77 @@
+"""Pending status transitions, applied on the virtual clock.
+
+A service schedules `(kind, resource_id) -> target` for a due time and registers a handler for
+its kinds. Before each request (and after the clock moves) every transition due by now is applied
+in due order, each in its own transaction. No threads sleep; when nothing is due this costs one
+indexed query.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from importlib import import_module
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from state.db import Database
+from state.models import Transition
+
+Handler = Callable[[Session, Transition, datetime], None]
+
+_handlers: dict[str, Handler] = {}
+
+
+def handles(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that applies transitions of `kind` ("evs.volume", "job" ...)."""
+
+    def register(handler: Handler) -> Handler:
+        _handlers[kind] = handler
+        return handler
+
+    return register
+
+
+def schedule(
+    tx: Session,
+    *,
+    service: str,
+    kind: str,
+    resource_id: str,
+    target: str,
+    now: datetime,
+    after: float,
+    payload: dict[str, Any] | None = None,
+) -> Transition:
+    transition = Transition(
+        service=service, kind=kind, resource_id=resource_id, target=target,
+        due_at=now + timedelta(seconds=max(after, 0.0)), payload=payload or {},
+    )
+    tx.add(transition)
+    return transition
+
+
+def cancel(tx: Session, kind: str, resource_id: str) -> None:
+    tx.execute(delete(Transition).where(Transition.kind == kind,
+                                        Transition.resource_id == resource_id))
+
+
+def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> int:
+    """Apply every transition due by `now`; returns how many were applied."""
+    applied = 0
+    while True:
+        with db.transaction() as tx:
+            transition = tx.scalars(
+                select(Transition).where(Transition.due_at <= now)
+                .order_by(Transition.due_at, Transition.id).limit(1)
+            ).first()
+            if transition is None:
+                return applied
+            handler = _handlers.get(transition.kind)
+            if handler is None and transition.service in service_modules:
+                import_module(service_modules[transition.service])
+                handler = _handlers.get(transition.kind)
+            if handler is not None:
+                handler(tx, transition, now)
+            tx.delete(transition)
+            applied += 1

@@ -1,0 +1,42 @@
+"""The service packages under `apis/` and what the runtime needs of them.
+
+A service package exposes `build_app(emulator)` (its FastAPI app, built on first use so that an
+unused service costs no start-up time), optionally `QUOTAS` (its quota keys and defaults) and a
+`models` module (its tables). Packages not written yet are simply absent.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+from types import ModuleType
+
+from emulator import quotas
+
+PACKAGES: dict[str, str] = {
+    "iam": "apis.iam",
+    "ecs": "apis.ecs",
+    "evs": "apis.evs",
+    "vpc": "apis.vpc",
+    "ims": "apis.ims",
+    "obs": "apis.obs",
+    "vbs": "apis.backup",
+    "csbs": "apis.backup",
+    "cbr": "apis.backup",
+}
+
+
+def available() -> dict[str, str]:
+    return {name: package for name, package in PACKAGES.items() if find_spec(package) is not None}
+
+
+def package(name: str) -> ModuleType | None:
+    module = available().get(name)
+    return import_module(module) if module else None
+
+
+def load_declarations() -> None:
+    """Import every service's tables and quota defaults (cheap: no routers)."""
+    for module_name in sorted(set(available().values())):
+        module = import_module(module_name)
+        quotas.declare(getattr(module, "QUOTAS", {}))
+        if find_spec(module_name + ".models") is not None:
+            import_module(module_name + ".models")
