@@ -178,3 +178,14 @@ class UsageInterval(Base):
     quantity: Mapped[Decimal] = mapped_column(Numeric(20, 6))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class Tag(Base):
+    """A key/value tag of any resource (TMS)."""
+
+    __tablename__ = "tags"
+    resource_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255), default="")
+    project_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -66,6 +66,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key"),
     )
     op.create_table(
+        "tags",
+        sa.Column("resource_type", sa.String(length=64), nullable=False),
+        sa.Column("resource_id", sa.String(length=64), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.String(length=255), nullable=False),
+        sa.Column("project_id", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("resource_type", "resource_id", "key"),
+    )
+    with op.batch_alter_table("tags", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tags_project_id"), ["project_id"], unique=False)
+
+    op.create_table(
         "transitions",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("service", sa.String(length=32), nullable=False),
@@ -231,6 +243,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_transitions_due")
 
     op.drop_table("transitions")
+    with op.batch_alter_table("tags", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tags_project_id"))
+
+    op.drop_table("tags")
     op.drop_table("settings")
     op.drop_table("quota_usage")
     op.drop_table("quota_limits")

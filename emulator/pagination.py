@@ -1,0 +1,65 @@
+"""Paging of list APIs, done in SQL: OpenStack's limit/marker and Huawei's offset/limit.
+
+Rows are ordered by (created_at, id) so that a marker is stable under concurrent writes.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from emulator.errors import BadRequest
+
+Row = TypeVar("Row")
+
+
+@dataclass
+class Page(Generic[Row]):
+    items: list[Row]
+    # The id to pass as the next marker, or None on the last page.
+    next_marker: str | None
+    total: int | None = None
+
+
+def marker_page(
+    tx: Session,
+    query: Select[tuple[Row]],
+    model: Any,
+    *,
+    limit: int | None,
+    marker: str | None,
+    max_limit: int = 1000,
+    newest_first: bool = False,
+) -> Page[Row]:
+    """`query` selects rows of `model` (with `id` and `created_at`), already filtered."""
+    if limit is not None and limit < 0:
+        raise BadRequest("limit must be a non-negative integer.")
+    size = min(limit if limit is not None else max_limit, max_limit)
+    created, ident = model.created_at, model.id
+    if marker is not None:
+        anchor = tx.execute(select(created, ident).where(ident == marker)).first()
+        if anchor is None:
+            raise BadRequest(f"marker [{marker}] not found")
+        after = (or_(created < anchor[0], and_(created == anchor[0], ident < anchor[1]))
+                 if newest_first else
+                 or_(created > anchor[0], and_(created == anchor[0], ident > anchor[1])))
+        query = query.where(after)
+    order = (created.desc(), ident.desc()) if newest_first else (created, ident)
+    rows = list(tx.scalars(query.order_by(*order).limit(size + 1)))
+    more = len(rows) > size
+    items = rows[:size]
+    return Page(items, str(items[-1].id) if more and items else None)  # type: ignore[attr-defined]
+
+
+def offset_page(
+    tx: Session, query: Select[tuple[Row]], model: Any, *, offset: int, limit: int | None,
+    max_limit: int = 1000,
+) -> Page[Row]:
+    """Huawei-native paging: skip `offset` rows, return `limit`, with the total count."""
+    if offset < 0 or (limit is not None and limit < 0):
+        raise BadRequest("offset and limit must be non-negative integers.")
+    total = tx.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    size = min(limit if limit is not None else max_limit, max_limit)
+    rows = list(tx.scalars(query.order_by(model.created_at, model.id).offset(offset).limit(size)))
+    return Page(rows, None, total)
