@@ -26,13 +26,16 @@ def require_admin_token(request: Request) -> None:
     expected = emulator_of(request).settings.admin_token
     given = request.headers.get("authorization", "")
     if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
-        raise Unauthorized("The emulator's admin API needs 'Authorization: Bearer <admin token>' "
-                           "(FLEXEMU_ADMIN_TOKEN).")
+        raise Unauthorized(
+            "The emulator's admin API needs 'Authorization: Bearer <admin token>' "
+            "(FLEXEMU_ADMIN_TOKEN)."
+        )
 
 
 public = APIRouter(route_class=EMULATOR.route_class)
-guarded = APIRouter(prefix=PREFIX, route_class=EMULATOR.route_class,
-                    dependencies=[Depends(require_admin_token)])
+guarded = APIRouter(
+    prefix=PREFIX, route_class=EMULATOR.route_class, dependencies=[Depends(require_admin_token)]
+)
 
 
 @public.get("/")
@@ -40,11 +43,13 @@ async def index(request: Request) -> dict[str, Any]:
     base = host_url(request)
     emulator = emulator_of(request)
     return {
-        "name": "flexemu", "version": __version__,
+        "name": "flexemu",
+        "version": __version__,
         "services": sorted(services.available()),
         "regions": sorted(emulator.topology.regions),
         "identity": f"{base}/iam/v3",
-        "admin": f"{base}{PREFIX}", "docs": f"{base}{PREFIX}/docs",
+        "admin": f"{base}{PREFIX}",
+        "docs": f"{base}{PREFIX}/docs",
     }
 
 
@@ -93,8 +98,10 @@ class ClockMove(BaseModel):
 
 
 def _clock_view(emulator: "Emulator", applied: int | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"now": iso(emulator.clock.now()),
-                            "offset_seconds": emulator.clock.offset.total_seconds()}
+    body: dict[str, Any] = {
+        "now": iso(emulator.clock.now()),
+        "offset_seconds": emulator.clock.offset.total_seconds(),
+    }
     if applied is not None:
         body["transitions_applied"] = applied
     return body
@@ -141,11 +148,17 @@ def _account_view(emulator: "Emulator", domain_name: str) -> dict[str, Any]:
     with emulator.db.transaction() as tx:
         account = accounts.find_account(tx, domain_name)
         projects = accounts.account_projects(tx, account.id)
-        users = list(tx.scalars(select(User).where(User.domain_id == account.id)
-                                .order_by(User.name)))
-        keys = list(tx.scalars(select(Credential).where(
-            Credential.user_id.in_([u.id for u in users]),
-            Credential.security_token.is_(None))))
+        users = list(
+            tx.scalars(select(User).where(User.domain_id == account.id).order_by(User.name))
+        )
+        keys = list(
+            tx.scalars(
+                select(Credential).where(
+                    Credential.user_id.in_([u.id for u in users]),
+                    Credential.security_token.is_(None),
+                )
+            )
+        )
         return {
             "domain": {"id": account.id, "name": account.name},
             "users": [{"id": u.id, "name": u.name} for u in users],
@@ -161,8 +174,13 @@ async def create_account(request: Request, body: AccountCreate) -> dict[str, Any
     emulator = emulator_of(request)
     with emulator.db.transaction() as tx:
         accounts.create_account(
-            tx, emulator, domain=body.domain, user=body.user, password=body.password,
-            access_key=body.access_key, secret_key=body.secret_key,
+            tx,
+            emulator,
+            domain=body.domain,
+            user=body.user,
+            password=body.password,
+            access_key=body.access_key,
+            secret_key=body.secret_key,
             regions=body.regions or emulator.settings.bootstrap.regions,
         )
     return _account_view(emulator, body.domain)
@@ -206,9 +224,12 @@ def _quota_view(emulator: "Emulator", project_id: str) -> dict[str, Any]:
             raise NotFound(f"Project {project_id} does not exist.")
         limits = quotas.limits(tx, project_id)
         usage = quotas.usage(tx, project_id)
-    return {"project_id": project_id,
-            "quotas": {key: {"limit": limits[key], "in_use": usage.get(key, 0)}
-                       for key in sorted(limits)}}
+    return {
+        "project_id": project_id,
+        "quotas": {
+            key: {"limit": limits[key], "in_use": usage.get(key, 0)} for key in sorted(limits)
+        },
+    }
 
 
 @guarded.get("/quotas/{project_id}")
@@ -227,6 +248,11 @@ async def update_quotas(request: Request, project_id: str, body: QuotaUpdate) ->
 
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    return service_app(EMULATOR, [public, guarded], title="flexemu admin API",
-                       version=__version__, openapi_url=PREFIX + "/openapi.json",
-                       docs_url=PREFIX + "/docs")
+    return service_app(
+        EMULATOR,
+        [public, guarded],
+        title="flexemu admin API",
+        version=__version__,
+        openapi_url=PREFIX + "/openapi.json",
+        docs_url=PREFIX + "/docs",
+    )

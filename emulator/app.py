@@ -63,9 +63,15 @@ class Emulator:
         boot = self.settings.bootstrap
         with self.db.transaction() as tx:
             accounts.ensure_account(
-                tx, self, domain=boot.domain, user=boot.user, password=boot.password,
-                access_key=boot.access_key, secret_key=boot.secret_key,
-                regions=boot.regions, stable_ids=True,
+                tx,
+                self,
+                domain=boot.domain,
+                user=boot.user,
+                password=boot.password,
+                access_key=boot.access_key,
+                secret_key=boot.secret_key,
+                regions=boot.regions,
+                stable_ids=True,
             )
 
     def reset(self) -> None:
@@ -91,7 +97,8 @@ class Emulator:
 
         with self.db.transaction() as tx:
             rows = tx.execute(
-                select(Project.name, Project.id).join(Domain, Domain.id == Project.domain_id)
+                select(Project.name, Project.id)
+                .join(Domain, Domain.id == Project.domain_id)
                 .where(Domain.name == self.settings.bootstrap.domain)
             ).all()
         return {name: pid for name, pid in rows}
@@ -101,8 +108,9 @@ def _is_s3_request(headers: dict[bytes, bytes], query: bytes) -> bool:
     authorization = headers.get(b"authorization", b"")
     if authorization.startswith((b"AWS", b"OBS ")):
         return True
-    return any(key in query for key in (b"X-Amz-Signature", b"AccessKeyId=", b"Signature=",
-                                        b"apiversion"))
+    return any(
+        key in query for key in (b"X-Amz-Signature", b"AccessKeyId=", b"Signature=", b"apiversion")
+    )
 
 
 class Gateway:
@@ -141,7 +149,8 @@ class Gateway:
             return
         headers = dict(scope["headers"])
         route = self.emulator.router.resolve(
-            headers.get(b"host", b"").decode("latin-1"), scope["path"],
+            headers.get(b"host", b"").decode("latin-1"),
+            scope["path"],
             _is_s3_request(headers, scope.get("query_string", b"")),
         )
         if route.service not in ("admin", "index"):
@@ -184,11 +193,24 @@ class Gateway:
 
 
 async def _no_service(route: Route, send: Send) -> None:
-    body = json.dumps({"error": {"code": "Emulator.0404", "message":
-                       f"No service of the emulator serves {route.original_path}."}}).encode()
-    await send({"type": "http.response.start", "status": 404,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    body = json.dumps(
+        {
+            "error": {
+                "code": "Emulator.0404",
+                "message": f"No service of the emulator serves {route.original_path}.",
+            }
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 404,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -15,14 +15,23 @@ def _serve(args: argparse.Namespace) -> int:
     from emulator.config import load_settings
 
     settings = load_settings(
-        args.config, host=args.host, port=args.port, state_dir=args.state_dir,
+        args.config,
+        host=args.host,
+        port=args.port,
+        state_dir=args.state_dir,
         ephemeral=True if args.ephemeral else None,
     )
     gateway = create_app(settings)
     gateway.emulator.start()
     print(banner(gateway.emulator), flush=True)
-    uvicorn.run(gateway, host=settings.host, port=settings.port, log_level=args.log_level,
-                access_log=args.log_level == "debug", lifespan="on")
+    uvicorn.run(
+        gateway,
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+        access_log=args.log_level == "debug",
+        lifespan="on",
+    )
     return 0
 
 
@@ -34,8 +43,11 @@ def banner(emulator: "object") -> str:
     boot = settings.bootstrap
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
     base = f"http://{host}:{settings.port}"
-    where = "in memory (--ephemeral)" if settings.url == "sqlite://" else (
-        settings.database_url or str(settings.state_dir.resolve() / "flexemu.db"))
+    where = (
+        "in memory (--ephemeral)"
+        if settings.url == "sqlite://"
+        else (settings.database_url or str(settings.state_dir.resolve() / "flexemu.db"))
+    )
     projects = emulator.bootstrap_project_ids()
     lines = [
         f"flexemu {__version__} listening on {base}",
@@ -60,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--state-dir", type=Path, help="where state is kept (default ./.flexemu)")
     serve.add_argument("--ephemeral", action="store_true", help="keep state in memory only")
     serve.add_argument("--config", type=Path, help="a TOML configuration file")
-    serve.add_argument("--log-level", default="warning",
-                       choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
     serve.set_defaults(handler=_serve)
     args = parser.parse_args(argv)
     logging.basicConfig(level=getattr(logging, args.log_level.upper()))

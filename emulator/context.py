@@ -56,7 +56,7 @@ class RequestContext:
 
 
 def emulator_of(request: Request) -> "Emulator":
-    return request.scope["flexemu.emulator"]  # type: ignore[no-any-return]
+    return request.scope["flexemu.emulator"]
 
 
 def host_url(request: Request) -> str:
@@ -71,7 +71,7 @@ def service_url(request: Request) -> str:
 
 
 def request_id_of(request: Request) -> str:
-    return request.scope.setdefault("flexemu.request_id", "")  # type: ignore[no-any-return]
+    return request.scope.setdefault("flexemu.request_id", "")
 
 
 def _token_errors_as_gateway(request: Request, error: ApiError) -> ApiError:
@@ -84,7 +84,9 @@ def _token_errors_as_gateway(request: Request, error: ApiError) -> ApiError:
 
 async def authenticate(request: Request) -> Principal:
     emulator = emulator_of(request)
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in request.scope["headers"]}
+    headers = {
+        k.decode("latin-1").lower(): v.decode("latin-1") for k, v in request.scope["headers"]
+    }
     try:
         with emulator.db.transaction() as tx:
             if headers.get("authorization", "").startswith("SDK-HMAC-SHA256"):
@@ -102,11 +104,14 @@ async def authenticate(request: Request) -> Principal:
                 return identity.from_token(tx, token, emulator.clock.now())
     except ApiError as error:
         raise _token_errors_as_gateway(request, error) from None
-    raise _token_errors_as_gateway(request, Unauthorized(
-        "The request you have made requires authentication.",
-        codes={"apigw": "APIGW.0301"},
-        messages={"apigw": "Incorrect IAM authentication information: x-auth-token not found"},
-    ))
+    raise _token_errors_as_gateway(
+        request,
+        Unauthorized(
+            "The request you have made requires authentication.",
+            codes={"apigw": "APIGW.0301"},
+            messages={"apigw": "Incorrect IAM authentication information: x-auth-token not found"},
+        ),
+    )
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
@@ -120,11 +125,12 @@ def _context_for(request: Request, principal: Principal, project_id: str) -> Req
     emulator = emulator_of(request)
     scope_project = principal.scope_project_id
     if principal.token is not None and scope_project is None:
-        raise Forbidden("The token is not scoped to a project.",
-                        codes={"huawei": "Ecs.0023"})
+        raise Forbidden("The token is not scoped to a project.", codes={"huawei": "Ecs.0023"})
     if scope_project is not None and scope_project != project_id:
-        raise Forbidden("The project in the request does not match the token's project.",
-                        codes={"huawei": "Ecs.0023"})
+        raise Forbidden(
+            "The project in the request does not match the token's project.",
+            codes={"huawei": "Ecs.0023"},
+        )
     with emulator.db.transaction() as tx:
         project = tx.get(Project, project_id)
         if project is None or project.domain_id != principal.domain_id:
@@ -137,16 +143,19 @@ async def project_context(
 ) -> RequestContext:
     header_project = request.headers.get("x-project-id")
     if principal.token is None and header_project and header_project != project_id:
-        raise Forbidden("X-Project-Id does not match the project in the path.",
-                        codes={"huawei": "Ecs.0023"})
+        raise Forbidden(
+            "X-Project-Id does not match the project in the path.", codes={"huawei": "Ecs.0023"}
+        )
     return _context_for(request, principal, project_id)
 
 
 async def scoped_context(request: Request, principal: PrincipalDep) -> RequestContext:
     project_id = principal.scope_project_id or request.headers.get("x-project-id")
     if not project_id:
-        raise Unauthorized("The request must be scoped to a project: use a project-scoped "
-                           "token or send X-Project-Id.")
+        raise Unauthorized(
+            "The request must be scoped to a project: use a project-scoped "
+            "token or send X-Project-Id."
+        )
     return _context_for(request, principal, project_id)
 
 

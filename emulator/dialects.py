@@ -75,7 +75,10 @@ def _openstack_ids(request_id: str) -> dict[str, str]:
 
 
 def _nova_ids(request_id: str) -> dict[str, str]:
-    return {"X-Openstack-Request-Id": f"req-{request_id}", "X-Compute-Request-Id": f"req-{request_id}"}
+    return {
+        "X-Openstack-Request-Id": f"req-{request_id}",
+        "X-Compute-Request-Id": f"req-{request_id}",
+    }
 
 
 def _huawei_ids(request_id: str) -> dict[str, str]:
@@ -95,41 +98,88 @@ def _openstack_body(dialect: Dialect, error: ApiError, status: int, _rid: str) -
 
 
 def _keystone_body(dialect: Dialect, error: ApiError, status: int, _rid: str) -> Any:
-    return {"error": {"code": status, "title": error.title,
-                      "message": error.message_for(dialect.name)}}
+    return {
+        "error": {"code": status, "title": error.title, "message": error.message_for(dialect.name)}
+    }
 
 
 def _neutron_body(dialect: Dialect, error: ApiError, status: int, _rid: str) -> Any:
-    return {"NeutronError": {"type": dialect.code(error, status), "message": error.message_for(dialect.name),
-                             "detail": ""}}
+    return {
+        "NeutronError": {
+            "type": dialect.code(error, status),
+            "message": error.message_for(dialect.name),
+            "detail": "",
+        }
+    }
 
 
 def _huawei_body(dialect: Dialect, error: ApiError, status: int, _rid: str) -> Any:
-    return {"error": {"code": dialect.code(error, status),
-                      "message": error.message_for(dialect.name)}}
+    return {
+        "error": {"code": dialect.code(error, status), "message": error.message_for(dialect.name)}
+    }
 
 
 def _flat_body(dialect: Dialect, error: ApiError, status: int, request_id: str) -> Any:
-    return {"error_msg": error.message_for(dialect.name), "error_code": dialect.code(error, status),
-            "request_id": request_id}
+    return {
+        "error_msg": error.message_for(dialect.name),
+        "error_code": dialect.code(error, status),
+        "request_id": request_id,
+    }
 
 
 KEYSTONE = Dialect("keystone", _keystone_body, _iam_ids)
 # The IAM v3.0 extensions (OS-CREDENTIAL) answer in the flat Huawei form.
-IAM = Dialect("iam", _flat_body, _iam_ids, {400: "IAM.0001", 401: "IAM.0002", 403: "IAM.0003",
-                                            404: "IAM.0004", 409: "IAM.0005", 413: "IAM.0006"})
+IAM = Dialect(
+    "iam",
+    _flat_body,
+    _iam_ids,
+    {
+        400: "IAM.0001",
+        401: "IAM.0002",
+        403: "IAM.0003",
+        404: "IAM.0004",
+        409: "IAM.0005",
+        413: "IAM.0006",
+    },
+)
 # What the API gateway answers before a service sees the request (signatures, tokens).
-APIGW = Dialect("apigw", _flat_body, _huawei_ids, {401: "APIGW.0301", 403: "APIGW.0302",
-                                                    413: "APIGW.0201", 400: "APIGW.0101"})
+APIGW = Dialect(
+    "apigw",
+    _flat_body,
+    _huawei_ids,
+    {401: "APIGW.0301", 403: "APIGW.0302", 413: "APIGW.0201", 400: "APIGW.0101"},
+)
 NOVA = Dialect("nova", _openstack_body, _nova_ids)
 CINDER = Dialect("cinder", _openstack_body, _openstack_ids)
-NEUTRON = Dialect("neutron", _neutron_body, _openstack_ids,
-                  {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "HTTPNotFound",
-                   405: "HTTPMethodNotAllowed", 409: "Conflict", 413: "HTTPRequestEntityTooLarge"})
+NEUTRON = Dialect(
+    "neutron",
+    _neutron_body,
+    _openstack_ids,
+    {
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "HTTPNotFound",
+        405: "HTTPMethodNotAllowed",
+        409: "Conflict",
+        413: "HTTPRequestEntityTooLarge",
+    },
+)
 # The Huawei-native APIs of ECS, EVS, IMS and VBS: {"error": {"code": "Ecs.0005", ...}}.
-HUAWEI = Dialect("huawei", _huawei_body, _huawei_ids,
-                 {400: "Common.0002", 401: "Common.0001", 403: "Common.0003", 404: "Common.0004",
-                  405: "Common.0005", 409: "Common.0009", 413: "Common.0013"})
+HUAWEI = Dialect(
+    "huawei",
+    _huawei_body,
+    _huawei_ids,
+    {
+        400: "Common.0002",
+        401: "Common.0001",
+        403: "Common.0003",
+        404: "Common.0004",
+        405: "Common.0005",
+        409: "Common.0009",
+        413: "Common.0013",
+    },
+)
 EMULATOR = Dialect("emulator", _huawei_body, _huawei_ids)
 
 
@@ -144,7 +194,8 @@ def describe_validation(error: RequestValidationError) -> str:
     loc = [str(part) for part in first.get("loc", ()) if part != "body"]
     place = ".".join(loc) or "body"
     if first.get("type") == "missing":
-        return f"Invalid input for field '{place}': '{loc[-1] if loc else 'body'}' is a required property."
+        name = loc[-1] if loc else "body"
+        return f"Invalid input for field '{place}': '{name}' is a required property."
     return f"Invalid input for field '{place}': {first.get('msg', 'invalid value')}."
 
 

@@ -86,7 +86,9 @@ class QuotaExceeded(ApiError):
     status = 400
     title = "Quota Exceeded"
 
-    def __init__(self, message: str, *, key: str, requested: int, in_use: int, limit: int, **kw: Any):
+    def __init__(
+        self, message: str, *, key: str, requested: int, in_use: int, limit: int, **kw: Any
+    ):
         super().__init__(message, **kw)
         self.key = key
         self.requested = requested

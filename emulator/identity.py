@@ -59,36 +59,48 @@ class Principal:
 
 def is_admin(tx: Session, user_id: str) -> bool:
     """Members of their account's `admin` group may administer it (IAM's te_admin)."""
-    return tx.scalar(
-        select(GroupMember.user_id).join(Group, Group.id == GroupMember.group_id)
-        .where(GroupMember.user_id == user_id, Group.name == ADMIN_GROUP)
-    ) is not None
+    return (
+        tx.scalar(
+            select(GroupMember.user_id)
+            .join(Group, Group.id == GroupMember.group_id)
+            .where(GroupMember.user_id == user_id, Group.name == ADMIN_GROUP)
+        )
+        is not None
+    )
 
 
-def _principal(tx: Session, user: User, via: str, **extra: object) -> Principal:
+def _principal(
+    tx: Session, user: User, via: str, token: Token | None = None, access: str | None = None
+) -> Principal:
     domain = tx.get(Domain, user.domain_id)
     assert domain is not None
-    return Principal(user.id, user.name, domain.id, domain.name, is_admin(tx, user.id), via,
-                     **extra)  # type: ignore[arg-type]
+    admin = is_admin(tx, user.id)
+    return Principal(user.id, user.name, domain.id, domain.name, admin, via, token, access)
 
 
 def from_token(tx: Session, token: str, now: datetime) -> Principal:
     row = tx.get(Token, token_hash(token))
     if row is None or row.revoked:
-        raise Unauthorized("The request you have made requires authentication.",
-                           codes={"apigw": "APIGW.0301"},
-                           messages={"apigw": "Incorrect IAM authentication information: "
-                                              "decrypt token fail"})
+        raise Unauthorized(
+            "The request you have made requires authentication.",
+            codes={"apigw": "APIGW.0301"},
+            messages={"apigw": "Incorrect IAM authentication information: decrypt token fail"},
+        )
     if row.expires_at <= now:
-        raise Unauthorized("The request you have made requires authentication.",
-                           codes={"apigw": "APIGW.0301"},
-                           messages={"apigw": "Incorrect IAM authentication information: "
-                                              f"token expires, expires_at: {row.expires_at}"})
+        raise Unauthorized(
+            "The request you have made requires authentication.",
+            codes={"apigw": "APIGW.0301"},
+            messages={
+                "apigw": "Incorrect IAM authentication information: "
+                f"token expires, expires_at: {row.expires_at}"
+            },
+        )
     user = tx.get(User, row.user_id)
     domain = tx.get(Domain, user.domain_id) if user else None
     if user is None or not user.enabled or domain is None or not domain.enabled:
-        raise Unauthorized("The request you have made requires authentication.",
-                           codes={"apigw": "APIGW.0301"})
+        raise Unauthorized(
+            "The request you have made requires authentication.", codes={"apigw": "APIGW.0301"}
+        )
     return _principal(tx, user, "token", token=row)
 
 
@@ -102,8 +114,11 @@ class SignedRequest:
 
 
 def _apigw_refusal(detail: str) -> Unauthorized:
-    return Unauthorized(f"Incorrect IAM authentication information: {detail}",
-                        codes={"apigw": "APIGW.0301"}, render_as="apigw")
+    return Unauthorized(
+        f"Incorrect IAM authentication information: {detail}",
+        codes={"apigw": "APIGW.0301"},
+        render_as="apigw",
+    )
 
 
 def from_signature(
@@ -136,9 +151,13 @@ def from_signature(
     good = any(
         signing.matches(
             signing.signature(
-                credential.secret, method=request.method, path=request.path,
-                query_string=request.query_string, headers=request.headers,
-                signed_headers=auth.signed_headers, payload_hash=payload_hash,
+                credential.secret,
+                method=request.method,
+                path=request.path,
+                query_string=request.query_string,
+                headers=request.headers,
+                signed_headers=auth.signed_headers,
+                payload_hash=payload_hash,
                 sdk_date=sdk_date,
             ),
             auth.signature,
@@ -151,5 +170,4 @@ def from_signature(
     if user is None or not user.enabled:
         raise _apigw_refusal("the user of this access key is disabled")
     via = "temporary_aksk" if credential.security_token else "aksk"
-    return _principal(tx, user, via, credential_access=credential.access)
-
+    return _principal(tx, user, via, access=credential.access)

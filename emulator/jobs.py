@@ -32,8 +32,15 @@ def create(
     parent_id: str | None = None,
     status: str = RUNNING,
 ) -> Job:
-    job = Job(id=ids.hex_id(), project_id=project_id, parent_id=parent_id, job_type=job_type,
-              status=status, begin_time=now, entities=entities or {})
+    job = Job(
+        id=ids.hex_id(),
+        project_id=project_id,
+        parent_id=parent_id,
+        job_type=job_type,
+        status=status,
+        begin_time=now,
+        entities=entities or {},
+    )
     tx.add(job)
     return job
 
@@ -67,8 +74,13 @@ def _settle_parent(tx: Session, job: Job, now: datetime) -> None:
         return
     failed = [child for child in children if child.status == FAIL]
     if failed:
-        fail(tx, parent, now, error_code=failed[0].error_code or "",
-             reason=failed[0].fail_reason or "")
+        fail(
+            tx,
+            parent,
+            now,
+            error_code=failed[0].error_code or "",
+            reason=failed[0].fail_reason or "",
+        )
     else:
         finish(tx, parent, now)
 

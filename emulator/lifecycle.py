@@ -44,16 +44,21 @@ def schedule(
     payload: dict[str, Any] | None = None,
 ) -> Transition:
     transition = Transition(
-        service=service, kind=kind, resource_id=resource_id, target=target,
-        due_at=now + timedelta(seconds=max(after, 0.0)), payload=payload or {},
+        service=service,
+        kind=kind,
+        resource_id=resource_id,
+        target=target,
+        due_at=now + timedelta(seconds=max(after, 0.0)),
+        payload=payload or {},
     )
     tx.add(transition)
     return transition
 
 
 def cancel(tx: Session, kind: str, resource_id: str) -> None:
-    tx.execute(delete(Transition).where(Transition.kind == kind,
-                                        Transition.resource_id == resource_id))
+    tx.execute(
+        delete(Transition).where(Transition.kind == kind, Transition.resource_id == resource_id)
+    )
 
 
 def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> int:
@@ -62,8 +67,10 @@ def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> i
     while True:
         with db.transaction() as tx:
             transition = tx.scalars(
-                select(Transition).where(Transition.due_at <= now)
-                .order_by(Transition.due_at, Transition.id).limit(1)
+                select(Transition)
+                .where(Transition.due_at <= now)
+                .order_by(Transition.due_at, Transition.id)
+                .limit(1)
             ).first()
             if transition is None:
                 return applied

@@ -28,9 +28,16 @@ def start(
     unit_class: str = "",
 ) -> UsageInterval:
     interval = UsageInterval(
-        project_id=project_id, region=region, service=service, resource_type=resource_type,
-        resource_id=resource_id, meter=meter, unit_class=unit_class,
-        quantity=Decimal(str(quantity)), started_at=at, ended_at=None,
+        project_id=project_id,
+        region=region,
+        service=service,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        meter=meter,
+        unit_class=unit_class,
+        quantity=Decimal(str(quantity)),
+        started_at=at,
+        ended_at=None,
     )
     tx.add(interval)
     return interval
@@ -48,27 +55,44 @@ def stop(tx: Session, resource_id: str, *, at: datetime, meter: str | None = Non
 
 
 def change(
-    tx: Session, resource_id: str, meter: str, *, at: datetime,
-    quantity: Decimal | int | float | str | None = None, unit_class: str | None = None,
+    tx: Session,
+    resource_id: str,
+    meter: str,
+    *,
+    at: datetime,
+    quantity: Decimal | int | float | str | None = None,
+    unit_class: str | None = None,
 ) -> UsageInterval | None:
     """Close the open interval of `meter` and open the next one with a new quantity or class."""
-    current = tx.scalars(select(UsageInterval).where(
-        UsageInterval.resource_id == resource_id, UsageInterval.meter == meter,
-        UsageInterval.ended_at.is_(None),
-    )).first()
+    current = tx.scalars(
+        select(UsageInterval).where(
+            UsageInterval.resource_id == resource_id,
+            UsageInterval.meter == meter,
+            UsageInterval.ended_at.is_(None),
+        )
+    ).first()
     if current is None:
         return None
     current.ended_at = at
     return start(
-        tx, project_id=current.project_id, region=current.region, service=current.service,
-        resource_type=current.resource_type, resource_id=resource_id, meter=meter, at=at,
+        tx,
+        project_id=current.project_id,
+        region=current.region,
+        service=current.service,
+        resource_type=current.resource_type,
+        resource_id=resource_id,
+        meter=meter,
+        at=at,
         quantity=current.quantity if quantity is None else quantity,
         unit_class=current.unit_class if unit_class is None else unit_class,
     )
 
 
 def intervals(
-    tx: Session, *, project_ids: list[str] | None = None, since: datetime | None = None,
+    tx: Session,
+    *,
+    project_ids: list[str] | None = None,
+    since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[UsageInterval]:
     """Intervals that overlap [since, until), optionally of some projects only."""

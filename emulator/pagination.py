@@ -24,14 +24,14 @@ class Page(Generic[Row]):
 
 def marker_page(
     tx: Session,
-    query: Select[tuple[Row]],
+    query: Select[Any],
     model: Any,
     *,
     limit: int | None,
     marker: str | None,
     max_limit: int = 1000,
     newest_first: bool = False,
-) -> Page[Row]:
+) -> Page[Any]:
     """`query` selects rows of `model` (with `id` and `created_at`), already filtered."""
     if limit is not None and limit < 0:
         raise BadRequest("limit must be a non-negative integer.")
@@ -41,21 +41,28 @@ def marker_page(
         anchor = tx.execute(select(created, ident).where(ident == marker)).first()
         if anchor is None:
             raise BadRequest(f"marker [{marker}] not found")
-        after = (or_(created < anchor[0], and_(created == anchor[0], ident < anchor[1]))
-                 if newest_first else
-                 or_(created > anchor[0], and_(created == anchor[0], ident > anchor[1])))
+        after = (
+            or_(created < anchor[0], and_(created == anchor[0], ident < anchor[1]))
+            if newest_first
+            else or_(created > anchor[0], and_(created == anchor[0], ident > anchor[1]))
+        )
         query = query.where(after)
     order = (created.desc(), ident.desc()) if newest_first else (created, ident)
     rows = list(tx.scalars(query.order_by(*order).limit(size + 1)))
     more = len(rows) > size
     items = rows[:size]
-    return Page(items, str(items[-1].id) if more and items else None)  # type: ignore[attr-defined]
+    return Page(items, str(items[-1].id) if more and items else None)
 
 
 def offset_page(
-    tx: Session, query: Select[tuple[Row]], model: Any, *, offset: int, limit: int | None,
+    tx: Session,
+    query: Select[Any],
+    model: Any,
+    *,
+    offset: int,
+    limit: int | None,
     max_limit: int = 1000,
-) -> Page[Row]:
+) -> Page[Any]:
     """Huawei-native paging: skip `offset` rows, return `limit`, with the total count."""
     if offset < 0 or (limit is not None and limit < 0):
         raise BadRequest("offset and limit must be non-negative integers.")

@@ -96,8 +96,10 @@ class FlexemuServer:
     # The emulator's own API ----------------------------------------------------------------
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.settings.admin_token}",
-                   **kwargs.pop("headers", {})}
+        headers = {
+            "Authorization": f"Bearer {self.settings.admin_token}",
+            **kwargs.pop("headers", {}),
+        }
         return httpx.request(method, f"{self.url}/_emulator{path}", headers=headers, **kwargs)
 
     def reset(self) -> None:
@@ -107,7 +109,7 @@ class FlexemuServer:
         """Move the virtual clock forward by an ISO 8601 duration ("PT1H", "P30D")."""
         response = self.admin("POST", "/clock", json={"advance": duration})
         response.raise_for_status()
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
     # Clients -------------------------------------------------------------------------------
 
@@ -116,9 +118,13 @@ class FlexemuServer:
         import openstack
 
         options: dict[str, Any] = {
-            "auth_url": self.auth_url, "username": self.username, "password": self.password,
-            "user_domain_name": self.domain, "project_name": project,
-            "project_domain_name": self.domain, "region_name": project.split("_")[0],
+            "auth_url": self.auth_url,
+            "username": self.username,
+            "password": self.password,
+            "user_domain_name": self.domain,
+            "project_name": project,
+            "project_domain_name": self.domain,
+            "region_name": project.split("_")[0],
             "identity_api_version": "3",
         }
         options.update(overrides)
@@ -130,34 +136,49 @@ class FlexemuServer:
 
         project_id = self.project_ids[project] if project else None
         return BasicCredentials(self.access_key, self.secret_key, project_id).with_iam_endpoint(
-            self.url)
+            self.url
+        )
 
     def huawei_global_credentials(self) -> Any:
         from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 
         return GlobalCredentials(self.access_key, self.secret_key).with_iam_endpoint(self.url)
 
-    def huawei_client(self, client_class: Any, region: str = "eu-west-0",
-                      credentials: Any = None) -> Any:
+    def huawei_client(
+        self, client_class: Any, region: str = "eu-west-0", credentials: Any = None
+    ) -> Any:
         """A Huawei SDK client (`EcsClient`, `IamClient` ...) pointed at the emulator."""
         from huaweicloudsdkcore.http.http_config import HttpConfig
         from huaweicloudsdkcore.region.region import Region
 
         if credentials is None:
             global_service = client_class.__name__ == "IamClient"
-            credentials = (self.huawei_global_credentials() if global_service
-                           else self.huawei_credentials(region))
+            credentials = (
+                self.huawei_global_credentials()
+                if global_service
+                else self.huawei_credentials(region)
+            )
         config = HttpConfig.get_default_config()
         config.ignore_ssl_verification = True
-        return (client_class.new_builder().with_http_config(config)
-                .with_credentials(credentials).with_region(Region(region, self.url)).build())
+        return (
+            client_class.new_builder()
+            .with_http_config(config)
+            .with_credentials(credentials)
+            .with_region(Region(region, self.url))
+            .build()
+        )
 
     def boto3(self, service: str = "s3", region: str = "eu-west-0", **kwargs: Any) -> Any:
         import boto3
 
-        return boto3.client(service, endpoint_url=self.url, region_name=region,
-                            aws_access_key_id=self.access_key,
-                            aws_secret_access_key=self.secret_key, **kwargs)
+        return boto3.client(
+            service,
+            endpoint_url=self.url,
+            region_name=region,
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            **kwargs,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,9 @@ API reads these same numbers.
 """
 
 from collections.abc import Mapping
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,18 +66,30 @@ def consume(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
             continue
         _ensure_usage_row(tx, project_id, key)
         ceiling = limit(tx, project_id, key)
-        statement = update(QuotaUsage).where(
-            QuotaUsage.project_id == project_id, QuotaUsage.key == key
-        ).values(in_use=QuotaUsage.in_use + amount)
+        statement = (
+            update(QuotaUsage)
+            .where(QuotaUsage.project_id == project_id, QuotaUsage.key == key)
+            .values(in_use=QuotaUsage.in_use + amount)
+        )
         if ceiling != UNLIMITED:
             statement = statement.where(QuotaUsage.in_use + amount <= ceiling)
-        if tx.execute(statement.execution_options(synchronize_session=False)).rowcount == 0:
-            in_use = tx.scalar(select(QuotaUsage.in_use).where(
-                QuotaUsage.project_id == project_id, QuotaUsage.key == key)) or 0
+        result = tx.execute(statement.execution_options(synchronize_session=False))
+        if cast(CursorResult[Any], result).rowcount == 0:
+            in_use = (
+                tx.scalar(
+                    select(QuotaUsage.in_use).where(
+                        QuotaUsage.project_id == project_id, QuotaUsage.key == key
+                    )
+                )
+                or 0
+            )
             raise QuotaExceeded(
                 f"Quota exceeded for {key}: Requested {amount}, but already used {in_use} of "
                 f"{ceiling} {key}",
-                key=key, requested=amount, in_use=in_use, limit=ceiling,
+                key=key,
+                requested=amount,
+                in_use=in_use,
+                limit=ceiling,
             )
     tx.expire_all()
 

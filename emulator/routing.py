@@ -128,7 +128,7 @@ def check_table(rules: dict[str, str]) -> dict[tuple[str, bool], dict[str, str]]
     """Refuse a table where two rules could match one request; index it for lookups."""
     parsed = [(text, parse_rule(text), service) for text, service in rules.items()]
     for i, (text_a, rule_a, _) in enumerate(parsed):
-        for text_b, rule_b, _ in parsed[i + 1:]:
+        for text_b, rule_b, _ in parsed[i + 1 :]:
             if overlaps(rule_a, rule_b):
                 raise RoutingTableError(f"bare-path rules {text_a!r} and {text_b!r} overlap")
     index: dict[tuple[str, bool], dict[str, str]] = {}
@@ -183,7 +183,7 @@ class Router:
         if first == ADMIN_SEGMENT:
             return Route("admin", path, "", path)
         if first in LABEL_TO_SERVICE:
-            rest = path[len(first) + 1:] or "/"
+            rest = path[len(first) + 1 :] or "/"
             return Route(LABEL_TO_SERVICE[first], rest, "/" + first, path)
         if first in VERSION_SEGMENTS:
             return Route(self.bare_service(segments) or "", path, "", path)
@@ -193,5 +193,11 @@ class Router:
 
     @staticmethod
     def _bucket_host(bucket: str, path: str, region: str | None) -> Route:
-        return Route("obs", "/" + bucket + (path if path.startswith("/") else "/" + path), "",
-                     path, region=region, bucket=bucket)
+        return Route(
+            "obs",
+            "/" + bucket + (path if path.startswith("/") else "/" + path),
+            "",
+            path,
+            region=region,
+            bucket=bucket,
+        )

@@ -20,7 +20,7 @@ def service_app(dialect: Dialect, routers: Iterable[APIRouter], **options: Any) 
         app.include_router(router)
 
     def request_id(request: Request) -> str:
-        return request.scope.setdefault("flexemu.request_id", ids.request_id())  # type: ignore[no-any-return]
+        return request.scope.setdefault("flexemu.request_id", ids.request_id())
 
     @app.exception_handler(HTTPException)
     async def unmatched(request: Request, exc: HTTPException) -> Response:

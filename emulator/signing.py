@@ -32,7 +32,7 @@ def parse_authorization(value: str) -> Authorization | None:
     """Fields of `SDK-HMAC-SHA256 Access=..., SignedHeaders=a;b, Signature=...`, or None."""
     if not value.startswith(ALGORITHM + " "):
         return None
-    fields = dict(_FIELD.findall(value[len(ALGORITHM):]))
+    fields = dict(_FIELD.findall(value[len(ALGORITHM) :]))
     if not {"Access", "SignedHeaders", "Signature"} <= fields.keys():
         return None
     headers = tuple(h for h in fields["SignedHeaders"].split(";") if h)
@@ -74,13 +74,19 @@ def signature(
     canonical_headers = "".join(
         f"{name}:{headers.get(name, '').strip()}\n" for name in signed_headers
     )
-    canonical_request = "\n".join([
-        method.upper(), canonical_uri(path), canonical_query(query_string), canonical_headers,
-        ";".join(signed_headers), payload_hash,
-    ])
-    string_to_sign = "\n".join([
-        ALGORITHM, sdk_date, hashlib.sha256(canonical_request.encode()).hexdigest()
-    ])
+    canonical_request = "\n".join(
+        [
+            method.upper(),
+            canonical_uri(path),
+            canonical_query(query_string),
+            canonical_headers,
+            ";".join(signed_headers),
+            payload_hash,
+        ]
+    )
+    string_to_sign = "\n".join(
+        [ALGORITHM, sdk_date, hashlib.sha256(canonical_request.encode()).hexdigest()]
+    )
     return hmac.new(secret.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
 
 

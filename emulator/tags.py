@@ -19,8 +19,9 @@ MAX_KEY, MAX_VALUE = 36, 43
 _ALLOWED = re.compile(r"^[\w\-.@:+= /\u4e00-\u9fff]*$")
 
 
-def validate(tags: Iterable[Mapping[str, str | None]], codes: Mapping[str, str] | None = None
-             ) -> dict[str, str]:
+def validate(
+    tags: Iterable[Mapping[str, str | None]], codes: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Keys 1–36 and values 0–43 characters of letters, digits, -_.@:+= and spaces."""
     result: dict[str, str] = {}
     for tag in tags:
@@ -29,16 +30,24 @@ def validate(tags: Iterable[Mapping[str, str | None]], codes: Mapping[str, str] 
         if not key or len(key) > MAX_KEY or not _ALLOWED.match(key):
             raise BadRequest(f"Invalid tag key {key!r}: 1 to {MAX_KEY} characters.", codes=codes)
         if len(value) > MAX_VALUE or not _ALLOWED.match(value):
-            raise BadRequest(f"Invalid tag value {value!r}: at most {MAX_VALUE} characters.",
-                             codes=codes)
+            raise BadRequest(
+                f"Invalid tag value {value!r}: at most {MAX_VALUE} characters.", codes=codes
+            )
         if key in result:
             raise BadRequest(f"Duplicate tag key {key!r}.", codes=codes)
         result[key] = value
     return result
 
 
-def put(tx: Session, *, project_id: str, resource_type: str, resource_id: str,
-        tags: Mapping[str, str], codes: Mapping[str, str] | None = None) -> None:
+def put(
+    tx: Session,
+    *,
+    project_id: str,
+    resource_type: str,
+    resource_id: str,
+    tags: Mapping[str, str],
+    codes: Mapping[str, str] | None = None,
+) -> None:
     """Add or overwrite tags; a resource carries at most MAX_TAGS."""
     current = of(tx, resource_type, resource_id)
     merged = {**current, **tags}
@@ -47,32 +56,51 @@ def put(tx: Session, *, project_id: str, resource_type: str, resource_id: str,
     for key, value in tags.items():
         row = tx.get(Tag, (resource_type, resource_id, key))
         if row is None:
-            tx.add(Tag(resource_type=resource_type, resource_id=resource_id, key=key,
-                       value=value, project_id=project_id))
+            tx.add(
+                Tag(
+                    resource_type=resource_type,
+                    resource_id=resource_id,
+                    key=key,
+                    value=value,
+                    project_id=project_id,
+                )
+            )
         else:
             row.value = value
 
 
 def remove(tx: Session, resource_type: str, resource_id: str, keys: Iterable[str]) -> None:
-    tx.execute(delete(Tag).where(Tag.resource_type == resource_type,
-                                 Tag.resource_id == resource_id, Tag.key.in_(list(keys))))
+    tx.execute(
+        delete(Tag).where(
+            Tag.resource_type == resource_type,
+            Tag.resource_id == resource_id,
+            Tag.key.in_(list(keys)),
+        )
+    )
 
 
 def remove_all(tx: Session, resource_type: str, resource_id: str) -> None:
-    tx.execute(delete(Tag).where(Tag.resource_type == resource_type,
-                                 Tag.resource_id == resource_id))
+    tx.execute(
+        delete(Tag).where(Tag.resource_type == resource_type, Tag.resource_id == resource_id)
+    )
 
 
 def of(tx: Session, resource_type: str, resource_id: str) -> dict[str, str]:
-    rows = tx.execute(select(Tag.key, Tag.value).where(
-        Tag.resource_type == resource_type, Tag.resource_id == resource_id).order_by(Tag.key))
+    rows = tx.execute(
+        select(Tag.key, Tag.value)
+        .where(Tag.resource_type == resource_type, Tag.resource_id == resource_id)
+        .order_by(Tag.key)
+    )
     return {key: value for key, value in rows}
 
 
 def of_many(tx: Session, resource_type: str, resource_ids: list[str]) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    rows = tx.execute(select(Tag.resource_id, Tag.key, Tag.value).where(
-        Tag.resource_type == resource_type, Tag.resource_id.in_(resource_ids)))
+    rows = tx.execute(
+        select(Tag.resource_id, Tag.key, Tag.value).where(
+            Tag.resource_type == resource_type, Tag.resource_id.in_(resource_ids)
+        )
+    )
     for resource_id, key, value in rows:
         found[resource_id][key] = value
     return found

@@ -26,8 +26,13 @@ class Topology:
     def load(cls, extra: dict[str, list[str]], default: str) -> "Topology":
         raw = json.loads(resources.files("emulator").joinpath("data/regions.json").read_text())
         regions = {
-            rid: Region(rid, spec["place"], tuple(spec["zones"]), spec.get("description", ""),
-                        spec.get("restricted", False))
+            rid: Region(
+                rid,
+                spec["place"],
+                tuple(spec["zones"]),
+                spec.get("description", ""),
+                spec.get("restricted", False),
+            )
             for rid, spec in raw.items()
         }
         for rid, zones in extra.items():

@@ -46,8 +46,15 @@ def ensure_account(
     if existing is not None:
         return existing
     return create_account(
-        tx, emulator, domain=domain, user=user, password=password, regions=regions,
-        access_key=access_key, secret_key=secret_key, stable_ids=stable_ids,
+        tx,
+        emulator,
+        domain=domain,
+        user=user,
+        password=password,
+        regions=regions,
+        access_key=access_key,
+        secret_key=secret_key,
+        stable_ids=stable_ids,
     )
 
 
@@ -80,25 +87,52 @@ def create_account(
     account = Domain(id=new_id("domain"), name=domain, created_at=now)
     tx.add(account)
     for region_id in _check_regions(emulator, domain, regions):
-        tx.add(Project(id=new_id("project", region_id), name=region_id, domain_id=account.id,
-                       parent_id=account.id, region=region_id, created_at=now))
-    admin = User(id=new_id("user", user), name=user, domain_id=account.id,
-                 password_hash=hash_password(password), created_at=now, password_changed_at=now)
-    group = Group(id=new_id("group", ADMIN_GROUP), name=ADMIN_GROUP, domain_id=account.id,
-                  description="Administrators of the account", created_at=now)
+        tx.add(
+            Project(
+                id=new_id("project", region_id),
+                name=region_id,
+                domain_id=account.id,
+                parent_id=account.id,
+                region=region_id,
+                created_at=now,
+            )
+        )
+    admin = User(
+        id=new_id("user", user),
+        name=user,
+        domain_id=account.id,
+        password_hash=hash_password(password),
+        created_at=now,
+        password_changed_at=now,
+    )
+    group = Group(
+        id=new_id("group", ADMIN_GROUP),
+        name=ADMIN_GROUP,
+        domain_id=account.id,
+        description="Administrators of the account",
+        created_at=now,
+    )
     tx.add_all([admin, group])
     tx.flush()
     tx.add(GroupMember(group_id=group.id, user_id=admin.id))
     if access_key and secret_key:
-        tx.add(Credential(access=access_key, secret=secret_key, user_id=admin.id,
-                          description="bootstrap", created_at=now))
+        tx.add(
+            Credential(
+                access=access_key,
+                secret=secret_key,
+                user_id=admin.id,
+                description="bootstrap",
+                created_at=now,
+            )
+        )
     tx.flush()
     return account
 
 
 def find_account(tx: Session, name_or_id: str) -> Domain:
-    account = tx.scalar(select(Domain).where(
-        (Domain.name == name_or_id) | (Domain.id == name_or_id)))
+    account = tx.scalar(
+        select(Domain).where((Domain.name == name_or_id) | (Domain.id == name_or_id))
+    )
     if account is None:
         raise NotFound(f"Could not find account: {name_or_id}.")
     return account
@@ -109,8 +143,9 @@ def list_accounts(tx: Session) -> list[Domain]:
 
 
 def account_projects(tx: Session, domain_id: str) -> list[Project]:
-    return list(tx.scalars(select(Project).where(Project.domain_id == domain_id)
-                           .order_by(Project.name)))
+    return list(
+        tx.scalars(select(Project).where(Project.domain_id == domain_id).order_by(Project.name))
+    )
 
 
 def delete_account(tx: Session, name_or_id: str) -> None:

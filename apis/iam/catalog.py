@@ -10,13 +10,17 @@ from state.models import Project
 # Services appear once their package exists, so clients never discover an absent one.
 ENTRIES: dict[str, list[tuple[str, str, str]]] = {
     "iam": [("identity", "keystone", "/iam/v3"), ("iam", "iam", "/iam/v3.0")],
-    "ecs": [("compute", "nova", "/ecs/v2.1/{project_id}"),
-            ("ecs", "ecs", "/ecs/v1/{project_id}"),
-            ("ecsv1.1", "ecsv1.1", "/ecs/v1.1/{project_id}")],
-    "evs": [("volumev2", "cinderv2", "/evs/v2/{project_id}"),
-            ("volumev3", "cinderv3", "/evs/v3/{project_id}"),
-            ("block-storage", "cinder", "/evs/v3/{project_id}"),
-            ("evs", "evs", "/evs/v2/{project_id}")],
+    "ecs": [
+        ("compute", "nova", "/ecs/v2.1/{project_id}"),
+        ("ecs", "ecs", "/ecs/v1/{project_id}"),
+        ("ecsv1.1", "ecsv1.1", "/ecs/v1.1/{project_id}"),
+    ],
+    "evs": [
+        ("volumev2", "cinderv2", "/evs/v2/{project_id}"),
+        ("volumev3", "cinderv3", "/evs/v3/{project_id}"),
+        ("block-storage", "cinder", "/evs/v3/{project_id}"),
+        ("evs", "evs", "/evs/v2/{project_id}"),
+    ],
     "vpc": [("network", "neutron", "/vpc"), ("vpc", "vpc", "/vpc/v1/{project_id}")],
     "ims": [("image", "glance", "/ims"), ("ims", "ims", "/ims/v2")],
     "obs": [("object-store", "obs", "/oss")],
@@ -38,14 +42,21 @@ def catalog(base_url: str, project: Project | None, regions: list[str]) -> list[
             if service != "iam" and project is None:
                 continue
             url = base_url + path.replace("{project_id}", project.id if project else "")
-            entries.append({
-                "type": service_type,
-                "name": name,
-                "id": stable_hex_id("service", service_type),
-                "endpoints": [
-                    {"id": stable_hex_id("endpoint", service_type, region),
-                     "interface": "public", "region": region, "region_id": region, "url": url}
-                    for region in regions
-                ],
-            })
+            entries.append(
+                {
+                    "type": service_type,
+                    "name": name,
+                    "id": stable_hex_id("service", service_type),
+                    "endpoints": [
+                        {
+                            "id": stable_hex_id("endpoint", service_type, region),
+                            "interface": "public",
+                            "region": region,
+                            "region_id": region,
+                            "url": url,
+                        }
+                        for region in regions
+                    ],
+                }
+            )
     return entries

@@ -15,7 +15,7 @@ MAX_PERMANENT_PER_USER = 2
 MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 900, 86400, 900
 
 
-def _permanent(query):  # type: ignore[no-untyped-def]
+def _permanent(query):
     return query.where(Credential.security_token.is_(None))
 
 
@@ -25,13 +25,26 @@ def create(
     if user_id != principal.user_id:
         directory.require_admin(principal, "identity:create_credential")
     owner = directory.user(tx, principal, user_id)
-    count = tx.scalar(_permanent(select(func.count()).select_from(Credential))
-                      .where(Credential.user_id == owner.id)) or 0
+    count = (
+        tx.scalar(
+            _permanent(select(func.count()).select_from(Credential)).where(
+                Credential.user_id == owner.id
+            )
+        )
+        or 0
+    )
     if count >= MAX_PERMANENT_PER_USER:
-        raise BadRequest(f"A user has at most {MAX_PERMANENT_PER_USER} access keys.",
-                         codes={"iam": "IAM.0078"})
-    credential = Credential(access=ids.access_key(), secret=ids.secret_key(), user_id=owner.id,
-                            description=description, created_at=now)
+        raise BadRequest(
+            f"A user has at most {MAX_PERMANENT_PER_USER} access keys.", codes={"iam": "IAM.0078"}
+        )
+    credential = Credential(
+        access=ids.access_key(),
+        secret=ids.secret_key(),
+        user_id=owner.id,
+        status="active",
+        description=description,
+        created_at=now,
+    )
     tx.add(credential)
     return credential
 
@@ -46,8 +59,13 @@ def listed(tx: Session, principal: Principal, user_id: str | None) -> list[Crede
         if user_id != principal.user_id:
             directory.require_admin(principal, "identity:list_credentials")
         owners = [directory.user(tx, principal, user_id).id]
-    return list(tx.scalars(_permanent(select(Credential)).where(Credential.user_id.in_(owners))
-                           .order_by(Credential.created_at)))
+    return list(
+        tx.scalars(
+            _permanent(select(Credential))
+            .where(Credential.user_id.in_(owners))
+            .order_by(Credential.created_at)
+        )
+    )
 
 
 def get(tx: Session, principal: Principal, access: str) -> Credential:
@@ -57,8 +75,7 @@ def get(tx: Session, principal: Principal, access: str) -> Credential:
     try:
         owner = directory.user(tx, principal, credential.user_id)
     except NotFound:
-        raise NotFound(f"Could not find credential: {access}.",
-                       codes={"iam": "IAM.0004"}) from None
+        raise NotFound(f"Could not find credential: {access}.", codes={"iam": "IAM.0004"}) from None
     if owner.id != principal.user_id:
         directory.require_admin(principal, "identity:get_credential")
     return credential
@@ -96,11 +113,18 @@ def temporary(
         raise Forbidden("The token belongs to another account.")
     seconds = DEFAULT_DURATION if duration is None else duration
     if not MIN_DURATION <= seconds <= MAX_DURATION:
-        raise BadRequest(f"duration_seconds must be from {MIN_DURATION} to {MAX_DURATION}.",
-                         codes={"iam": "IAM.0001"})
+        raise BadRequest(
+            f"duration_seconds must be from {MIN_DURATION} to {MAX_DURATION}.",
+            codes={"iam": "IAM.0001"},
+        )
     credential = Credential(
-        access=ids.access_key(), secret=ids.secret_key(), user_id=owner.user_id,
-        description="temporary", created_at=now, security_token=ids.token_string()[:400],
+        access=ids.access_key(),
+        secret=ids.secret_key(),
+        user_id=owner.user_id,
+        status="active",
+        description="temporary",
+        created_at=now,
+        security_token=ids.token_string()[:400],
         expires_at=now + timedelta(seconds=seconds),
     )
     tx.add(credential)

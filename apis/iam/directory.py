@@ -47,8 +47,13 @@ def domain(tx: Session, principal: Principal, domain_id: str) -> Domain:
 
 
 def projects(
-    tx: Session, principal: Principal, *, name: str | None = None, domain_id: str | None = None,
-    parent_id: str | None = None, enabled: bool | None = None,
+    tx: Session,
+    principal: Principal,
+    *,
+    name: str | None = None,
+    domain_id: str | None = None,
+    parent_id: str | None = None,
+    enabled: bool | None = None,
 ) -> list[Project]:
     if domain_id is not None and domain_id != principal.domain_id:
         return []
@@ -76,19 +81,31 @@ def create_project(
     require_admin(principal, "identity:create_project")
     domain_id = _own_domain(principal, spec.domain_id)
     region, _, suffix = spec.name.partition("_")
-    parent = tx.scalar(select(Project).where(
-        Project.domain_id == domain_id, Project.name == region, Project.parent_id == domain_id))
+    parent = tx.scalar(
+        select(Project).where(
+            Project.domain_id == domain_id, Project.name == region, Project.parent_id == domain_id
+        )
+    )
     if parent is None or not suffix:
-        raise BadRequest(f"A project name must be <region>_<name> with a region of the "
-                         f"account; got {spec.name}.")
+        raise BadRequest(
+            f"A project name must be <region>_<name> with a region of the account; got {spec.name}."
+        )
     if spec.parent_id and spec.parent_id != parent.id:
         raise BadRequest(f"The parent of {spec.name} must be the project {region} ({parent.id}).")
-    if tx.scalar(select(Project.id).where(Project.domain_id == domain_id,
-                                          Project.name == spec.name)):
+    if tx.scalar(
+        select(Project.id).where(Project.domain_id == domain_id, Project.name == spec.name)
+    ):
         raise Conflict(f"Duplicate entry found with name {spec.name}.")
-    created = Project(id=ids.hex_id(), name=spec.name, domain_id=domain_id, parent_id=parent.id,
-                      region=parent.region, enabled=spec.enabled, description=spec.description,
-                      created_at=now)
+    created = Project(
+        id=ids.hex_id(),
+        name=spec.name,
+        domain_id=domain_id,
+        parent_id=parent.id,
+        region=parent.region,
+        enabled=spec.enabled,
+        description=spec.description,
+        created_at=now,
+    )
     tx.add(created)
     return created
 
@@ -115,8 +132,12 @@ def update_project(
 
 
 def users(
-    tx: Session, principal: Principal, *, name: str | None = None,
-    domain_id: str | None = None, enabled: bool | None = None,
+    tx: Session,
+    principal: Principal,
+    *,
+    name: str | None = None,
+    domain_id: str | None = None,
+    enabled: bool | None = None,
 ) -> list[User]:
     if domain_id is not None and domain_id != principal.domain_id:
         return []
@@ -144,24 +165,28 @@ def _check_default_project(tx: Session, domain_id: str, project_id: str | None) 
     return project_id
 
 
-def create_user(
-    tx: Session, principal: Principal, spec: schemas.UserCreate, now: datetime
-) -> User:
+def create_user(tx: Session, principal: Principal, spec: schemas.UserCreate, now: datetime) -> User:
     require_admin(principal, "identity:create_user")
     domain_id = _own_domain(principal, spec.domain_id)
     created = User(
-        id=ids.hex_id(), name=spec.name, domain_id=domain_id,
+        id=ids.hex_id(),
+        name=spec.name,
+        domain_id=domain_id,
         password_hash=hash_password(spec.password) if spec.password else "",
-        enabled=spec.enabled, description=spec.description, email=spec.email,
+        enabled=spec.enabled,
+        description=spec.description,
+        email=spec.email,
         default_project_id=_check_default_project(tx, domain_id, spec.default_project_id),
-        created_at=now, password_changed_at=now,
+        created_at=now,
+        password_changed_at=now,
     )
     try:
         with tx.begin_nested():
             tx.add(created)
     except IntegrityError:
-        raise Conflict(f"Duplicate entry found with name {spec.name} at domain "
-                       f"{domain_id}.") from None
+        raise Conflict(
+            f"Duplicate entry found with name {spec.name} at domain {domain_id}."
+        ) from None
     return created
 
 
@@ -172,8 +197,9 @@ def update_user(
         require_admin(principal, "identity:update_user")
     found = user(tx, principal, user_id)
     if spec.name is not None and spec.name != found.name:
-        taken = tx.scalar(select(User.id).where(User.domain_id == found.domain_id,
-                                                User.name == spec.name))
+        taken = tx.scalar(
+            select(User.id).where(User.domain_id == found.domain_id, User.name == spec.name)
+        )
         if taken:
             raise Conflict(f"Duplicate entry found with name {spec.name}.")
         found.name = spec.name
@@ -185,8 +211,9 @@ def update_user(
         if value is not None:
             setattr(found, field, value)
     if spec.default_project_id is not None:
-        found.default_project_id = _check_default_project(tx, found.domain_id,
-                                                          spec.default_project_id)
+        found.default_project_id = _check_default_project(
+            tx, found.domain_id, spec.default_project_id
+        )
     return found
 
 
@@ -243,8 +270,13 @@ def create_group(
     domain_id = _own_domain(principal, spec.domain_id)
     if tx.scalar(select(Group.id).where(Group.domain_id == domain_id, Group.name == spec.name)):
         raise Conflict(f"Duplicate entry found with name {spec.name}.")
-    created = Group(id=ids.hex_id(), name=spec.name, domain_id=domain_id,
-                    description=spec.description, created_at=now)
+    created = Group(
+        id=ids.hex_id(),
+        name=spec.name,
+        domain_id=domain_id,
+        description=spec.description,
+        created_at=now,
+    )
     tx.add(created)
     return created
 
@@ -257,8 +289,9 @@ def update_group(
     if spec.name is not None and spec.name != found.name:
         if found.name == ADMIN_GROUP:
             raise Forbidden("The admin group cannot be renamed.")
-        if tx.scalar(select(Group.id).where(Group.domain_id == found.domain_id,
-                                            Group.name == spec.name)):
+        if tx.scalar(
+            select(Group.id).where(Group.domain_id == found.domain_id, Group.name == spec.name)
+        ):
             raise Conflict(f"Duplicate entry found with name {spec.name}.")
         found.name = spec.name
     if spec.description is not None:
@@ -276,14 +309,26 @@ def delete_group(tx: Session, principal: Principal, group_id: str) -> None:
 
 def group_users(tx: Session, principal: Principal, group_id: str) -> list[User]:
     found = group(tx, principal, group_id)
-    return list(tx.scalars(select(User).join(GroupMember, GroupMember.user_id == User.id)
-                           .where(GroupMember.group_id == found.id).order_by(User.name)))
+    return list(
+        tx.scalars(
+            select(User)
+            .join(GroupMember, GroupMember.user_id == User.id)
+            .where(GroupMember.group_id == found.id)
+            .order_by(User.name)
+        )
+    )
 
 
 def user_groups(tx: Session, principal: Principal, user_id: str) -> list[Group]:
     found = user(tx, principal, user_id)
-    return list(tx.scalars(select(Group).join(GroupMember, GroupMember.group_id == Group.id)
-                           .where(GroupMember.user_id == found.id).order_by(Group.name)))
+    return list(
+        tx.scalars(
+            select(Group)
+            .join(GroupMember, GroupMember.group_id == Group.id)
+            .where(GroupMember.user_id == found.id)
+            .order_by(Group.name)
+        )
+    )
 
 
 def is_member(tx: Session, principal: Principal, group_id: str, user_id: str) -> bool:

@@ -17,8 +17,13 @@ async def create_credential(
 ) -> dict[str, Any]:
     emulator = emulator_of(request)
     with emulator.db.transaction() as tx:
-        row = credentials.create(tx, principal, body.credential.user_id,
-                                 body.credential.description, emulator.clock.now())
+        row = credentials.create(
+            tx,
+            principal,
+            body.credential.user_id,
+            body.credential.description,
+            emulator.clock.now(),
+        )
         return {"credential": views.credential(row, with_secret=True)}
 
 
@@ -42,8 +47,9 @@ async def update_credential(
     request: Request, access: str, body: schemas.CredentialUpdateRequest, principal: PrincipalDep
 ) -> dict[str, Any]:
     with emulator_of(request).db.transaction() as tx:
-        row = credentials.update(tx, principal, access, body.credential.status,
-                                 body.credential.description)
+        row = credentials.update(
+            tx, principal, access, body.credential.status, body.credential.description
+        )
         return {"credential": views.credential(row)}
 
 

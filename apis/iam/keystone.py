@@ -20,8 +20,13 @@ _UPDATED = "2020-04-07T00:00:00Z"
 
 
 def _version(request: Request) -> dict[str, Any]:
-    return {"id": "v3.6", "status": "stable", "updated": _UPDATED, "media-types": _MEDIA,
-            "links": [{"rel": "self", "href": service_url(request) + "/v3/"}]}
+    return {
+        "id": "v3.6",
+        "status": "stable",
+        "updated": _UPDATED,
+        "media-types": _MEDIA,
+        "links": [{"rel": "self", "href": service_url(request) + "/v3/"}],
+    }
 
 
 @router.get("/")
@@ -41,8 +46,11 @@ async def version(request: Request) -> dict[str, Any]:
 def _catalog_for(request: Request, issued: tokens.IssuedToken) -> list[dict[str, Any]]:
     emulator = emulator_of(request)
     with emulator.db.transaction() as tx:
-        regions = [p.name for p in account_projects(tx, issued.domain.id)
-                   if p.parent_id == issued.domain.id]
+        regions = [
+            p.name
+            for p in account_projects(tx, issued.domain.id)
+            if p.parent_id == issued.domain.id
+        ]
     return catalog_module.catalog(host_url(request), issued.project, regions)
 
 
@@ -52,8 +60,9 @@ def _token_response(
     catalog = None if nocatalog else _catalog_for(request, issued)
     if issued.project is None and issued.scope_domain is None:
         catalog = None if nocatalog else []
-    return json_response(status, views.token(issued, catalog),
-                         headers={"X-Subject-Token": issued.token})
+    return json_response(
+        status, views.token(issued, catalog), headers={"X-Subject-Token": issued.token}
+    )
 
 
 def _flag(value: str | None) -> bool:
@@ -136,10 +145,15 @@ async def auth_catalog(request: Request, principal: PrincipalDep) -> dict[str, A
         project = directory.project(tx, principal, project_id) if project_id else None
         if principal.token is not None and project is None and principal.token.domain_id is None:
             raise Forbidden("The token is not scoped: it has no catalog.")
-        regions = [p.name for p in account_projects(tx, principal.domain_id)
-                   if p.parent_id == principal.domain_id]
-    return {"catalog": catalog_module.catalog(host_url(request), project, regions),
-            "links": {"self": service_url(request) + "/v3/auth/catalog"}}
+        regions = [
+            p.name
+            for p in account_projects(tx, principal.domain_id)
+            if p.parent_id == principal.domain_id
+        ]
+    return {
+        "catalog": catalog_module.catalog(host_url(request), project, regions),
+        "links": {"self": service_url(request) + "/v3/auth/catalog"},
+    }
 
 
 # Regions and domains -------------------------------------------------------------------------
@@ -173,8 +187,9 @@ async def list_domains(
 @router.get("/v3/domains/{domain_id}")
 async def show_domain(request: Request, domain_id: str, principal: PrincipalDep) -> dict[str, Any]:
     with emulator_of(request).db.transaction() as tx:
-        return {"domain": views.domain(service_url(request),
-                                       directory.domain(tx, principal, domain_id))}
+        return {
+            "domain": views.domain(service_url(request), directory.domain(tx, principal, domain_id))
+        }
 
 
 # Projects ------------------------------------------------------------------------------------
@@ -184,13 +199,18 @@ BoolQuery = Annotated[bool | None, Query()]
 
 @router.get("/v3/projects")
 async def list_projects(
-    request: Request, principal: PrincipalDep, name: str | None = None,
-    domain_id: str | None = None, parent_id: str | None = None, enabled: BoolQuery = None,
+    request: Request,
+    principal: PrincipalDep,
+    name: str | None = None,
+    domain_id: str | None = None,
+    parent_id: str | None = None,
+    enabled: BoolQuery = None,
 ) -> dict[str, Any]:
     base = service_url(request)
     with emulator_of(request).db.transaction() as tx:
-        rows = directory.projects(tx, principal, name=name, domain_id=domain_id,
-                                  parent_id=parent_id, enabled=enabled)
+        rows = directory.projects(
+            tx, principal, name=name, domain_id=domain_id, parent_id=parent_id, enabled=enabled
+        )
         return views.collection(base, "projects", [views.project(base, r) for r in rows])
 
 
@@ -215,7 +235,9 @@ async def show_project(
 
 @router.patch("/v3/projects/{project_id}")
 async def update_project(
-    request: Request, project_id: str, body: schemas.ProjectUpdateRequest,
+    request: Request,
+    project_id: str,
+    body: schemas.ProjectUpdateRequest,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
     with emulator_of(request).db.transaction() as tx:
@@ -228,8 +250,11 @@ async def update_project(
 
 @router.get("/v3/users")
 async def list_users(
-    request: Request, principal: PrincipalDep, name: str | None = None,
-    domain_id: str | None = None, enabled: BoolQuery = None,
+    request: Request,
+    principal: PrincipalDep,
+    name: str | None = None,
+    domain_id: str | None = None,
+    enabled: BoolQuery = None,
 ) -> dict[str, Any]:
     base = service_url(request)
     with emulator_of(request).db.transaction() as tx:
@@ -305,7 +330,9 @@ async def list_user_projects(
 
 @router.get("/v3/groups")
 async def list_groups(
-    request: Request, principal: PrincipalDep, name: str | None = None,
+    request: Request,
+    principal: PrincipalDep,
+    name: str | None = None,
     domain_id: str | None = None,
 ) -> dict[str, Any]:
     base = service_url(request)
@@ -327,8 +354,9 @@ async def create_group(
 @router.get("/v3/groups/{group_id}")
 async def show_group(request: Request, group_id: str, principal: PrincipalDep) -> dict[str, Any]:
     with emulator_of(request).db.transaction() as tx:
-        return {"group": views.group(service_url(request),
-                                     directory.group(tx, principal, group_id))}
+        return {
+            "group": views.group(service_url(request), directory.group(tx, principal, group_id))
+        }
 
 
 @router.patch("/v3/groups/{group_id}")

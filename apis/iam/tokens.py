@@ -53,8 +53,11 @@ def _password_user(tx: Session, auth: Auth) -> User:
         if ref.domain is None:
             raise BadRequest("A user given by name needs its domain (id or name).")
         domain = _domain(tx, ref.domain)
-        user = None if domain is None else tx.scalar(
-            select(User).where(User.domain_id == domain.id, User.name == ref.name))
+        user = (
+            None
+            if domain is None
+            else tx.scalar(select(User).where(User.domain_id == domain.id, User.name == ref.name))
+        )
     else:
         raise BadRequest("A user needs an id or a name.")
     if user is None or not check_password(ref.password, user.password_hash):
@@ -69,8 +72,13 @@ def _scoped_project(tx: Session, scope: ProjectScope, user: User) -> Project:
     elif scope.name:
         # Flexible Engine accepts a project name alone: it is looked up in the user's domain.
         domain = _domain(tx, scope.domain) if scope.domain else tx.get(Domain, user.domain_id)
-        project = None if domain is None else tx.scalar(
-            select(Project).where(Project.domain_id == domain.id, Project.name == scope.name))
+        project = (
+            None
+            if domain is None
+            else tx.scalar(
+                select(Project).where(Project.domain_id == domain.id, Project.name == scope.name)
+            )
+        )
     else:
         raise BadRequest("A project scope needs an id or a name.")
     if project is None or project.domain_id != user.domain_id or not project.enabled:
@@ -78,15 +86,14 @@ def _scoped_project(tx: Session, scope: ProjectScope, user: User) -> Project:
     return project
 
 
-def issue(
-    tx: Session, emulator: "Emulator", auth: Auth, caller_token: str | None
-) -> IssuedToken:
+def issue(tx: Session, emulator: "Emulator", auth: Auth, caller_token: str | None) -> IssuedToken:
     now = emulator.clock.now()
     methods = list(dict.fromkeys(auth.identity.methods))
     unknown = set(methods) - {"password", "token"}
     if unknown:
-        raise Unauthorized(f"Attempted to authenticate with an unsupported method: "
-                           f"{', '.join(sorted(unknown))}.")
+        raise Unauthorized(
+            f"Attempted to authenticate with an unsupported method: {', '.join(sorted(unknown))}."
+        )
     expires_at = now + timedelta(hours=emulator.settings.token_hours)
     if "password" in methods:
         user = _password_user(tx, auth)
@@ -119,10 +126,14 @@ def issue(
                 raise Unauthorized(_REFUSED)
     token = ids.token_string()
     row = Token(
-        id_hash=token_hash(token), audit_id=secrets.token_urlsafe(16)[:22], user_id=user.id,
+        id_hash=token_hash(token),
+        audit_id=secrets.token_urlsafe(16)[:22],
+        user_id=user.id,
         project_id=project.id if project else None,
         domain_id=scope_domain.id if scope_domain else None,
-        methods=methods, issued_at=now, expires_at=expires_at,
+        methods=methods,
+        issued_at=now,
+        expires_at=expires_at,
     )
     tx.add(row)
     return IssuedToken(token, row, user, domain, project, scope_domain, is_admin(tx, user.id))

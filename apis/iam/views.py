@@ -13,38 +13,64 @@ def link(base: str, kind: str, ident: str) -> dict[str, str]:
 
 
 def domain(base: str, row: Domain) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "enabled": row.enabled,
-            "description": row.description, "links": link(base, "domains", row.id)}
+    return {
+        "id": row.id,
+        "name": row.name,
+        "enabled": row.enabled,
+        "description": row.description,
+        "links": link(base, "domains", row.id),
+    }
 
 
 def project(base: str, row: Project) -> dict[str, Any]:
     return {
-        "id": row.id, "name": row.name, "domain_id": row.domain_id, "parent_id": row.parent_id,
-        "enabled": row.enabled, "is_domain": False, "description": row.description,
-        "tags": [], "links": link(base, "projects", row.id),
+        "id": row.id,
+        "name": row.name,
+        "domain_id": row.domain_id,
+        "parent_id": row.parent_id,
+        "enabled": row.enabled,
+        "is_domain": False,
+        "description": row.description,
+        "tags": [],
+        "links": link(base, "projects", row.id),
     }
 
 
 def user(base: str, row: User) -> dict[str, Any]:
     return {
-        "id": row.id, "name": row.name, "domain_id": row.domain_id, "enabled": row.enabled,
-        "description": row.description, "email": row.email,
+        "id": row.id,
+        "name": row.name,
+        "domain_id": row.domain_id,
+        "enabled": row.enabled,
+        "description": row.description,
+        "email": row.email,
         "default_project_id": row.default_project_id or None,
-        "password_expires_at": None, "pwd_status": bool(row.password_hash),
+        "password_expires_at": None,
+        "pwd_status": bool(row.password_hash),
         "links": link(base, "users", row.id),
     }
 
 
 def group(base: str, row: Group) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "domain_id": row.domain_id,
-            "description": row.description, "create_time": int(row.created_at.timestamp() * 1000),
-            "links": link(base, "groups", row.id)}
+    return {
+        "id": row.id,
+        "name": row.name,
+        "domain_id": row.domain_id,
+        "description": row.description,
+        "create_time": int(row.created_at.timestamp() * 1000),
+        "links": link(base, "groups", row.id),
+    }
 
 
 def region(base: str, row: Region) -> dict[str, Any]:
-    return {"id": row.id, "description": row.description, "parent_region_id": None,
-            "type": "public", "locales": {"en-us": row.place},
-            "links": {"self": f"{base}/v3/regions/{row.id}"}}
+    return {
+        "id": row.id,
+        "description": row.description,
+        "parent_region_id": None,
+        "type": "public",
+        "locales": {"en-us": row.place},
+        "links": {"self": f"{base}/v3/regions/{row.id}"},
+    }
 
 
 def collection(base: str, kind: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -59,13 +85,19 @@ def token(issued: IssuedToken, catalog: list[dict[str, Any]] | None) -> dict[str
         "expires_at": iso(row.expires_at),
         "issued_at": iso(row.issued_at),
         "audit_ids": [row.audit_id],
-        "user": {"id": issued.user.id, "name": issued.user.name,
-                 "domain": {"id": issued.domain.id, "name": issued.domain.name},
-                 "password_expires_at": ""},
+        "user": {
+            "id": issued.user.id,
+            "name": issued.user.name,
+            "domain": {"id": issued.domain.id, "name": issued.domain.name},
+            "password_expires_at": "",
+        },
     }
     if issued.project is not None:
-        body["project"] = {"id": issued.project.id, "name": issued.project.name,
-                           "domain": {"id": issued.domain.id, "name": issued.domain.name}}
+        body["project"] = {
+            "id": issued.project.id,
+            "name": issued.project.name,
+            "domain": {"id": issued.domain.id, "name": issued.domain.name},
+        }
     if issued.scope_domain is not None:
         body["domain"] = {"id": issued.scope_domain.id, "name": issued.scope_domain.name}
     if issued.project is not None or issued.scope_domain is not None:
@@ -77,8 +109,11 @@ def token(issued: IssuedToken, catalog: list[dict[str, Any]] | None) -> dict[str
 
 def credential(row: Credential, *, with_secret: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "user_id": row.user_id, "access": row.access, "status": row.status,
-        "create_time": iso(row.created_at), "description": row.description,
+        "user_id": row.user_id,
+        "access": row.access,
+        "status": row.status,
+        "create_time": iso(row.created_at),
+        "description": row.description,
     }
     if row.last_use_time is not None:
         body["last_use_time"] = iso(row.last_use_time)
@@ -88,7 +123,11 @@ def credential(row: Credential, *, with_secret: bool = False) -> dict[str, Any]:
 
 
 def temporary_credential(row: Credential) -> dict[str, Any]:
-    return {"credential": {"access": row.access, "secret": row.secret,
-                           "securitytoken": row.security_token,
-                           "expires_at": iso(row.expires_at)}}
-
+    return {
+        "credential": {
+            "access": row.access,
+            "secret": row.secret,
+            "securitytoken": row.security_token,
+            "expires_at": iso(row.expires_at),
+        }
+    }

@@ -1,0 +1,60 @@
+"""The real `openstack` command (python-openstackclient) against the emulator."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+OPENSTACK = str(Path(sys.executable).with_name("openstack"))
+
+
+@pytest.fixture
+def cli(flexemu):
+    env = {
+        **os.environ,
+        "OS_AUTH_URL": flexemu.auth_url,
+        "OS_USERNAME": flexemu.username,
+        "OS_PASSWORD": flexemu.password,
+        "OS_USER_DOMAIN_NAME": flexemu.domain,
+        "OS_PROJECT_NAME": "eu-west-0",
+        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
+        "OS_REGION_NAME": "eu-west-0",
+        "OS_IDENTITY_API_VERSION": "3",
+    }
+
+    def run(*args: str, output: bool = True) -> object:
+        formatting = ["-f", "json"] if output else []
+        done = subprocess.run(
+            [OPENSTACK, *args, *formatting], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout) if done.stdout.strip() else None
+
+    return run
+
+
+def test_token_issue(cli, flexemu):
+    token = cli("token", "issue")
+    assert token["project_id"] == flexemu.project_ids["eu-west-0"]
+    assert token["id"].startswith("MII")
+
+
+def test_region_catalog_and_project_lists(cli, flexemu):
+    assert {r["Region"] for r in cli("region", "list")} == {
+        "eu-west-0",
+        "eu-west-1",
+        "eu-westvp-28",
+    }
+    assert "identity" in {entry["Type"] for entry in cli("catalog", "list")}
+    assert sorted(p["Name"] for p in cli("project", "list")) == ["eu-west-0", "eu-west-1"]
+
+
+def test_user_create_list_delete(cli, flexemu):
+    created = cli("user", "create", "--domain", flexemu.domain, "--password", "Dave-pass1", "dave")
+    assert created["name"] == "dave"
+    assert "dave" in {u["Name"] for u in cli("user", "list")}
+    cli("user", "delete", "dave", output=False)
+    assert "dave" not in {u["Name"] for u in cli("user", "list")}
