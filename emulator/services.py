@@ -5,11 +5,10 @@ unused service costs no start-up time), optionally `QUOTAS` (its quota keys and 
 `models` module (its tables). Packages not written yet are simply absent.
 """
 
+from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
-
-from emulator import quotas
 
 PACKAGES: dict[str, str] = {
     "iam": "apis.iam",
@@ -24,6 +23,7 @@ PACKAGES: dict[str, str] = {
 }
 
 
+@cache
 def available() -> dict[str, str]:
     return {name: package for name, package in PACKAGES.items() if find_spec(package) is not None}
 
@@ -35,6 +35,8 @@ def package(name: str) -> ModuleType | None:
 
 def load_declarations() -> None:
     """Import every service's tables and quota defaults (cheap: no routers)."""
+    from emulator import quotas
+
     for module_name in sorted(set(available().values())):
         module = import_module(module_name)
         quotas.declare(getattr(module, "QUOTAS", {}))

@@ -148,6 +148,17 @@ def account_projects(tx: Session, domain_id: str) -> list[Project]:
     )
 
 
+def region_names(tx: Session, domain_id: str) -> list[str]:
+    """The regions of an account: those of its top-level projects."""
+    return list(
+        tx.scalars(
+            select(Project.region)
+            .where(Project.domain_id == domain_id, Project.parent_id == domain_id)
+            .order_by(Project.region)
+        )
+    )
+
+
 def delete_account(tx: Session, name_or_id: str) -> None:
     """The account and every row of every service that belongs to its projects."""
     account = find_account(tx, name_or_id)

@@ -3,10 +3,11 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from apis.iam import catalog as catalog_module
 from apis.iam import directory, schemas, tokens, views
-from apis.iam.accounts import account_projects
+from apis.iam.accounts import region_names
 from emulator.context import PrincipalDep, emulator_of, host_url, service_url
 from emulator.dialects import KEYSTONE, json_response
 from emulator.errors import Forbidden, NotFound
@@ -43,23 +44,15 @@ async def version(request: Request) -> dict[str, Any]:
 # Tokens --------------------------------------------------------------------------------------
 
 
-def _catalog_for(request: Request, issued: tokens.IssuedToken) -> list[dict[str, Any]]:
-    emulator = emulator_of(request)
-    with emulator.db.transaction() as tx:
-        regions = [
-            p.name
-            for p in account_projects(tx, issued.domain.id)
-            if p.parent_id == issued.domain.id
-        ]
-    return catalog_module.catalog(host_url(request), issued.project, regions)
-
-
 def _token_response(
-    request: Request, issued: tokens.IssuedToken, status: int, nocatalog: bool
+    request: Request, tx: Session, issued: tokens.IssuedToken, status: int, nocatalog: bool
 ) -> Response:
-    catalog = None if nocatalog else _catalog_for(request, issued)
+    catalog: list[dict[str, Any]] | None = None
     if issued.project is None and issued.scope_domain is None:
         catalog = None if nocatalog else []
+    elif not nocatalog:
+        regions = region_names(tx, issued.domain.id)
+        catalog = catalog_module.catalog(host_url(request), issued.project, regions)
     return json_response(
         status, views.token(issued, catalog), headers={"X-Subject-Token": issued.token}
     )
@@ -76,7 +69,7 @@ async def issue_token(
     emulator = emulator_of(request)
     with emulator.db.transaction() as tx:
         issued = tokens.issue(tx, emulator, body.auth, request.headers.get("x-auth-token"))
-    return _token_response(request, issued, 201, _flag(nocatalog))
+        return _token_response(request, tx, issued, 201, _flag(nocatalog))
 
 
 def _subject(request: Request) -> str:
@@ -94,7 +87,7 @@ async def validate_token(
     with emulator.db.transaction() as tx:
         issued = tokens.describe(tx, _subject(request), emulator.clock.now())
         _same_account(principal, issued)
-    return _token_response(request, issued, 200, _flag(nocatalog))
+        return _token_response(request, tx, issued, 200, _flag(nocatalog))
 
 
 @router.head("/v3/auth/tokens")
@@ -145,11 +138,7 @@ async def auth_catalog(request: Request, principal: PrincipalDep) -> dict[str, A
         project = directory.project(tx, principal, project_id) if project_id else None
         if principal.token is not None and project is None and principal.token.domain_id is None:
             raise Forbidden("The token is not scoped: it has no catalog.")
-        regions = [
-            p.name
-            for p in account_projects(tx, principal.domain_id)
-            if p.parent_id == principal.domain_id
-        ]
+        regions = region_names(tx, principal.domain_id)
     return {
         "catalog": catalog_module.catalog(host_url(request), project, regions),
         "links": {"self": service_url(request) + "/v3/auth/catalog"},

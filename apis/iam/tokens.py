@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from apis.iam.schemas import Auth, DomainRef, ProjectScope
 from emulator import ids
 from emulator.errors import BadRequest, NotFound, Unauthorized
-from emulator.identity import check_password, from_token, is_admin, token_hash
+from emulator.identity import admin_flag, check_password, from_token, token_hash
 from state.models import Domain, Project, Token, User
 
 if TYPE_CHECKING:
@@ -41,28 +41,28 @@ def _domain(tx: Session, ref: DomainRef | None) -> Domain | None:
     raise BadRequest("A domain needs an id or a name.")
 
 
-def _password_user(tx: Session, auth: Auth) -> User:
+def _password_user(tx: Session, auth: Auth) -> tuple[User, Domain, bool]:
+    """The user (with account and admin flag) whose password is given, in one query."""
     password = auth.identity.password
     if password is None:
         raise BadRequest("Invalid input for field 'identity': 'password' is a required property.")
     ref = password.user
-    user: User | None
+    query = select(User, Domain, admin_flag(User.id)).join(Domain, Domain.id == User.domain_id)
     if ref.id:
-        user = tx.get(User, ref.id)
+        query = query.where(User.id == ref.id)
     elif ref.name:
-        if ref.domain is None:
+        if ref.domain is None or not (ref.domain.id or ref.domain.name):
             raise BadRequest("A user given by name needs its domain (id or name).")
-        domain = _domain(tx, ref.domain)
-        user = (
-            None
-            if domain is None
-            else tx.scalar(select(User).where(User.domain_id == domain.id, User.name == ref.name))
+        query = query.where(User.name == ref.name)
+        query = query.where(
+            Domain.id == ref.domain.id if ref.domain.id else Domain.name == ref.domain.name
         )
     else:
         raise BadRequest("A user needs an id or a name.")
-    if user is None or not check_password(ref.password, user.password_hash):
+    row = tx.execute(query).first()
+    if row is None or not check_password(ref.password, row[0].password_hash):
         raise Unauthorized(_REFUSED)
-    return user
+    return row[0], row[1], bool(row[2])
 
 
 def _scoped_project(tx: Session, scope: ProjectScope, user: User) -> Project:
@@ -71,14 +71,15 @@ def _scoped_project(tx: Session, scope: ProjectScope, user: User) -> Project:
         project = tx.get(Project, scope.id)
     elif scope.name:
         # Flexible Engine accepts a project name alone: it is looked up in the user's domain.
-        domain = _domain(tx, scope.domain) if scope.domain else tx.get(Domain, user.domain_id)
-        project = (
-            None
-            if domain is None
-            else tx.scalar(
-                select(Project).where(Project.domain_id == domain.id, Project.name == scope.name)
+        query = select(Project).where(Project.name == scope.name)
+        if scope.domain is not None and scope.domain.name and not scope.domain.id:
+            query = query.join(Domain, Domain.id == Project.domain_id).where(
+                Domain.name == scope.domain.name
             )
-        )
+        else:
+            domain_id = scope.domain.id if scope.domain and scope.domain.id else user.domain_id
+            query = query.where(Project.domain_id == domain_id)
+        project = tx.scalar(query)
     else:
         raise BadRequest("A project scope needs an id or a name.")
     if project is None or project.domain_id != user.domain_id or not project.enabled:
@@ -96,7 +97,7 @@ def issue(tx: Session, emulator: "Emulator", auth: Auth, caller_token: str | Non
         )
     expires_at = now + timedelta(hours=emulator.settings.token_hours)
     if "password" in methods:
-        user = _password_user(tx, auth)
+        user, domain, admin = _password_user(tx, auth)
     else:
         given = (auth.identity.token.id if auth.identity.token else None) or caller_token
         if not given:
@@ -105,13 +106,15 @@ def issue(tx: Session, emulator: "Emulator", auth: Auth, caller_token: str | Non
             principal = from_token(tx, given, now)
         except Unauthorized:
             raise Unauthorized(_REFUSED) from None
-        found = tx.get(User, principal.user_id)
-        assert found is not None and principal.token is not None
-        user = found
+        found_user, found_domain = (
+            tx.get(User, principal.user_id),
+            tx.get(Domain, principal.domain_id),
+        )
+        assert found_user and found_domain and principal.token is not None
+        user, domain, admin = found_user, found_domain, principal.is_admin
         # A token made from a token expires with the original (Keystone's rule).
         expires_at = principal.token.expires_at
-    domain = tx.get(Domain, user.domain_id)
-    if domain is None or not user.enabled or not domain.enabled:
+    if not user.enabled or not domain.enabled:
         raise Unauthorized(_REFUSED)
 
     project: Project | None = None
@@ -136,7 +139,7 @@ def issue(tx: Session, emulator: "Emulator", auth: Auth, caller_token: str | Non
         expires_at=expires_at,
     )
     tx.add(row)
-    return IssuedToken(token, row, user, domain, project, scope_domain, is_admin(tx, user.id))
+    return IssuedToken(token, row, user, domain, project, scope_domain, admin)
 
 
 def describe(tx: Session, token: str, now: datetime) -> IssuedToken:

@@ -1,0 +1,29 @@
+"""The floor: a bare FastAPI app on uvicorn, with a health route and stateless stubs of the
+calls a benchmark makes (same methods, bodies and headers, no work)."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+app = FastAPI()
+
+
+@app.get("/_emulator/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.post("/v3/auth/tokens")
+async def issue_token(request: Request) -> Response:
+    await request.json()
+    return Response(
+        '{"token": {}}',
+        status_code=201,
+        headers={"X-Subject-Token": "stub"},
+        media_type="application/json",
+    )
+
+
+@app.get("/v3/auth/projects")
+async def projects() -> dict[str, Any]:
+    return {"projects": []}
