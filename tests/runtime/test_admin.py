@@ -144,3 +144,30 @@ def test_quotas_are_read_and_changed_at_once(flexemu):
         == 400
     )
     assert flexemu.admin("GET", f"/quotas/{'0' * 32}").status_code == 404
+
+
+def test_reset_of_one_project_keeps_the_others(flexemu):
+    quotas.declare({"test_widgets": 5})
+    west0, west1 = flexemu.project_ids["eu-west-0"], flexemu.project_ids["eu-west-1"]
+    for pid in (west0, west1):
+        flexemu.admin("PUT", f"/quotas/{pid}", json={"quotas": {"test_widgets": 9}})
+    assert flexemu.admin("POST", "/reset", params={"project_id": west0}).status_code == 200
+    assert flexemu.admin("GET", f"/quotas/{west0}").json()["quotas"]["test_widgets"]["limit"] == 5
+    assert flexemu.admin("GET", f"/quotas/{west1}").json()["quotas"]["test_widgets"]["limit"] == 9
+    assert flexemu.admin("POST", "/reset", params={"project_id": "0" * 32}).status_code == 404
+
+
+def test_sap_hana_region_is_open_to_enabled_accounts(flexemu, monkeypatch):
+    monkeypatch.setattr(flexemu.settings, "sap_hana_domains", ["OCB0000009"])
+    created = flexemu.admin(
+        "POST",
+        "/accounts",
+        json={
+            "domain": "OCB0000009",
+            "user": "sap",
+            "password": "Sap-pass1",
+            "regions": ["eu-westvp-28"],
+        },
+    )
+    assert created.status_code == 201
+    assert [p["region"] for p in created.json()["projects"]] == ["eu-westvp-28"]
