@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apis.vpc.errors import invalid
@@ -139,17 +139,6 @@ def available_count(tx: Session, subnet: Subnet) -> int:
     size = sum(end - start + 1 for start, end in bounds)
     used = [int(IPv4Address(a)) for a in taken(tx, subnet.id)]
     return size - sum(1 for a in used if any(s <= a <= e for s, e in bounds))
-
-
-def allocated_count(tx: Session, subnet_id: str) -> int:
-    return (
-        tx.scalar(
-            select(func.count())
-            .select_from(IpAllocation)
-            .where(IpAllocation.subnet_id == subnet_id)
-        )
-        or 0
-    )
 
 
 def allocate(
