@@ -119,7 +119,9 @@ def _free_address(tx: Session, ctx: RequestContext, requested: str | None) -> st
 
 def _bandwidth_for(tx: Session, ctx: RequestContext, spec: BandwidthSpec) -> Bandwidth:
     if spec.share_type == "WHOLE":
-        shared = get_bandwidth(tx, ctx, str(spec.id))
+        if not spec.id:
+            raise invalid("publicip", "bandwidth.id is required when share_type is WHOLE.")
+        shared = get_bandwidth(tx, ctx, spec.id)
         if shared.share_type != "WHOLE":
             raise invalid("publicip", f"Bandwidth {spec.id} is not a shared bandwidth.")
         return shared
@@ -243,6 +245,7 @@ def bind_publicip(tx: Session, ctx: RequestContext, publicip_id: str, port_id: s
             f"{port.id}. Therefore, cannot associate Port {port.id} with a "
             "Floating IP.",
             codes={"neutron": "ExternalGatewayForFloatingIPNotFound", "vpc": "VPC.0501"},
+            statuses={"neutron": 404},
         )
     publicip.port_id = port.id
     if publicip.status != "PENDING_CREATE":

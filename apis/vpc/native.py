@@ -246,6 +246,41 @@ async def delete_port(port_id: str, ctx: ProjectContext) -> Response:
     return Response(status_code=204)
 
 
+# Private IPs: ports seen by their address -----------------------------------------------------
+
+
+@router.post("/privateips")
+async def create_privateips(body: s.PrivateipBody, ctx: ProjectContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        made = []
+        for wanted in body.privateips:
+            fixed = [{"ip_address": wanted.ip_address}] if wanted.ip_address else None
+            made.append(ports.create_port(tx, ctx, ports.PortSpec(wanted.subnet_id, fixed)))
+        return {"privateips": views.privateips(tx, made)}
+
+
+@router.get("/subnets/{subnet_id}/privateips")
+async def list_privateips(request: Request, subnet_id: str, ctx: ProjectContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        subnets.vpc_subnet(tx, ctx, subnet_id)
+        rows = [p for p in ports.list_ports(tx, ctx) if p.network_id == subnet_id]
+        items = views.privateips(tx, rows)
+    return _page(request, items, "privateips")
+
+
+@router.get("/privateips/{privateip_id}")
+async def show_privateip(privateip_id: str, ctx: ProjectContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"privateip": views.privateips(tx, [ports.get_port(tx, ctx, privateip_id)])[0]}
+
+
+@router.delete("/privateips/{privateip_id}", status_code=204)
+async def delete_privateip(privateip_id: str, ctx: ProjectContext) -> Response:
+    with ctx.transaction() as tx:
+        ports.delete_port(tx, ctx, privateip_id)
+    return Response(status_code=204)
+
+
 # Quotas ----------------------------------------------------------------------------------------
 
 

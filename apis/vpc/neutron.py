@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from apis.vpc import eips, listing, ports, quotas_view, security, subnets, views, vpcs
+from apis.vpc import eips, ipam, listing, ports, quotas_view, security, subnets, views, vpcs
 from apis.vpc import schemas as s
 from apis.vpc.specs import port_changes, port_spec, rule_spec
 from emulator.context import ScopedContext, service_url
@@ -156,8 +156,6 @@ async def delete_network(network_id: str, ctx: ScopedContext) -> Response:
 
 @router.get("/v2.0/network-ip-availabilities/{network_id}")
 async def ip_availability(network_id: str, ctx: ScopedContext) -> dict[str, Any]:
-    from apis.vpc import ipam
-
     with ctx.transaction() as tx:
         network = subnets.get_network(tx, ctx, network_id)
         rows = ports.subnets_of(tx, network.id)

@@ -103,12 +103,13 @@ def _subnet_for(subnets: list[Subnet], wanted: dict[str, Any], network_id: str) 
     raise invalid("port", "fixed_ips entries need a subnet_id or an ip_address.")
 
 
-def _allocate_all(tx: Session, port: Port, spec: PortSpec, subnets: list[Subnet]) -> None:
-    wanted = spec.fixed_ips
+def _allocate_all(
+    tx: Session, port: Port, wanted: list[dict[str, Any]] | None, subnets: list[Subnet]
+) -> None:
     if wanted is None:
         wanted = [{"subnet_id": subnets[0].id}] if subnets else []
     for item in wanted:
-        subnet = _subnet_for(subnets, item, spec.network_id)
+        subnet = _subnet_for(subnets, item, port.network_id)
         ipam.allocate(
             tx,
             subnet,
@@ -163,7 +164,7 @@ def create_port(tx: Session, ctx: RequestContext, spec: PortSpec) -> Port:
         consume(tx, ctx, "port")
     tx.add(port)
     tx.flush()
-    _allocate_all(tx, port, spec, subnets_of(tx, network.id))
+    _allocate_all(tx, port, spec.fixed_ips, subnets_of(tx, network.id))
     if not is_system_owned(port) and spec.port_security_enabled:
         group_ids = spec.security_group_ids
         if group_ids is None:
@@ -202,8 +203,18 @@ def groups_of(tx: Session, port_ids: list[str]) -> dict[str, list[str]]:
 
 def update_port(tx: Session, ctx: RequestContext, port_id: str, changes: dict[str, Any]) -> Port:
     """Changes among name, description, admin_state_up, device_id, device_owner,
-    allowed_address_pairs, security_groups (ids)."""
+    allowed_address_pairs, security_groups (ids), fixed_ips (replaces the addresses)."""
     port = get_port(tx, ctx, port_id)
+    if changes.get("fixed_ips") is not None:
+        if port.device_owner == ROUTER_INTERFACE:
+            raise in_use(
+                f"Port {port_id} is a router interface: its address cannot change.",
+                neutron="L3PortInUse",
+                native="VPC.2505",
+            )
+        tx.execute(delete(IpAllocation).where(IpAllocation.port_id == port.id))
+        tx.flush()
+        _allocate_all(tx, port, changes["fixed_ips"], subnets_of(tx, port.network_id))
     for key in (
         "name",
         "description",

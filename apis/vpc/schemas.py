@@ -288,6 +288,15 @@ class NativePortBody(NativeModel):
     port: NativePortFields
 
 
+class PrivateipFields(NativeModel):
+    subnet_id: str
+    ip_address: str | None = None
+
+
+class PrivateipBody(NativeModel):
+    privateips: list[PrivateipFields]
+
+
 # Native EIP ------------------------------------------------------------------------------------
 
 

@@ -312,6 +312,23 @@ def native_ports(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
     return views
 
 
+def privateips(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
+    """Each fixed IP of the ports as a native private IP (its id is the port's)."""
+    allocations = ports.fixed_ips(tx, [p.id for p in rows])
+    return [
+        {
+            "id": port.id,
+            "status": port.status,
+            "subnet_id": port.network_id,
+            "tenant_id": port.project_id,
+            "device_owner": port.device_owner,
+            "ip_address": allocation.ip_address,
+        }
+        for port in rows
+        for allocation in allocations[port.id]
+    ]
+
+
 # Native EIP ------------------------------------------------------------------------------------
 
 

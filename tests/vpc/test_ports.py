@@ -125,3 +125,61 @@ def test_fixed_ip_filter(conn, small_subnet):
     ports = [conn.network.create_port(network_id=network.id) for _ in range(2)]
     found = list(conn.network.ports(fixed_ips=["ip_address=192.168.50.3"]))
     assert [p.id for p in found] == [ports[1].id]
+
+
+def test_updating_fixed_ips_moves_the_port_and_frees_the_old_address(conn, small_subnet):
+    network, subnet = small_subnet
+    port = conn.network.create_port(network_id=network.id)
+    moved = conn.network.update_port(
+        port, fixed_ips=[{"subnet_id": subnet.id, "ip_address": "192.168.50.4"}]
+    )
+    assert moved.fixed_ips == [{"subnet_id": subnet.id, "ip_address": "192.168.50.4"}]
+    assert conn.network.create_port(network_id=network.id).fixed_ips[0]["ip_address"] == (
+        "192.168.50.2"
+    )
+
+
+def test_operations_for_compute_share_the_transaction(flexemu, conn, native_vpc, project_id):
+    from apis.vpc import operations
+    from emulator.context import ProjectRef, RequestContext
+
+    subnet = native_vpc(subnets=("10.0.1.0/24",))["subnets"][0]
+    emulator = flexemu.emulator
+    # What ECS holds when it creates a server: its own context and transaction.
+    ctx = RequestContext(
+        emulator, None, ProjectRef(project_id, "eu-west-0", "", "eu-west-0"), "req"
+    )
+    with emulator.db.transaction() as tx:
+        port = operations.create_port(tx, ctx, operations.PortSpec(network_id=subnet["id"]))
+        operations.bind_device(
+            tx, ctx, port.id, device_id="server-1", device_owner="compute:eu-west-0a"
+        )
+        eip = operations.allocate_publicip(
+            tx, ctx, operations.BandwidthSpec(name="b", size=2), port_id=port.id
+        )
+        port_id, eip_id = port.id, eip.id
+    shown = conn.network.get_port(port_id)
+    assert (shown.device_id, shown.status) == ("server-1", "ACTIVE")
+    assert conn.network.get_ip(eip_id).port_id == port_id
+
+
+def test_private_ips_are_ports_seen_by_address(vpc_client, conn, native_vpc):
+    from huaweicloudsdkvpc.v2 import (
+        CreatePrivateipOption,
+        CreatePrivateipRequest,
+        CreatePrivateipRequestBody,
+        DeletePrivateipRequest,
+        ListPrivateipsRequest,
+    )
+
+    subnet = native_vpc(subnets=("10.0.1.0/24",))["subnets"][0]
+    body = CreatePrivateipRequestBody(
+        privateips=[CreatePrivateipOption(subnet_id=subnet["id"], ip_address="10.0.1.20")]
+    )
+    made = vpc_client.create_privateip(CreatePrivateipRequest(body=body)).privateips[0]
+    assert made.ip_address == "10.0.1.20"
+    assert conn.network.get_port(made.id).fixed_ips[0]["ip_address"] == "10.0.1.20"
+    listed = vpc_client.list_privateips(ListPrivateipsRequest(subnet_id=subnet["id"])).privateips
+    assert {"10.0.1.1", "10.0.1.20"} == {p.ip_address for p in listed}
+    vpc_client.delete_privateip(DeletePrivateipRequest(privateip_id=made.id))
+    assert conn.network.find_port(made.id) is None
