@@ -4,10 +4,12 @@ Creates and updates answer 200 (not 201), deletes 204."""
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
 from apis.vpc import listing, ports, quotas_view, security, subnets, views, vpcs
 from apis.vpc import schemas as s
 from apis.vpc.errors import VPC_NATIVE
+from apis.vpc.models import SecurityGroup
 from apis.vpc.specs import port_changes, port_spec, rule_spec
 from emulator.context import ProjectContext
 
@@ -135,7 +137,7 @@ async def delete_subnet(vpc_id: str, subnet_id: str, ctx: ProjectContext) -> Res
 # Security groups -------------------------------------------------------------------------------
 
 
-def _native_groups(tx: Any, rows: list[Any]) -> list[dict[str, Any]]:
+def _native_groups(tx: Session, rows: list[SecurityGroup]) -> list[dict[str, Any]]:
     keys = ("id", "name", "description", "vpc_id", "enterprise_project_id", "security_group_rules")
     return [
         {k: v for k, v in group.items() if k in keys} for group in views.security_groups(tx, rows)

@@ -3,11 +3,13 @@
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
 from apis.vpc import eips, ipam, listing, ports, quotas_view, security, subnets, views, vpcs
 from apis.vpc import schemas as s
+from apis.vpc.models import Network, Subnet
 from apis.vpc.specs import port_changes, port_spec, rule_spec
-from emulator.context import ScopedContext, service_url
+from emulator.context import RequestContext, ScopedContext, service_url
 from emulator.dialects import NEUTRON
 from emulator.errors import BadRequest, NotFound
 
@@ -98,7 +100,7 @@ def _extension(alias: str) -> dict[str, Any]:
 # Networks --------------------------------------------------------------------------------------
 
 
-def _network_views(tx: Any, ctx: Any, rows: list[Any]) -> list[dict[str, Any]]:
+def _network_views(tx: Session, ctx: RequestContext, rows: list[Network]) -> list[dict[str, Any]]:
     by_network: dict[str, list[str]] = {}
     for subnet in subnets.list_subnets(tx, ctx):
         by_network.setdefault(subnet.network_id, []).append(subnet.id)
@@ -291,7 +293,7 @@ async def delete_router(router_id: str, ctx: ScopedContext) -> Response:
     return _no_content()
 
 
-def _interface(router_id: str, port_id: str, subnet: Any) -> dict[str, Any]:
+def _interface(router_id: str, port_id: str, subnet: Subnet) -> dict[str, Any]:
     return {
         "id": router_id,
         "port_id": port_id,

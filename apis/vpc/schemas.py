@@ -36,12 +36,14 @@ class NetworkBody(BaseModel):
     network: NetworkFields
 
 
-class AllocationPool(NeutronModel):
+class AllocationPool(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     start: str
     end: str
 
 
-class HostRoute(NeutronModel):
+class HostRoute(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     destination: str
     nexthop: str
 
@@ -70,6 +72,8 @@ class SubnetCreateBody(BaseModel):
 class SubnetUpdate(NeutronModel):
     name: str | None = None
     description: str | None = None
+    gateway_ip: str | None = None
+    allocation_pools: list[AllocationPool] | None = None
     dns_nameservers: list[str] | None = None
     host_routes: list[HostRoute] | None = None
     enable_dhcp: bool | None = None

@@ -176,11 +176,11 @@ def _rule_error(message: str, neutron: str) -> BadRequest:
 def _checked_ports(spec: RuleSpec, protocol: str | None) -> tuple[int | None, int | None]:
     low, high = spec.port_range_min, spec.port_range_max
     if protocol in PROTOCOLS_WITH_PORTS:
-        if low is None and high is None:
-            return None, None
+        low = high if low is None else low  # one bound alone is a single port
+        high = low if high is None else high
         if low is None or high is None:
-            low = high = low if high is None else high
-        if not (1 <= low <= 65535 and 1 <= high <= 65535) or low > high:
+            return None, None
+        if not 1 <= low <= high <= 65535:
             raise _rule_error(
                 f"Invalid port range: {low}-{high}: ports are 1-65535 and the "
                 "minimum is not above the maximum.",

@@ -2,7 +2,7 @@
 to the VPC's router (native `id` = network id, `neutron_subnet_id` = subnet id)."""
 
 from dataclasses import dataclass, field
-from ipaddress import ip_network
+from ipaddress import IPv4Address, ip_network
 from typing import Any
 
 from sqlalchemy import select
@@ -192,9 +192,11 @@ def list_subnets(tx: Session, ctx: RequestContext) -> list[Subnet]:
 def update_subnet(
     tx: Session, ctx: RequestContext, subnet_id: str, changes: dict[str, Any]
 ) -> Subnet:
-    """Changes among name, description, dns_nameservers, host_routes, enable_dhcp,
-    extra_dhcp_opts."""
+    """Changes among name, description, gateway_ip (null: none), allocation_pools,
+    dns_nameservers, host_routes, enable_dhcp, extra_dhcp_opts."""
     subnet = get_subnet(tx, ctx, subnet_id)
+    if "gateway_ip" in changes or changes.get("allocation_pools") is not None:
+        _change_addressing(subnet, changes)
     if changes.get("dns_nameservers") is not None:
         subnet.dns_nameservers = _checked_dns(changes["dns_nameservers"])
     for key in ("name", "description", "host_routes", "enable_dhcp", "extra_dhcp_opts"):
@@ -202,6 +204,26 @@ def update_subnet(
             setattr(subnet, key, changes[key])
     subnet.updated_at = ctx.now()
     return subnet
+
+
+def _change_addressing(subnet: Subnet, changes: dict[str, Any]) -> None:
+    network = ipam.parse_cidr(subnet.cidr, "subnet")
+    if "gateway_ip" in changes and changes["gateway_ip"] != subnet.gateway_ip:
+        if subnet.router_id is not None:
+            raise in_use(
+                f"Gateway ip {subnet.gateway_ip} of subnet {subnet.id} is in use by router "
+                f"{subnet.router_id}.",
+                neutron="GatewayIpInUse",
+                native="VPC.0201",
+            )
+        subnet.gateway_ip = (
+            str(ipam.gateway_for(network, changes["gateway_ip"], "subnet"))
+            if changes["gateway_ip"]
+            else None
+        )
+    gateway = IPv4Address(subnet.gateway_ip) if subnet.gateway_ip else network.broadcast_address
+    pools = changes.get("allocation_pools") or subnet.allocation_pools
+    subnet.allocation_pools = ipam.checked_pools(network, gateway, pools, "subnet")
 
 
 def delete_subnet(tx: Session, ctx: RequestContext, subnet_id: str) -> None:

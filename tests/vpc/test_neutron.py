@@ -160,3 +160,30 @@ def test_quota_show_through_the_cli(flexemu, conn, tmp_path: Path):
     assert by_resource["networks"] == 100
     networks = run("network", "list")
     assert {"admin_external_net", "net"} <= {n["Name"] for n in networks}
+
+
+def test_subnet_pools_and_gateway_can_change(conn, api):
+    _, subnet = network_with_subnet(conn)
+    updated = conn.network.update_subnet(
+        subnet, allocation_pools=[{"start": "192.168.10.100", "end": "192.168.10.110"}]
+    )
+    assert updated.allocation_pools == [{"start": "192.168.10.100", "end": "192.168.10.110"}]
+    clash = api(
+        "PUT", f"/v2.0/subnets/{subnet.id}", json={"subnet": {"gateway_ip": "192.168.10.105"}}
+    )
+    assert clash.status_code == 400
+    moved = conn.network.update_subnet(subnet, gateway_ip="192.168.10.250")
+    assert moved.gateway_ip == "192.168.10.250"
+
+
+def test_floating_ip_for_a_port_outside_any_router_is_404(api, conn):
+    network, _ = network_with_subnet(conn)
+    port = conn.network.create_port(network_id=network.id)
+    response = api(
+        "POST",
+        "/v2.0/floatingips",
+        json={"floatingip": {"floating_network_id": EXTERNAL_ID, "port_id": port.id}},
+    )
+    assert response.status_code == 404
+    assert response.json()["NeutronError"]["type"] == "ExternalGatewayForFloatingIPNotFound"
+    assert api("GET", "/v2.0/floatingips").json()["floatingips"] == []
