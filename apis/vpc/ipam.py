@@ -4,11 +4,12 @@ The cloud keeps for itself, in each subnet, the network and broadcast addresses,
 and the last two host addresses (system and DHCP: .253 and .254 of a /24), as the real VPC does.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from apis.vpc.errors import invalid
@@ -141,6 +142,39 @@ def available_count(tx: Session, subnet: Subnet) -> int:
     return size - sum(1 for a in used if any(s <= a <= e for s, e in bounds))
 
 
+def _requested(subnet: Subnet, requested: str, gateway_allowed: bool) -> str:
+    address = parse_ip(requested, "port")
+    network = ip_network(subnet.cidr)
+    is_gateway = str(address) == subnet.gateway_ip
+    if (
+        address not in network
+        or address in (network.network_address, network.broadcast_address)
+        or (is_gateway and not gateway_allowed)
+    ):
+        raise invalid(
+            "port",
+            f"IP address {requested} is not a valid IP for the specified subnet.",
+            neutron="InvalidIpForSubnet",
+        )
+    return str(address)
+
+
+def _already_allocated(address: str, subnet: Subnet) -> Conflict:
+    return Conflict(
+        f"IP address {address} already allocated in subnet {subnet.id}",
+        codes={"neutron": "IpAddressAlreadyAllocated", "vpc": "VPC.0701", "huawei": "Ecs.0010"},
+    )
+
+
+def _claimed(tx: Session, allocation: IpAllocation) -> bool:
+    try:
+        with tx.begin_nested():
+            tx.add(allocation)
+    except IntegrityError:  # another writer took the address since `taken` was read
+        return False
+    return True
+
+
 def allocate(
     tx: Session,
     subnet: Subnet,
@@ -149,45 +183,23 @@ def allocate(
     *,
     gateway_allowed: bool = False,
 ) -> IpAllocation:
-    """Give the port `requested`, or the first free address of the subnet's pools."""
+    """Give the port `requested`, or the first free address of the subnet's pools. The
+    primary key settles a race with another writer: the loser moves on to the next address."""
     used = taken(tx, subnet.id)
-    if requested is not None:
-        address = parse_ip(requested, "port")
-        network = ip_network(subnet.cidr)
-        is_gateway = str(address) == subnet.gateway_ip
-        if (
-            address not in network
-            or address in (network.network_address, network.broadcast_address)
-            or (is_gateway and not gateway_allowed)
-        ):
-            raise invalid(
-                "port",
-                f"IP address {requested} is not a valid IP for the specified subnet.",
-                neutron="InvalidIpForSubnet",
-            )
-        if str(address) in used:
-            raise Conflict(
-                f"IP address {address} already allocated in subnet {subnet.id}",
-                codes={
-                    "neutron": "IpAddressAlreadyAllocated",
-                    "vpc": "VPC.0701",
-                    "huawei": "Ecs.0010",
-                },
-            )
-        chosen = str(address)
-    else:
-        chosen = next((str(a) for a in pool_addresses(subnet) if str(a) not in used), "")
-        if not chosen:
-            raise Conflict(
-                f"No more IP addresses available on network {subnet.network_id}.",
-                codes={
-                    "neutron": "IpAddressGenerationFailure",
-                    "vpc": "VPC.0703",
-                    "huawei": "Ecs.0012",
-                },
-            )
-    allocation = IpAllocation(
-        subnet_id=subnet.id, ip_address=chosen, port_id=port_id, project_id=subnet.project_id
+    candidates: Iterable[str] = (
+        [_requested(subnet, requested, gateway_allowed)]
+        if requested is not None
+        else (str(a) for a in pool_addresses(subnet))
     )
-    tx.add(allocation)
-    return allocation
+    for address in candidates:
+        allocation = IpAllocation(
+            subnet_id=subnet.id, ip_address=address, port_id=port_id, project_id=subnet.project_id
+        )
+        if address not in used and _claimed(tx, allocation):
+            return allocation
+        if requested is not None:
+            raise _already_allocated(address, subnet)
+    raise Conflict(
+        f"No more IP addresses available on network {subnet.network_id}.",
+        codes={"neutron": "IpAddressGenerationFailure", "vpc": "VPC.0703", "huawei": "Ecs.0012"},
+    )

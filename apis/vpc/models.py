@@ -128,6 +128,7 @@ class PortSecurityGroup(Base):
     security_group_id: Mapped[str] = mapped_column(
         ForeignKey("vpc_security_groups.id"), primary_key=True, index=True
     )
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class IpAllocation(Base):

@@ -133,7 +133,11 @@ def _set_groups(tx: Session, ctx: RequestContext, port: Port, group_ids: list[st
         security.get_group(tx, ctx, group_id)
     tx.execute(delete(PortSecurityGroup).where(PortSecurityGroup.port_id == port.id))
     for group_id in dict.fromkeys(group_ids):
-        tx.add(PortSecurityGroup(port_id=port.id, security_group_id=group_id))
+        tx.add(
+            PortSecurityGroup(
+                port_id=port.id, security_group_id=group_id, project_id=port.project_id
+            )
+        )
 
 
 def create_port(tx: Session, ctx: RequestContext, spec: PortSpec) -> Port:

@@ -84,8 +84,6 @@ def create_vpc(tx: Session, ctx: RequestContext, spec: VpcSpec) -> Router:
     with its `default` security group."""
     cidr = _checked_cidr(tx, None, spec.cidr) if spec.cidr else ""
     gateway, snat = _checked_gateway(spec.external_gateway)
-    if spec.routes:
-        _checked_routes(tx, None, spec.routes)
     consume(tx, ctx, "vpc", "router")
     now = ctx.now()
     router = Router(

@@ -191,3 +191,18 @@ def test_another_tenants_vpc_is_404(api, other_tenant_api):
     vpc_id = api("POST", "/v1/{pid}/vpcs", json={"vpc": {"cidr": "10.0.0.0/16"}}).json()["vpc"]
     assert other_tenant_api("GET", f"/v1/{{pid}}/vpcs/{vpc_id['id']}").status_code == 404
     assert other_tenant_api("GET", f"/v2.0/routers/{vpc_id['id']}").status_code == 404
+
+
+def test_vpc_routes_are_validated_against_its_cidr(api):
+    route = {"destination": "0.0.0.0/0", "nexthop": "10.0.0.10"}
+    created = api(
+        "POST", "/v1/{pid}/vpcs", json={"vpc": {"cidr": "10.0.0.0/16", "routes": [route]}}
+    )
+    assert created.status_code == 200
+    assert created.json()["vpc"]["routes"] == [route]
+    outside = api(
+        "PUT",
+        f"/v1/{{pid}}/vpcs/{created.json()['vpc']['id']}",
+        json={"vpc": {"routes": [{"destination": "0.0.0.0/0", "nexthop": "172.16.0.1"}]}},
+    )
+    assert outside.status_code == 400

@@ -118,3 +118,20 @@ def test_tags_of_an_unknown_vpc_are_404(api):
     response = api("GET", "/v2.0/{pid}/vpcs/4f2c1f4e-0000-4000-8000-000000000000/tags")
     assert response.status_code == 404
     assert response.json()["code"] == "VPC.0003"
+
+
+def test_resetting_one_project_clears_its_network(flexemu, api, conn, native_vpc, project_id):
+    subnet = native_vpc(subnets=("10.0.1.0/24",))["subnets"][0]
+    port = conn.network.create_port(network_id=subnet["id"])
+    api(
+        "POST",
+        "/v1/{pid}/publicips",
+        json={
+            "publicip": {"type": "5_bgp", "port_id": port.id},
+            "bandwidth": {"name": "b", "size": 1, "share_type": "PER"},
+        },
+    ).raise_for_status()
+    flexemu.admin("POST", f"/reset?project_id={project_id}").raise_for_status()
+    assert api("GET", "/v1/{pid}/vpcs").json()["vpcs"] == []
+    assert api("GET", "/v2.0/ports").json()["ports"] == []
+    assert api("GET", "/v1/{pid}/publicips").json()["publicips"] == []

@@ -210,6 +210,7 @@ def upgrade() -> None:
         "vpc_port_security_groups",
         sa.Column("port_id", sa.String(length=64), nullable=False),
         sa.Column("security_group_id", sa.String(length=64), nullable=False),
+        sa.Column("project_id", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(["port_id"], ["vpc_ports.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(
             ["security_group_id"],
@@ -218,6 +219,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("port_id", "security_group_id"),
     )
     with op.batch_alter_table("vpc_port_security_groups", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_vpc_port_security_groups_project_id"), ["project_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_vpc_port_security_groups_security_group_id"),
             ["security_group_id"],
@@ -273,6 +277,7 @@ def downgrade() -> None:
     op.drop_table("vpc_publicips")
     with op.batch_alter_table("vpc_port_security_groups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_vpc_port_security_groups_security_group_id"))
+        batch_op.drop_index(batch_op.f("ix_vpc_port_security_groups_project_id"))
 
     op.drop_table("vpc_port_security_groups")
     with op.batch_alter_table("vpc_ip_allocations", schema=None) as batch_op:
