@@ -187,3 +187,24 @@ def test_floating_ip_for_a_port_outside_any_router_is_404(api, conn):
     assert response.status_code == 404
     assert response.json()["NeutronError"]["type"] == "ExternalGatewayForFloatingIPNotFound"
     assert api("GET", "/v2.0/floatingips").json()["floatingips"] == []
+
+
+def test_huawei_sdk_reaches_neutron_with_aksk(vpc_client, conn):
+    from huaweicloudsdkvpc.v2 import NeutronListNetworksRequest
+
+    network = conn.network.create_network(name="seen-by-aksk")
+    listed = vpc_client.neutron_list_networks(NeutronListNetworksRequest(name="seen-by-aksk"))
+    assert [n.id for n in listed.networks] == [network.id]
+
+
+def test_interface_needed_by_a_floating_ip_cannot_be_removed(conn, api):
+    network, subnet = network_with_subnet(conn)
+    router = conn.network.create_router(name="r")
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    port = conn.network.create_port(network_id=network.id)
+    conn.network.create_ip(floating_network_id=EXTERNAL_ID, port_id=port.id)
+    response = api(
+        "PUT", f"/v2.0/routers/{router.id}/remove_router_interface", json={"subnet_id": subnet.id}
+    )
+    assert response.status_code == 409
+    assert response.json()["NeutronError"]["type"] == "RouterInterfaceInUseByFloatingIP"
