@@ -44,10 +44,12 @@ class Settings(BaseSettings):
     default_delay: float = 1.0
     # Public (EIP) addresses per region: documentation and benchmarking ranges, never routable
     # blocks. A region missing here uses `default_public_ip_ranges`.
-    public_ip_ranges: dict[str, list[str]] = Field(default_factory=lambda: {
-        "eu-west-0": ["192.0.2.0/24", "198.18.0.0/16"],
-        "eu-west-1": ["198.51.100.0/24", "198.19.0.0/16"],
-    })
+    public_ip_ranges: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "eu-west-0": ["192.0.2.0/24", "198.18.0.0/16"],
+            "eu-west-1": ["198.51.100.0/24", "198.19.0.0/16"],
+        }
+    )
     default_public_ip_ranges: list[str] = Field(default_factory=lambda: ["203.0.113.0/24"])
     bootstrap: Bootstrap = Field(default_factory=Bootstrap)
 
