@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # virtual clock. A key missing here falls back to `default_delay`.
     delays: dict[str, float] = Field(default_factory=dict)
     default_delay: float = 1.0
+    # A JSON file of extra public images ({"images": [...]}, the shape of
+    # apis/ims/public_images.json), merged into the shipped catalogue.
+    public_images_file: Path | None = None
     bootstrap: Bootstrap = Field(default_factory=Bootstrap)
 
     def delay(self, name: str) -> float:

@@ -1,0 +1,524 @@
+"""Volumes: the behaviour behind Cinder v2/v3 and the native EVS API, once.
+
+Every function takes the caller's write transaction and context; none knows which dialect
+called it. Statuses move on the virtual clock through `emulator.lifecycle` (kind `evs.volume`):
+creating -> available, extending -> back, deleting -> gone, attaching -> in-use,
+detaching -> available. Compute attaches and detaches volumes through `attach` and `detach`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from apis.evs import errors, volume_types
+from apis.evs.models import Snapshot, Volume, VolumeAttachment
+from apis.ims import images
+from emulator import ids, jobs, lifecycle, metering, quotas, tags
+from emulator.context import RequestContext
+from emulator.errors import QuotaExceeded
+from state.models import Job, Transition
+
+KIND = "evs.volume"
+METER = "evs.volume_gb_hours"
+TAG_TYPE = "evs.volume"
+DATA_DISK_SIZES = (10, 32768)
+SYSTEM_DISK_SIZES = (1, 1024)
+MAX_BATCH = 100
+DELETABLE = ("available", "error", "error_restoring", "error_extending", "error_managing")
+_NOT_DELETABLE = (
+    "Volume status must be available or error or error_restoring or "
+    "error_extending or error_managing and must not be migrating, attached, belong "
+    "to a group, have snapshots or be disassociated from snapshots after volume "
+    "transfer."
+)
+
+
+@dataclass
+class VolumeSpec:
+    size: int | None = None
+    volume_type: str | None = None
+    availability_zone: str | None = None
+    name: str = ""
+    description: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    image_id: str | None = None
+    snapshot_id: str | None = None
+    source_volid: str | None = None
+    multiattach: bool = False
+    tags: dict[str, str] = field(default_factory=dict)
+    # The root disk of a server (1–1024 GB), even when not created from an image.
+    system_disk: bool = False
+
+
+@dataclass
+class VolumeFilters:
+    name: str | None = None
+    status: str | None = None
+    availability_zone: str | None = None
+    multiattach: bool | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    ids: list[str] | None = None
+    volume_type: str | None = None
+    server_id: str | None = None
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def get_volume(tx: Session, ctx: RequestContext, volume_id: str) -> Volume:
+    volume = tx.get(Volume, volume_id)
+    if volume is None or volume.project_id != ctx.project.id:
+        raise errors.volume_not_found(volume_id)
+    return volume
+
+
+def query_volumes(ctx: RequestContext, filters: VolumeFilters) -> Select[tuple[Volume]]:
+    query = select(Volume).where(Volume.project_id == ctx.project.id)
+    if filters.name is not None:
+        query = query.where(Volume.name == filters.name)
+    if filters.status is not None:
+        query = query.where(Volume.status == filters.status)
+    if filters.availability_zone is not None:
+        query = query.where(Volume.availability_zone == filters.availability_zone)
+    if filters.multiattach is not None:
+        query = query.where(Volume.multiattach == filters.multiattach)
+    if filters.ids is not None:
+        query = query.where(Volume.id.in_(filters.ids))
+    if filters.volume_type is not None:
+        vtype = volume_types.get(filters.volume_type)
+        query = query.where(Volume.volume_type == (vtype.name if vtype else filters.volume_type))
+    if filters.server_id is not None:
+        attached = select(VolumeAttachment.volume_id).where(
+            VolumeAttachment.server_id == filters.server_id
+        )
+        query = query.where(Volume.id.in_(attached))
+    for key, value in filters.metadata.items():
+        query = query.where(Volume.metadata_[key].as_string() == value)
+    return query
+
+
+def attachments_of(tx: Session, volume_ids: list[str]) -> dict[str, list[VolumeAttachment]]:
+    found: dict[str, list[VolumeAttachment]] = {volume_id: [] for volume_id in volume_ids}
+    rows = tx.scalars(
+        select(VolumeAttachment)
+        .where(VolumeAttachment.volume_id.in_(volume_ids))
+        .order_by(VolumeAttachment.attached_at)
+    )
+    for row in rows:
+        found[row.volume_id].append(row)
+    return found
+
+
+def has_snapshots(tx: Session, volume_id: str) -> bool:
+    return (
+        tx.scalar(select(Snapshot.id).where(Snapshot.volume_id == volume_id).limit(1)) is not None
+    )
+
+
+# Creating ---------------------------------------------------------------------------------
+
+
+def zone_of(ctx: RequestContext, name: str | None) -> str:
+    zones = ctx.emulator.topology.region(ctx.region).zones
+    if name is None:
+        return zones[0]
+    if name not in zones:
+        raise errors.bad_request(
+            f"Availability zone '{name}' is invalid.", native=errors.INVALID_ZONE
+        )
+    return name
+
+
+def usage_of(volume_type: str, size: int, kind: str = "volumes") -> dict[str, int]:
+    """The quota amounts of one volume (or snapshot, kind="snapshots") of a type."""
+    return {
+        kind: 1,
+        "gigabytes": size,
+        f"{kind}_{volume_type}": 1,
+        f"gigabytes_{volume_type}": size,
+    }
+
+
+def consume(tx: Session, project_id: str, amounts: dict[str, int]) -> None:
+    try:
+        quotas.consume(tx, project_id, amounts)
+    except QuotaExceeded as error:
+        raise errors.quota_exceeded(error) from None
+
+
+def _check_size(size: int, system_disk: bool) -> None:
+    low, high = SYSTEM_DISK_SIZES if system_disk else DATA_DISK_SIZES
+    if not low <= size <= high:
+        disk = "system" if system_disk else "data"
+        raise errors.invalid_input(
+            f"Volume size {size}GB is out of range: a {disk} disk is {low} to {high} GB.",
+            native=errors.INVALID_SIZE,
+        )
+
+
+@dataclass
+class _Origin:
+    """What a new volume inherits from its image, snapshot or source volume."""
+
+    size: int | None = None
+    zone: str | None = None
+    volume_type: str | None = None
+    bootable: bool = False
+    image_metadata: dict[str, Any] | None = None
+
+
+def _origin(tx: Session, ctx: RequestContext, spec: VolumeSpec) -> _Origin:
+    if spec.snapshot_id is not None:
+        snapshot = tx.get(Snapshot, spec.snapshot_id)
+        if snapshot is None or snapshot.project_id != ctx.project.id:
+            raise errors.snapshot_not_found(spec.snapshot_id)
+        if snapshot.status != "available":
+            raise errors.invalid_snapshot(
+                "Originating snapshot status must be one of 'available' values"
+            )
+        parent = get_volume(tx, ctx, snapshot.volume_id)
+        return _Origin(
+            snapshot.size,
+            parent.availability_zone,
+            parent.volume_type,
+            parent.bootable,
+            parent.image_metadata,
+        )
+    if spec.source_volid is not None:
+        source = get_volume(tx, ctx, spec.source_volid)
+        if source.status not in ("available", "in-use"):
+            raise errors.invalid_volume(
+                f"Unable to clone volumes that are in {source.status} status"
+            )
+        return _Origin(
+            source.size,
+            source.availability_zone,
+            source.volume_type,
+            source.bootable,
+            source.image_metadata,
+        )
+    if spec.image_id is not None:
+        image = images.lookup(ctx, spec.image_id)
+        if image is None:
+            raise errors.bad_request(
+                "Invalid image identifier or unable to access requested image.",
+                native=errors.INVALID_BODY,
+            )
+        return _Origin(image.min_disk, bootable=True, image_metadata=image.volume_metadata())
+    return _Origin()
+
+
+def create_volume(
+    tx: Session, ctx: RequestContext, spec: VolumeSpec, job_id: str | None = None
+) -> Volume:
+    """A new volume in `creating`, available after the `volume_create` delay; quota taken and
+    the GB-hours meter started at once. `job_id` is finished when the volume is available."""
+    origin = _origin(tx, ctx, spec)
+    if (
+        spec.availability_zone is not None
+        and origin.zone is not None
+        and spec.availability_zone != origin.zone
+    ):
+        raise errors.invalid_input(
+            f"Volume must be in the same availability zone as its source ({origin.zone}).",
+            native=errors.INVALID_ZONE,
+        )
+    zone = zone_of(ctx, spec.availability_zone or origin.zone)
+    vtype = volume_types.find(spec.volume_type or origin.volume_type or "SATA")
+    size = spec.size if spec.size is not None else origin.size
+    if size is None:
+        raise errors.invalid_input("Size must be specified.", native=errors.INVALID_SIZE)
+    _check_size(size, spec.system_disk or origin.bootable)
+    if origin.size is not None and size < origin.size:
+        what = "image minDisk" if spec.image_id else "source"
+        raise errors.invalid_input(
+            f"Volume size {size}GB cannot be smaller than the {what} size {origin.size}GB.",
+            native=errors.INVALID_SIZE,
+        )
+    tag_values = tags.validate(list(_tag_items(spec.tags)), codes={"huawei": errors.INVALID_BODY})
+    consume(tx, ctx.project.id, usage_of(vtype.name, size))
+    now = ctx.now()
+    volume = Volume(
+        id=ids.uuid_id(),
+        project_id=ctx.project.id,
+        region=ctx.region,
+        availability_zone=zone,
+        name=spec.name,
+        description=spec.description,
+        size=size,
+        volume_type=vtype.name,
+        status="creating",
+        bootable=origin.bootable,
+        multiattach=spec.multiattach,
+        metadata_=dict(spec.metadata),
+        image_metadata=origin.image_metadata,
+        snapshot_id=spec.snapshot_id,
+        source_volid=spec.source_volid,
+        created_at=now,
+        updated_at=None,
+    )
+    tx.add(volume)
+    if tag_values:
+        tags.put(
+            tx,
+            project_id=ctx.project.id,
+            resource_type=TAG_TYPE,
+            resource_id=volume.id,
+            tags=tag_values,
+        )
+    metering.start(
+        tx,
+        project_id=ctx.project.id,
+        region=ctx.region,
+        service="evs",
+        resource_type="volume",
+        resource_id=volume.id,
+        meter=METER,
+        quantity=size,
+        at=now,
+        unit_class=vtype.name,
+    )
+    _schedule(tx, ctx, volume, "available", "volume_create", job_id=job_id)
+    return volume
+
+
+def _tag_items(values: dict[str, str]) -> list[dict[str, str]]:
+    return [{"key": key, "value": value} for key, value in values.items()]
+
+
+def create_volumes_in_job(
+    tx: Session, ctx: RequestContext, spec: VolumeSpec, count: int
+) -> tuple[Job, list[Volume]]:
+    """The native batch create: one job (sub-jobs when count > 1), names suffixed -0001 ..."""
+    if not 1 <= count <= MAX_BATCH:
+        raise errors.bad_request(
+            f"count must be between 1 and {MAX_BATCH}.", native=errors.INVALID_BODY
+        )
+    now = ctx.now()
+    if count == 1:
+        job = jobs.create(tx, project_id=ctx.project.id, job_type="createVolume", now=now)
+        volume = create_volume(tx, ctx, spec, job_id=job.id)
+        job.entities = _job_entities(volume)
+        return job, [volume]
+    parent = jobs.create(tx, project_id=ctx.project.id, job_type="batchCreateVolume", now=now)
+    volumes = []
+    for index in range(1, count + 1):
+        sub_job = jobs.create(
+            tx, project_id=ctx.project.id, job_type="createVolume", now=now, parent_id=parent.id
+        )
+        named = VolumeSpec(**{**spec.__dict__, "name": f"{spec.name}-{index:04d}"})
+        volume = create_volume(tx, ctx, named, job_id=sub_job.id)
+        sub_job.entities = _job_entities(volume)
+        volumes.append(volume)
+    return parent, volumes
+
+
+def _job_entities(volume: Volume) -> dict[str, Any]:
+    return {
+        "volume_id": volume.id,
+        "volume_type": volume.volume_type,
+        "size": volume.size,
+        "name": volume.name,
+    }
+
+
+# Changing ---------------------------------------------------------------------------------
+
+
+def update_volume(
+    tx: Session,
+    ctx: RequestContext,
+    volume_id: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Volume:
+    volume = get_volume(tx, ctx, volume_id)
+    if name is not None:
+        volume.name = name
+    if description is not None:
+        volume.description = description
+    if metadata is not None:
+        volume.metadata_ = dict(metadata)
+    volume.updated_at = ctx.now()
+    return volume
+
+
+def extend_volume(
+    tx: Session, ctx: RequestContext, volume_id: str, new_size: int, job_id: str | None = None
+) -> Volume:
+    """Grow a volume (available or in-use): `extending`, then back with its new size."""
+    volume = get_volume(tx, ctx, volume_id)
+    if volume.status not in ("available", "in-use"):
+        raise errors.invalid_volume(
+            f"Volume {volume.id} status must be available or in-use to extend, but current "
+            f"status is: {volume.status}."
+        )
+    if new_size <= volume.size:
+        raise errors.invalid_input(
+            f"New size for extend must be greater than current size. (current: {volume.size}, "
+            f"extended: {new_size}).",
+            native=errors.INVALID_SIZE,
+        )
+    _check_size(new_size, volume.bootable)
+    growth = new_size - volume.size
+    consume(tx, ctx.project.id, {"gigabytes": growth, f"gigabytes_{volume.volume_type}": growth})
+    payload = {"size": new_size, "status": volume.status}
+    volume.status = "extending"
+    volume.updated_at = ctx.now()
+    _schedule(tx, ctx, volume, "extended", "volume_extend", job_id=job_id, payload=payload)
+    return volume
+
+
+def delete_volume(
+    tx: Session,
+    ctx: RequestContext,
+    volume_id: str,
+    *,
+    cascade: bool = False,
+    job_id: str | None = None,
+) -> Volume:
+    """`deleting`, then gone (quota released, meter stopped). Refused while attached, in a
+    transitional status, or with snapshots unless `cascade`."""
+    volume = get_volume(tx, ctx, volume_id)
+    if volume.status not in DELETABLE or attachments_of(tx, [volume.id])[volume.id]:
+        raise errors.invalid_volume(_NOT_DELETABLE)
+    snapshots = list(tx.scalars(select(Snapshot).where(Snapshot.volume_id == volume.id)))
+    if snapshots and not cascade:
+        raise errors.invalid_volume(_NOT_DELETABLE)
+    for snapshot in snapshots:
+        if snapshot.status not in ("available", "error"):
+            raise errors.invalid_snapshot(
+                f"Snapshot {snapshot.id} status must be available or error, but current status "
+                f"is: {snapshot.status}."
+            )
+        snapshot.status = "deleting"
+    volume.status = "deleting"
+    volume.updated_at = ctx.now()
+    _schedule(tx, ctx, volume, "deleted", "volume_delete", job_id=job_id)
+    return volume
+
+
+# Attaching (driven by compute) ----------------------------------------------------------
+
+
+def attach(
+    tx: Session,
+    ctx: RequestContext,
+    volume_id: str,
+    server_id: str,
+    device: str,
+    server_zone: str | None = None,
+) -> VolumeAttachment:
+    """Attach a volume to a server: `attaching`, then `in-use` after the `volume_attach`
+    delay. A multiattach volume may be attached to several servers, others to one."""
+    volume = get_volume(tx, ctx, volume_id)
+    current = attachments_of(tx, [volume.id])[volume.id]
+    if any(row.server_id == server_id for row in current):
+        raise errors.invalid_volume(f"Volume {volume.id} is already attached to {server_id}.")
+    shareable = volume.multiattach and volume.status == "in-use"
+    if volume.status != "available" and not shareable:
+        raise errors.invalid_volume(
+            f"Volume {volume.id} status must be available to attach, but current status is: "
+            f"{volume.status}."
+        )
+    if server_zone is not None and server_zone != volume.availability_zone:
+        raise errors.invalid_volume(
+            f"Volume {volume.id} is in {volume.availability_zone}, the server in {server_zone}."
+        )
+    attachment = VolumeAttachment(
+        id=ids.uuid_id(),
+        project_id=ctx.project.id,
+        volume_id=volume.id,
+        server_id=server_id,
+        device=device,
+        attached_at=ctx.now(),
+    )
+    tx.add(attachment)
+    volume.status = "attaching"
+    _schedule(tx, ctx, volume, "in-use", "volume_attach")
+    return attachment
+
+
+def detach(tx: Session, ctx: RequestContext, volume_id: str, server_id: str) -> Volume:
+    """Detach a volume from a server: `detaching`, then `available` (or `in-use` while other
+    servers still hold a multiattach volume) after the `volume_detach` delay."""
+    volume = get_volume(tx, ctx, volume_id)
+    current = attachments_of(tx, [volume.id])[volume.id]
+    if volume.status != "in-use" or not any(row.server_id == server_id for row in current):
+        raise errors.invalid_volume(f"Volume {volume.id} is not attached to {server_id}.")
+    volume.status = "detaching"
+    _schedule(tx, ctx, volume, "detached", "volume_detach", payload={"server_id": server_id})
+    return volume
+
+
+# Transitions ----------------------------------------------------------------------------
+
+
+def _schedule(
+    tx: Session,
+    ctx: RequestContext,
+    volume: Volume,
+    target: str,
+    delay: str,
+    *,
+    job_id: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    lifecycle.schedule(
+        tx,
+        service="evs",
+        kind=KIND,
+        resource_id=volume.id,
+        target=target,
+        now=ctx.now(),
+        after=ctx.emulator.settings.delay(delay),
+        payload={**(payload or {}), "job_id": job_id},
+    )
+
+
+def remove_volume(tx: Session, volume: Volume, now: datetime) -> None:
+    """The end of a deletion: the row, its snapshots, tags, quota and meters go."""
+    for snapshot in tx.scalars(select(Snapshot).where(Snapshot.volume_id == volume.id)):
+        remove_snapshot(tx, snapshot, volume.volume_type, now)
+    quotas.release(tx, volume.project_id, usage_of(volume.volume_type, volume.size))
+    metering.stop(tx, volume.id, at=now)
+    tags.remove_all(tx, TAG_TYPE, volume.id)
+    tx.delete(volume)
+
+
+def remove_snapshot(tx: Session, snapshot: Snapshot, volume_type: str, now: datetime) -> None:
+    quotas.release(tx, snapshot.project_id, usage_of(volume_type, snapshot.size, "snapshots"))
+    metering.stop(tx, snapshot.id, at=now)
+    tx.delete(snapshot)
+
+
+@lifecycle.handles(KIND)
+def _apply(tx: Session, transition: Transition, now: datetime) -> None:
+    volume = tx.get(Volume, transition.resource_id)
+    if volume is not None:
+        payload = transition.payload
+        if transition.target == "deleted":
+            remove_volume(tx, volume, now)
+        elif transition.target == "extended":
+            volume.size = payload["size"]
+            volume.status = payload["status"]
+            metering.change(tx, volume.id, METER, at=now, quantity=volume.size)
+        elif transition.target == "detached":
+            for row in attachments_of(tx, [volume.id])[volume.id]:
+                if row.server_id == payload["server_id"]:
+                    tx.delete(row)
+            tx.flush()
+            volume.status = "in-use" if attachments_of(tx, [volume.id])[volume.id] else "available"
+        else:
+            volume.status = transition.target
+        if transition.target != "deleted":
+            volume.updated_at = now
+    job_id = transition.payload.get("job_id")
+    job = tx.get(Job, job_id) if job_id else None
+    if job is not None:
+        jobs.finish(tx, job, now)
