@@ -176,7 +176,7 @@ async def create_snapshot(ctx: ProjectContext, body: schemas.SnapshotCreate) -> 
             name=option.name or "",
             description=option.description or "",
             metadata=option.metadata,
-            force=option.force,
+            force=bool(option.force),
         )
         return {"snapshot": views.cinder_snapshot(snapshot)}
 

@@ -25,8 +25,8 @@ class CinderVolume(_Body):
     image_ref: str | None = Field(default=None, alias="imageRef")
     snapshot_id: str | None = None
     source_volid: str | None = None
-    metadata: dict[str, str] = Field(default_factory=dict)
-    multiattach: bool = False
+    metadata: dict[str, str] | None = None
+    multiattach: bool | None = None
 
     def to_spec(self) -> VolumeSpec:
         return VolumeSpec(
@@ -35,11 +35,11 @@ class CinderVolume(_Body):
             availability_zone=self.availability_zone,
             name=self.name or "",
             description=self.description or "",
-            metadata=self.metadata,
+            metadata=self.metadata or {},
             image_id=self.image_ref,
             snapshot_id=self.snapshot_id,
             source_volid=self.source_volid,
-            multiattach=self.multiattach,
+            multiattach=bool(self.multiattach),
         )
 
 
@@ -69,8 +69,8 @@ class SnapshotOption(_Body):
     volume_id: str
     name: str | None = Name
     description: str | None = Name
-    force: bool = False
-    metadata: dict[str, str] = Field(default_factory=dict)
+    force: bool | None = None
+    metadata: dict[str, str] | None = None
 
 
 class SnapshotCreate(_Body):
@@ -99,9 +99,9 @@ class EvsVolume(_Body):
     image_ref: str | None = Field(default=None, alias="imageRef")
     snapshot_id: str | None = None
     backup_id: str | None = None
-    multiattach: bool = False
-    metadata: dict[str, str] = Field(default_factory=dict)
-    tags: dict[str, str] = Field(default_factory=dict)
+    multiattach: bool | None = None
+    metadata: dict[str, str] | None = None
+    tags: dict[str, str] | None = None
 
     def to_spec(self) -> VolumeSpec:
         return VolumeSpec(
@@ -110,11 +110,11 @@ class EvsVolume(_Body):
             availability_zone=self.availability_zone,
             name=self.name or "",
             description=self.description or "",
-            metadata=self.metadata,
+            metadata=self.metadata or {},
             image_id=self.image_ref,
             snapshot_id=self.snapshot_id,
-            multiattach=self.multiattach,
-            tags=self.tags,
+            multiattach=bool(self.multiattach),
+            tags=self.tags or {},
         )
 
 

@@ -66,7 +66,7 @@ def _entries(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 @cache
-def _catalogue(extra_file: Path | None, region: str) -> tuple[Image, ...]:
+def catalogue(extra_file: Path | None, region: str) -> tuple[Image, ...]:
     shipped = json.loads(resources.files("apis.ims").joinpath("public_images.json").read_text())
     entries = _entries(shipped)
     if extra_file is not None:
@@ -93,7 +93,7 @@ def _catalogue(extra_file: Path | None, region: str) -> tuple[Image, ...]:
 
 def visible(ctx: RequestContext) -> tuple[Image, ...]:
     """Every image the caller's project may list, oldest first."""
-    return _catalogue(ctx.emulator.settings.public_images_file, ctx.region)
+    return catalogue(ctx.emulator.settings.public_images_file, ctx.region)
 
 
 def lookup(ctx: RequestContext, image_id: str) -> Image | None:
