@@ -89,3 +89,19 @@ def quota_exceeded(error: QuotaExceeded) -> QuotaExceeded:
             f"already used {error.in_use} of {error.limit}.",
         },
     )
+
+
+def volume_size_exceeds_limit(size: int, ceiling: int) -> QuotaExceeded:
+    return QuotaExceeded(
+        f"Requested volume size {size}G is larger than maximum allowed limit {ceiling}G.",
+        key="per_volume_gigabytes",
+        requested=size,
+        in_use=0,
+        limit=ceiling,
+        statuses={"cinder": 413, "huawei": 400},
+        codes={"huawei": QUOTA},
+        messages={
+            "cinder": f"VolumeSizeExceedsLimit: Requested volume size {size}G is larger "
+            f"than maximum allowed limit {ceiling}G."
+        },
+    )

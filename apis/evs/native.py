@@ -4,6 +4,7 @@ with jobs around the asynchronous ones and EVS's own error codes."""
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from apis.evs import errors, operations, schemas, snapshots, views, wire
@@ -72,7 +73,7 @@ async def list_volumes(
     newest_first = wire.newest_first(params.get("sort_dir"), None)
     base = wire.link_base(request, ctx)
     with ctx.transaction() as tx:
-        count = offset_page(tx, query, Volume, offset=0, limit=0).total
+        count = tx.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         page = (
             marker_page(tx, query, Volume, limit=limit, marker=marker, newest_first=newest_first)
             if marker is not None

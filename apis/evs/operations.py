@@ -149,6 +149,13 @@ def consume(tx: Session, project_id: str, amounts: dict[str, int]) -> None:
         raise errors.quota_exceeded(error) from None
 
 
+def _check_per_volume_limit(tx: Session, project_id: str, size: int) -> None:
+    """Cinder's per_volume_gigabytes: a ceiling on one volume, not a counter."""
+    ceiling = quotas.limit(tx, project_id, "per_volume_gigabytes")
+    if ceiling != quotas.UNLIMITED and size > ceiling:
+        raise errors.volume_size_exceeds_limit(size, ceiling)
+
+
 def _check_size(size: int, system_disk: bool) -> None:
     low, high = SYSTEM_DISK_SIZES if system_disk else DATA_DISK_SIZES
     if not low <= size <= high:
@@ -232,6 +239,7 @@ def create_volume(
     if size is None:
         raise errors.invalid_input("Size must be specified.", native=errors.INVALID_SIZE)
     _check_size(size, spec.system_disk or origin.bootable)
+    _check_per_volume_limit(tx, ctx.project.id, size)
     if origin.size is not None and size < origin.size:
         what = "image minDisk" if spec.image_id else "source"
         raise errors.invalid_input(
@@ -365,6 +373,7 @@ def extend_volume(
             native=errors.INVALID_SIZE,
         )
     _check_size(new_size, volume.bootable)
+    _check_per_volume_limit(tx, ctx.project.id, new_size)
     growth = new_size - volume.size
     consume(tx, ctx.project.id, {"gigabytes": growth, f"gigabytes_{volume.volume_type}": growth})
     payload = {"size": new_size, "status": volume.status}

@@ -164,3 +164,14 @@ def test_eu_west_1_has_its_own_zones(flexemu):
     assert volume.availability_zone == "eu-west-1a"
     with pytest.raises(exceptions.BadRequestException):
         conn.block_storage.create_volume(size=10, availability_zone="eu-west-0a")
+
+
+def test_per_volume_gigabytes_caps_one_volume(flexemu, api, pid):
+    set_quotas(flexemu, pid, per_volume_gigabytes=100)
+    refused = api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 101}})
+    assert refused.status_code == 413
+    assert refused.json()["overLimit"]["message"] == (
+        "VolumeSizeExceedsLimit: Requested volume size 101G is larger than maximum allowed "
+        "limit 100G."
+    )
+    assert api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 100}}).status_code == 202

@@ -7,6 +7,7 @@ from huaweicloudsdkevs.v2 import (
     BatchCreateVolumeTagsRequestBody,
     BatchDeleteVolumeTagsRequest,
     BatchDeleteVolumeTagsRequestBody,
+    CinderListQuotasRequest,
     CinderListVolumeTypesRequest,
     CreateSnapshotOption,
     CreateSnapshotRequest,
@@ -180,3 +181,10 @@ def test_snapshots_and_rollback(flexemu, evs):
 def test_volume_types_natively(evs):
     types = evs.cinder_list_volume_types(CinderListVolumeTypesRequest()).volume_types
     assert {t.name for t in types} == {"SATA", "SAS", "SSD"}
+
+
+def test_quota_set_through_the_evs_sdk(evs, pid):
+    create_native(evs, volume_type="SSD", size=30)
+    quota = evs.cinder_list_quotas(CinderListQuotasRequest(target_project_id=pid, usage="True"))
+    assert (quota.quota_set.volumes.in_use, quota.quota_set.volumes.limit) == (1, 50)
+    assert quota.quota_set.gigabytes_ssd.in_use == 30

@@ -91,3 +91,15 @@ def test_a_refused_create_starts_no_meter(flexemu, conn, pid):
         conn.block_storage.create_volume(size=5)
     with flexemu.emulator.db.transaction() as tx:
         assert metering.intervals(tx, project_ids=[pid]) == []
+
+
+def test_snapshots_record_their_size(flexemu, conn, pid):
+    volume = conn.block_storage.create_volume(size=15, volume_type="SAS")
+    flexemu.advance("PT1M")
+    snapshot = conn.block_storage.create_snapshot(volume_id=volume.id)
+    with flexemu.emulator.db.transaction() as tx:
+        meters = {
+            r.resource_id: (r.meter, r.unit_class, r.quantity)
+            for r in metering.intervals(tx, project_ids=[pid])
+        }
+    assert meters[snapshot.id] == ("evs.snapshot_gb_hours", "SAS", Decimal(15))
