@@ -168,13 +168,15 @@ def _check_size(size: int, system_disk: bool) -> None:
 
 @dataclass
 class _Origin:
-    """What a new volume inherits from its image, snapshot or source volume."""
+    """What a new volume inherits from its image, snapshot or source volume: a snapshot or a
+    volume gives its size (the least, and the default); an image its min_disk (the least)."""
 
     size: int | None = None
     zone: str | None = None
     volume_type: str | None = None
     bootable: bool = False
     image_metadata: dict[str, Any] | None = None
+    size_is_default: bool = True
 
 
 def _origin(tx: Session, ctx: RequestContext, spec: VolumeSpec) -> _Origin:
@@ -214,7 +216,12 @@ def _origin(tx: Session, ctx: RequestContext, spec: VolumeSpec) -> _Origin:
                 "Invalid image identifier or unable to access requested image.",
                 native=errors.INVALID_BODY,
             )
-        return _Origin(image.min_disk, bootable=True, image_metadata=image.volume_metadata())
+        return _Origin(
+            image.min_disk,
+            size_is_default=False,
+            bootable=True,
+            image_metadata=image.volume_metadata(),
+        )
     return _Origin()
 
 
@@ -235,7 +242,7 @@ def create_volume(
         )
     zone = zone_of(ctx, spec.availability_zone or origin.zone)
     vtype = volume_types.find(spec.volume_type or origin.volume_type or "SATA")
-    size = spec.size if spec.size is not None else origin.size
+    size = spec.size if spec.size is not None or not origin.size_is_default else origin.size
     if size is None:
         raise errors.invalid_input("Size must be specified.", native=errors.INVALID_SIZE)
     _check_size(size, spec.system_disk or origin.bootable)

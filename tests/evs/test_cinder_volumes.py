@@ -153,3 +153,9 @@ def test_system_disk_from_image_is_capped_at_1024(conn):
 def test_unknown_volume_is_404(conn):
     with pytest.raises(exceptions.NotFoundException, match="could not be found"):
         conn.block_storage.get_volume("2d5e4ad0-0000-4000-8000-000000000000")
+
+
+def test_from_image_the_size_must_be_given(conn):
+    image = conn.image.find_image("OBS Ubuntu 20.04")
+    with pytest.raises(exceptions.BadRequestException, match="Size must be specified"):
+        conn.block_storage.create_volume(image_id=image.id)
