@@ -31,4 +31,4 @@ def build_app(emulator: "Emulator") -> FastAPI:
 
 
 # Status transitions are applied before any request, whichever service it is for.
-from apis.evs import operations, snapshots  # noqa: E402, F401
+from apis.evs import snapshots, transitions  # noqa: E402, F401

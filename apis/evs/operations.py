@@ -2,12 +2,12 @@
 
 Every function takes the caller's write transaction and context; none knows which dialect
 called it. Statuses move on the virtual clock through `emulator.lifecycle` (kind `evs.volume`):
-creating -> available, extending -> back, deleting -> gone, attaching -> in-use,
-detaching -> available. Compute attaches and detaches volumes through `attach` and `detach`.
+creating -> available, extending -> back, deleting -> gone (applied in `transitions`).
+Compute creates a server's volumes with `create_volume` and attaches them through
+`apis.evs.attachments`.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -19,7 +19,7 @@ from apis.ims import images
 from emulator import ids, jobs, lifecycle, metering, quotas, tags
 from emulator.context import RequestContext
 from emulator.errors import QuotaExceeded
-from state.models import Job, Transition
+from state.models import Job
 
 KIND = "evs.volume"
 METER = "evs.volume_gb_hours"
@@ -110,12 +110,6 @@ def attachments_of(tx: Session, volume_ids: list[str]) -> dict[str, list[VolumeA
     for row in rows:
         found[row.volume_id].append(row)
     return found
-
-
-def has_snapshots(tx: Session, volume_id: str) -> bool:
-    return (
-        tx.scalar(select(Snapshot.id).where(Snapshot.volume_id == volume_id).limit(1)) is not None
-    )
 
 
 # Creating ---------------------------------------------------------------------------------
@@ -296,7 +290,7 @@ def create_volume(
         at=now,
         unit_class=vtype.name,
     )
-    _schedule(tx, ctx, volume, "available", "volume_create", job_id=job_id)
+    schedule(tx, ctx, volume, "available", "volume_create", job_id=job_id)
     return volume
 
 
@@ -386,7 +380,7 @@ def extend_volume(
     payload = {"size": new_size, "status": volume.status}
     volume.status = "extending"
     volume.updated_at = ctx.now()
-    _schedule(tx, ctx, volume, "extended", "volume_extend", job_id=job_id, payload=payload)
+    schedule(tx, ctx, volume, "extended", "volume_extend", job_id=job_id, payload=payload)
     return volume
 
 
@@ -415,67 +409,14 @@ def delete_volume(
         snapshot.status = "deleting"
     volume.status = "deleting"
     volume.updated_at = ctx.now()
-    _schedule(tx, ctx, volume, "deleted", "volume_delete", job_id=job_id)
+    schedule(tx, ctx, volume, "deleted", "volume_delete", job_id=job_id)
     return volume
 
 
-# Attaching (driven by compute) ----------------------------------------------------------
+# Transitions -----------------------------------------------------------------------------
 
 
-def attach(
-    tx: Session,
-    ctx: RequestContext,
-    volume_id: str,
-    server_id: str,
-    device: str,
-    server_zone: str | None = None,
-) -> VolumeAttachment:
-    """Attach a volume to a server: `attaching`, then `in-use` after the `volume_attach`
-    delay. A multiattach volume may be attached to several servers, others to one."""
-    volume = get_volume(tx, ctx, volume_id)
-    current = attachments_of(tx, [volume.id])[volume.id]
-    if any(row.server_id == server_id for row in current):
-        raise errors.invalid_volume(f"Volume {volume.id} is already attached to {server_id}.")
-    shareable = volume.multiattach and volume.status == "in-use"
-    if volume.status != "available" and not shareable:
-        raise errors.invalid_volume(
-            f"Volume {volume.id} status must be available to attach, but current status is: "
-            f"{volume.status}."
-        )
-    if server_zone is not None and server_zone != volume.availability_zone:
-        raise errors.invalid_volume(
-            f"Volume {volume.id} is in {volume.availability_zone}, the server in {server_zone}."
-        )
-    attachment = VolumeAttachment(
-        id=ids.uuid_id(),
-        project_id=ctx.project.id,
-        volume_id=volume.id,
-        server_id=server_id,
-        device=device,
-        attached_at=ctx.now(),
-    )
-    tx.add(attachment)
-    volume.status = "attaching"
-    _schedule(tx, ctx, volume, "in-use", "volume_attach")
-    return attachment
-
-
-def detach(tx: Session, ctx: RequestContext, volume_id: str, server_id: str) -> Volume:
-    """Detach a volume from a server: `detaching`, then `available` (or `in-use` while other
-    servers still hold a multiattach volume) after the `volume_detach` delay."""
-    volume = get_volume(tx, ctx, volume_id)
-    current = attachments_of(tx, [volume.id])[volume.id]
-    if volume.status != "in-use" or not any(row.server_id == server_id for row in current):
-        raise errors.invalid_volume(f"Volume {volume.id} is not attached to {server_id}.")
-    volume.status = "detaching"
-    _schedule(tx, ctx, volume, "detached", "volume_detach", payload={"server_id": server_id})
-    return volume
-
-
-# Transitions ----------------------------------------------------------------------------
-
-
-def _schedule(
+def schedule(
     tx: Session,
     ctx: RequestContext,
     volume: Volume,
@@ -495,46 +436,3 @@ def _schedule(
         after=ctx.emulator.settings.delay(delay),
         payload={**(payload or {}), "job_id": job_id},
     )
-
-
-def remove_volume(tx: Session, volume: Volume, now: datetime) -> None:
-    """The end of a deletion: the row, its snapshots, tags, quota and meters go."""
-    for snapshot in tx.scalars(select(Snapshot).where(Snapshot.volume_id == volume.id)):
-        remove_snapshot(tx, snapshot, volume.volume_type, now)
-    quotas.release(tx, volume.project_id, usage_of(volume.volume_type, volume.size))
-    metering.stop(tx, volume.id, at=now)
-    tags.remove_all(tx, TAG_TYPE, volume.id)
-    tx.delete(volume)
-
-
-def remove_snapshot(tx: Session, snapshot: Snapshot, volume_type: str, now: datetime) -> None:
-    quotas.release(tx, snapshot.project_id, usage_of(volume_type, snapshot.size, "snapshots"))
-    metering.stop(tx, snapshot.id, at=now)
-    tx.delete(snapshot)
-
-
-@lifecycle.handles(KIND)
-def _apply(tx: Session, transition: Transition, now: datetime) -> None:
-    volume = tx.get(Volume, transition.resource_id)
-    if volume is not None:
-        payload = transition.payload
-        if transition.target == "deleted":
-            remove_volume(tx, volume, now)
-        elif transition.target == "extended":
-            volume.size = payload["size"]
-            volume.status = payload["status"]
-            metering.change(tx, volume.id, METER, at=now, quantity=volume.size)
-        elif transition.target == "detached":
-            for row in attachments_of(tx, [volume.id])[volume.id]:
-                if row.server_id == payload["server_id"]:
-                    tx.delete(row)
-            tx.flush()
-            volume.status = "in-use" if attachments_of(tx, [volume.id])[volume.id] else "available"
-        else:
-            volume.status = transition.target
-        if transition.target != "deleted":
-            volume.updated_at = now
-    job_id = transition.payload.get("job_id")
-    job = tx.get(Job, job_id) if job_id else None
-    if job is not None:
-        jobs.finish(tx, job, now)

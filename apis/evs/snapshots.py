@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from apis.evs import errors
 from apis.evs.models import Snapshot, Volume
-from apis.evs.operations import consume, get_volume, remove_snapshot, usage_of
+from apis.evs.operations import consume, get_volume, usage_of
+from apis.evs.transitions import remove_snapshot
 from emulator import ids, lifecycle, metering
 from emulator.context import RequestContext
 from state.models import Transition

@@ -3,7 +3,7 @@
 import pytest
 from openstack import exceptions
 
-from apis.evs import operations
+from apis.evs import attachments
 from emulator.context import ProjectRef, RequestContext
 from emulator.errors import BadRequest
 from state.models import Project
@@ -23,13 +23,13 @@ def context(flexemu, project: str = "eu-west-0") -> RequestContext:
 def attach(flexemu, volume_id: str, server_id: str = SERVER) -> None:
     ctx = context(flexemu)
     with ctx.transaction() as tx:
-        operations.attach(tx, ctx, volume_id, server_id, "/dev/vdb")
+        attachments.attach(tx, ctx, volume_id, server_id, "/dev/vdb")
 
 
 def detach(flexemu, volume_id: str, server_id: str = SERVER) -> None:
     ctx = context(flexemu)
     with ctx.transaction() as tx:
-        operations.detach(tx, ctx, volume_id, server_id)
+        attachments.detach(tx, ctx, volume_id, server_id)
 
 
 @pytest.fixture
