@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from apis.evs import QUOTAS, errors, operations, schemas, snapshots, views, volume_types, wire
 from apis.evs.models import Snapshot, Volume
@@ -149,17 +150,71 @@ async def delete_volume(ctx: ProjectContext, volume_id: str, cascade: bool = Fal
     return Response(status_code=202)
 
 
+def _extend(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]) -> None:
+    action = wire.parse(schemas.ExtendAction, body)
+    operations.extend_volume(tx, ctx, volume_id, action.os_extend.new_size)
+
+
+def _set_bootable(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]) -> None:
+    action = wire.parse(schemas.SetBootableAction, body)
+    operations.set_bootable(tx, ctx, volume_id, action.os_set_bootable.bootable)
+
+
+ACTIONS = {"os-extend": _extend, "os-set_bootable": _set_bootable}
+
+
 @cinder("POST", "/volumes/{volume_id}/action", 202)
 async def volume_action(
     ctx: ProjectContext, volume_id: str, body: Annotated[dict[str, Any], Body()]
 ) -> Response:
     name = next(iter(body), "")
-    if name != "os-extend":
+    if name not in ACTIONS:
         raise errors.bad_request(f"There is no such action: {name}", native=errors.INVALID_BODY)
-    action = schemas.ExtendAction.model_validate(body)
     with ctx.transaction() as tx:
-        operations.extend_volume(tx, ctx, volume_id, action.os_extend.new_size)
+        ACTIONS[name](tx, ctx, volume_id, body)
     return Response(status_code=202)
+
+
+@cinder("GET", "/volumes/{volume_id}/metadata")
+async def show_metadata(ctx: ProjectContext, volume_id: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"metadata": dict(operations.get_volume(tx, ctx, volume_id).metadata_)}
+
+
+@cinder("POST", "/volumes/{volume_id}/metadata")
+async def merge_metadata(
+    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=False)
+    return {"metadata": values}
+
+
+@cinder("PUT", "/volumes/{volume_id}/metadata")
+async def replace_metadata(
+    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=True)
+    return {"metadata": values}
+
+
+@cinder("PUT", "/volumes/{volume_id}/metadata/{key}")
+async def set_metadata_item(
+    ctx: ProjectContext, volume_id: str, key: str, body: schemas.MetadataItem
+) -> dict[str, Any]:
+    if list(body.meta) != [key]:
+        raise errors.bad_request("Request body and URI mismatch", native=errors.INVALID_BODY)
+    with ctx.transaction() as tx:
+        operations.set_metadata(tx, ctx, volume_id, body.meta, replace=False)
+    return {"meta": body.meta}
+
+
+@cinder("DELETE", "/volumes/{volume_id}/metadata/{key}")
+async def delete_metadata_item(ctx: ProjectContext, volume_id: str, key: str) -> Response:
+    with ctx.transaction() as tx:
+        operations.delete_metadata_key(tx, ctx, volume_id, key)
+    return Response(status_code=200)
 
 
 # Snapshots -----------------------------------------------------------------------------------
@@ -282,6 +337,13 @@ async def show_quotas(
         limits = _evs_keys(quotas.limits(tx, ctx.project.id))
         used = quotas.usage(tx, ctx.project.id)
     return views.quota_set(ctx.project.id, limits, used, _with_usage(usage))
+
+
+@cinder("GET", "/os-quota-sets/{target_project_id}/defaults")
+async def show_default_quotas(ctx: ProjectContext, target_project_id: str) -> dict[str, Any]:
+    if target_project_id != ctx.project.id:
+        raise NotFound(f"Project {target_project_id} could not be found.")
+    return views.quota_set(ctx.project.id, dict(QUOTAS), {}, with_usage=False)
 
 
 def _evs_keys(values: dict[str, int]) -> dict[str, int]:

@@ -18,7 +18,7 @@ from apis.evs.models import Snapshot, Volume, VolumeAttachment
 from apis.ims import images
 from emulator import ids, jobs, lifecycle, metering, quotas, tags
 from emulator.context import RequestContext
-from emulator.errors import QuotaExceeded
+from emulator.errors import NotFound, QuotaExceeded
 from state.models import Job
 
 KIND = "evs.volume"
@@ -353,6 +353,31 @@ def update_volume(
         volume.description = description
     if metadata is not None:
         volume.metadata_ = dict(metadata)
+    volume.updated_at = ctx.now()
+    return volume
+
+
+def set_metadata(
+    tx: Session, ctx: RequestContext, volume_id: str, values: dict[str, str], *, replace: bool
+) -> dict[str, Any]:
+    """Merge `values` into the volume's metadata, or replace it with them."""
+    volume = get_volume(tx, ctx, volume_id)
+    volume.metadata_ = dict(values) if replace else {**volume.metadata_, **values}
+    volume.updated_at = ctx.now()
+    return dict(volume.metadata_)
+
+
+def delete_metadata_key(tx: Session, ctx: RequestContext, volume_id: str, key: str) -> None:
+    volume = get_volume(tx, ctx, volume_id)
+    if key not in volume.metadata_:
+        raise NotFound("Metadata item was not found.", codes={"huawei": errors.NOT_FOUND})
+    volume.metadata_ = {k: v for k, v in volume.metadata_.items() if k != key}
+    volume.updated_at = ctx.now()
+
+
+def set_bootable(tx: Session, ctx: RequestContext, volume_id: str, bootable: bool) -> Volume:
+    volume = get_volume(tx, ctx, volume_id)
+    volume.bootable = bootable
     volume.updated_at = ctx.now()
     return volume
 

@@ -65,6 +65,22 @@ class ExtendAction(_Body):
     os_extend: NewSize = Field(alias="os-extend")
 
 
+class Bootable(_Body):
+    bootable: bool
+
+
+class SetBootableAction(_Body):
+    os_set_bootable: Bootable = Field(alias="os-set_bootable")
+
+
+class Metadata(_Body):
+    metadata: dict[str, str]
+
+
+class MetadataItem(_Body):
+    meta: dict[str, str]
+
+
 class SnapshotOption(_Body):
     volume_id: str
     name: str | None = Name

@@ -1,12 +1,18 @@
 """What both EVS routers read off a request: the link base and list parameters."""
 
 import ast
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from apis.evs import errors
 from emulator.context import RequestContext, service_url
+from emulator.dialects import describe_validation
+from emulator.errors import BadRequest
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def link_base(request: Request, ctx: RequestContext) -> str:
@@ -43,3 +49,11 @@ def next_link(base: str, path: str, marker: str | None, limit: int | None) -> li
         return []
     query = f"marker={marker}" + (f"&limit={limit}" if limit is not None else "")
     return [{"href": f"{base}/{path}?{query}", "rel": "next"}]
+
+
+def parse(model: type[Model], body: Any) -> Model:
+    """Validate a body read by hand (an action), with the 400 a declared body would get."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise BadRequest(describe_validation(RequestValidationError(error.errors()))) from None

@@ -175,3 +175,42 @@ def test_per_volume_gigabytes_caps_one_volume(flexemu, api, pid):
         "limit 100G."
     )
     assert api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 100}}).status_code == 202
+
+
+def test_metadata_items(conn, api):
+    volume = conn.block_storage.create_volume(size=10, metadata={"a": "1"})
+    conn.block_storage.set_volume_metadata(volume, b="2")
+    assert conn.block_storage.get_volume(volume).metadata == {"a": "1", "b": "2"}
+    conn.block_storage.delete_volume_metadata(volume, keys=["a"])
+    assert api("GET", f"/v3/{{pid}}/volumes/{volume.id}/metadata").json() == {
+        "metadata": {"b": "2"}
+    }
+    missing = api("DELETE", f"/v3/{{pid}}/volumes/{volume.id}/metadata/zzz")
+    assert missing.status_code == 404
+    replaced = api(
+        "PUT", f"/v2/{{pid}}/volumes/{volume.id}/metadata", json={"metadata": {"c": "3"}}
+    )
+    assert replaced.json() == {"metadata": {"c": "3"}}
+
+
+def test_set_bootable_action(conn):
+    volume = conn.block_storage.create_volume(size=10)
+    conn.block_storage.set_volume_bootable_status(volume, True)
+    assert conn.block_storage.get_volume(volume).is_bootable is True
+
+
+def test_a_malformed_action_is_400(api):
+    volume = api("POST", "/v2/{pid}/volumes", json={"volume": {"size": 10}}).json()["volume"]
+    response = api(
+        "POST",
+        f"/v2/{{pid}}/volumes/{volume['id']}/action",
+        json={"os-extend": {"new_size": "big"}},
+    )
+    assert response.status_code == 400
+    assert "os-extend.new_size" in response.json()["badRequest"]["message"]
+
+
+def test_quota_defaults(conn, pid, flexemu):
+    set_quotas(flexemu, pid, volumes=3)
+    defaults = conn.block_storage.get_quota_set_defaults(pid)
+    assert (defaults.volumes, defaults.gigabytes, defaults.snapshots) == (50, 12800, 50)
