@@ -160,7 +160,12 @@ def _set_bootable(tx: Session, ctx: RequestContext, volume_id: str, body: dict[s
     operations.set_bootable(tx, ctx, volume_id, action.os_set_bootable.bootable)
 
 
-ACTIONS = {"os-extend": _extend, "os-set_bootable": _set_bootable}
+def _retype(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]) -> None:
+    action = wire.parse(schemas.RetypeAction, body)
+    operations.retype_volume(tx, ctx, volume_id, action.os_retype.new_type)
+
+
+ACTIONS = {"os-extend": _extend, "os-set_bootable": _set_bootable, "os-retype": _retype}
 
 
 @cinder("POST", "/volumes/{volume_id}/action", 202)

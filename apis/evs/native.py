@@ -156,6 +156,16 @@ async def resize_volume(
         return {"job_id": job.id}
 
 
+@router.post("/v2/{project_id}/volumes/{volume_id}/retype", status_code=202)
+async def retype_volume(
+    ctx: ProjectContext, volume_id: str, body: schemas.RetypeAction
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        job = _job(tx, ctx, "retypeVolume", volume_id)
+        operations.retype_volume(tx, ctx, volume_id, body.os_retype.new_type, job_id=job.id)
+        return {"job_id": job.id}
+
+
 def _job(tx: Session, ctx: RequestContext, job_type: str, volume_id: str) -> Any:
     return jobs.create(
         tx,

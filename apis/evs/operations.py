@@ -2,7 +2,8 @@
 
 Every function takes the caller's write transaction and context; none knows which dialect
 called it. Statuses move on the virtual clock through `emulator.lifecycle` (kind `evs.volume`):
-creating -> available, extending -> back, deleting -> gone (applied in `transitions`).
+creating -> available, extending and retyping -> back, deleting -> gone (applied in
+`transitions`).
 Compute creates a server's volumes with `create_volume` and attaches them through
 `apis.evs.attachments`.
 """
@@ -406,6 +407,32 @@ def extend_volume(
     volume.status = "extending"
     volume.updated_at = ctx.now()
     schedule(tx, ctx, volume, "extended", "volume_extend", job_id=job_id, payload=payload)
+    return volume
+
+
+def retype_volume(
+    tx: Session, ctx: RequestContext, volume_id: str, new_type: str, job_id: str | None = None
+) -> Volume:
+    """Change a volume's type (available or in-use): `retyping`, then back with the new type.
+    The new type's quota is taken now, the old one's released when the change completes."""
+    volume = get_volume(tx, ctx, volume_id)
+    vtype = volume_types.find(new_type)
+    if volume.status not in ("available", "in-use"):
+        raise errors.invalid_volume(
+            f"Volume {volume.id} status must be available or in-use to retype, but current "
+            f"status is: {volume.status}."
+        )
+    if vtype.name == volume.volume_type:
+        raise errors.invalid_input(
+            f"New volume_type same as original: {vtype.name}.", native=errors.INVALID_TYPE
+        )
+    consume(
+        tx, ctx.project.id, {f"volumes_{vtype.name}": 1, f"gigabytes_{vtype.name}": volume.size}
+    )
+    payload = {"volume_type": vtype.name, "status": volume.status}
+    volume.status = "retyping"
+    volume.updated_at = ctx.now()
+    schedule(tx, ctx, volume, "retyped", "volume_retype", job_id=job_id, payload=payload)
     return volume
 
 

@@ -65,6 +65,15 @@ class ExtendAction(_Body):
     os_extend: NewSize = Field(alias="os-extend")
 
 
+class NewType(_Body):
+    new_type: str
+    migration_policy: str | None = None
+
+
+class RetypeAction(_Body):
+    os_retype: NewType = Field(alias="os-retype")
+
+
 class Bootable(_Body):
     bootable: bool
 

@@ -39,6 +39,14 @@ def _apply(tx: Session, transition: Transition, now: datetime) -> None:
             volume.size = payload["size"]
             volume.status = payload["status"]
             metering.change(tx, volume.id, METER, at=now, quantity=volume.size)
+        elif transition.target == "retyped":
+            old = volume.volume_type
+            quotas.release(
+                tx, volume.project_id, {f"volumes_{old}": 1, f"gigabytes_{old}": volume.size}
+            )
+            volume.volume_type = payload["volume_type"]
+            volume.status = payload["status"]
+            metering.change(tx, volume.id, METER, at=now, unit_class=volume.volume_type)
         elif transition.target == "detached":
             for row in attachments_of(tx, [volume.id])[volume.id]:
                 if row.server_id == payload["server_id"]:

@@ -159,3 +159,15 @@ def test_from_image_the_size_must_be_given(conn):
     image = conn.image.find_image("OBS Ubuntu 20.04")
     with pytest.raises(exceptions.BadRequestException, match="Size must be specified"):
         conn.block_storage.create_volume(image_id=image.id)
+
+
+def test_retype_changes_the_type_after_retyping(flexemu, conn):
+    volume = conn.block_storage.create_volume(size=10, volume_type="SAS")
+    flexemu.advance("PT1M")
+    conn.block_storage.retype_volume(volume, "SSD")
+    assert conn.block_storage.get_volume(volume).status == "retyping"
+    flexemu.advance("PT1M")
+    shown = conn.block_storage.get_volume(volume)
+    assert (shown.status, shown.volume_type) == ("available", "SSD")
+    with pytest.raises(exceptions.BadRequestException, match="Volume type with name GOLD"):
+        conn.block_storage.retype_volume(volume, "GOLD")

@@ -20,6 +20,9 @@ from huaweicloudsdkevs.v2 import (
     OsExtend,
     ResizeVolumeRequest,
     ResizeVolumeRequestBody,
+    RetypeVolume,
+    RetypeVolumeRequest,
+    RetypeVolumeRequestBody,
     RollbackSnapshotOption,
     RollbackSnapshotRequest,
     RollbackSnapshotRequestBody,
@@ -188,3 +191,20 @@ def test_quota_set_through_the_evs_sdk(evs, pid):
     quota = evs.cinder_list_quotas(CinderListQuotasRequest(target_project_id=pid, usage="True"))
     assert (quota.quota_set.volumes.in_use, quota.quota_set.volumes.limit) == (1, 50)
     assert quota.quota_set.gigabytes_ssd.in_use == 30
+
+
+def test_retype_through_a_job_moves_quota_and_meter_class(flexemu, evs, api, pid):
+    volume_id = create_native(evs, volume_type="SATA", size=10).volume_ids[0]
+    flexemu.advance("PT1M")
+    body = RetypeVolumeRequestBody(os_retype=RetypeVolume(new_type="SSD"))
+    job_id = evs.retype_volume(RetypeVolumeRequest(volume_id=volume_id, body=body)).job_id
+    assert evs.show_volume(ShowVolumeRequest(volume_id=volume_id)).volume.status == "retyping"
+    flexemu.advance("PT1M")
+    assert job_status(evs, job_id).status == "SUCCESS"
+    volume = evs.show_volume(ShowVolumeRequest(volume_id=volume_id)).volume
+    assert (volume.status, volume.volume_type) == ("available", "SSD")
+    usage = api("GET", "/v3/{pid}/os-quota-sets/{pid}?usage=True").json()["quota_set"]
+    assert usage["gigabytes_SSD"]["in_use"] == 10 and usage["gigabytes_SATA"]["in_use"] == 0
+    with pytest.raises(ClientRequestException) as caught:
+        evs.retype_volume(RetypeVolumeRequest(volume_id=volume_id, body=body))
+    assert caught.value.status_code == 400
