@@ -83,6 +83,8 @@ def _list_volumes(
     )
     base = wire.link_base(request, ctx)
     with ctx.transaction() as tx:
+        if marker is not None:
+            operations.get_volume(tx, ctx, marker)  # Cinder: an unknown marker is a 404
         page = marker_page(
             tx,
             operations.query_volumes(ctx, filters),
@@ -250,6 +252,8 @@ async def _list_snapshots(
     )
     base = wire.link_base(request, ctx)
     with ctx.transaction() as tx:
+        if marker is not None:
+            snapshots.get_snapshot(tx, ctx, marker)
         page = marker_page(
             tx,
             query,

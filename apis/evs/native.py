@@ -73,6 +73,8 @@ async def list_volumes(
     newest_first = wire.newest_first(params.get("sort_dir"), None)
     base = wire.link_base(request, ctx)
     with ctx.transaction() as tx:
+        if marker is not None:
+            operations.get_volume(tx, ctx, marker)
         count = tx.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         page = (
             marker_page(tx, query, Volume, limit=limit, marker=marker, newest_first=newest_first)

@@ -46,17 +46,22 @@ def test_a_native_update_shows_in_cinder_and_back(evs, conn, api):
     assert evs.show_volume(ShowVolumeRequest(volume_id=volume.id)).volume.name == "n2"
 
 
-def test_another_tenants_volume_is_404_in_both_dialects(flexemu, conn, api):
-    volume = conn.block_storage.create_volume(size=10)
+@pytest.fixture
+def stranger(flexemu):
+    """openstacksdk for the eu-west-0 project of another account."""
     flexemu.admin(
         "POST", "/accounts", json={"domain": "OCB0000002", "user": "bob", "password": "Bob-pass1"}
     ).raise_for_status()
-    stranger = flexemu.openstack(
+    return flexemu.openstack(
         username="bob",
         password="Bob-pass1",
         user_domain_name="OCB0000002",
         project_domain_name="OCB0000002",
     )
+
+
+def test_another_tenants_volume_is_404_in_both_dialects(conn, api, stranger):
+    volume = conn.block_storage.create_volume(size=10)
     with pytest.raises(exceptions.NotFoundException):
         stranger.block_storage.get_volume(volume.id)
     assert list(stranger.block_storage.volumes()) == []
@@ -103,3 +108,16 @@ def test_snapshots_record_their_size(flexemu, conn, pid):
             for r in metering.intervals(tx, project_ids=[pid])
         }
     assert meters[snapshot.id] == ("evs.snapshot_gb_hours", "SAS", Decimal(15))
+
+
+def test_another_tenants_volume_is_no_marker(conn, api, stranger):
+    volume = conn.block_storage.create_volume(size=10)
+    headers = {"X-Auth-Token": stranger.auth_token}
+    for path in ("/v3/{sp}/volumes/detail", "/v2/{sp}/cloudvolumes/detail"):
+        response = api(
+            "GET",
+            path.replace("{sp}", stranger.current_project_id),
+            params={"marker": volume.id},
+            headers=headers,
+        )
+        assert response.status_code == 404
