@@ -332,6 +332,16 @@ async def list_zones(ctx: ProjectContext) -> dict[str, Any]:
     return views.availability_zones(_zones(ctx))
 
 
+# The keys Cinder's quota set shows: EVS's own, and the backup keys once VBS declares them.
+QUOTA_SET_KEYS = frozenset((*QUOTAS, "backups", "backup_gigabytes"))
+
+
+def _own_project(ctx: RequestContext, target_project_id: str) -> None:
+    """Quotas of another project are not the caller's to read."""
+    if target_project_id != ctx.project.id:
+        raise NotFound(f"Project {target_project_id} could not be found.")
+
+
 def _with_usage(text: str | None) -> bool:
     return (text or "").lower() in ("true", "1", "yes")
 
@@ -340,27 +350,18 @@ def _with_usage(text: str | None) -> bool:
 async def show_quotas(
     ctx: ProjectContext, target_project_id: str, usage: Annotated[str | None, Query()] = None
 ) -> dict[str, Any]:
-    if target_project_id != ctx.project.id:
-        raise NotFound(f"Project {target_project_id} could not be found.")
+    _own_project(ctx, target_project_id)
     with ctx.transaction() as tx:
-        limits = _evs_keys(quotas.limits(tx, ctx.project.id))
+        limits = quotas.limits(tx, ctx.project.id)
+        limits = {key: value for key, value in limits.items() if key in QUOTA_SET_KEYS}
         used = quotas.usage(tx, ctx.project.id)
     return views.quota_set(ctx.project.id, limits, used, _with_usage(usage))
 
 
 @cinder("GET", "/os-quota-sets/{target_project_id}/defaults")
 async def show_default_quotas(ctx: ProjectContext, target_project_id: str) -> dict[str, Any]:
-    if target_project_id != ctx.project.id:
-        raise NotFound(f"Project {target_project_id} could not be found.")
+    _own_project(ctx, target_project_id)
     return views.quota_set(ctx.project.id, dict(QUOTAS), {}, with_usage=False)
-
-
-def _evs_keys(values: dict[str, int]) -> dict[str, int]:
-    return {
-        key: value
-        for key, value in values.items()
-        if key in QUOTAS or key in ("backups", "backup_gigabytes")
-    }
 
 
 @cinder("GET", "/limits")
