@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         }
     )
     default_public_ip_ranges: list[str] = Field(default_factory=lambda: ["203.0.113.0/24"])
+    # A JSON file of extra public images ({"images": [...]}, the shape of
+    # apis/ims/public_images.json), merged into the shipped catalogue.
+    public_images_file: Path | None = None
     bootstrap: Bootstrap = Field(default_factory=Bootstrap)
 
     def delay(self, name: str) -> float:
