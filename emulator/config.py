@@ -64,7 +64,8 @@ class Settings(BaseSettings):
 
     @property
     def url(self) -> str:
-        return self.database_url or ("sqlite://" if self.ephemeral else "")
+        """The database: in memory when ephemeral, else the given URL, else "" (the state dir)."""
+        return "sqlite://" if self.ephemeral else (self.database_url or "")
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
