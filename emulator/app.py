@@ -14,6 +14,7 @@ from emulator.config import Settings
 from emulator.routing import BARE_RULES, Route, Router
 from emulator.topology import Topology
 from state import migrate
+from state.blobs import BlobStore
 from state.db import Database, sqlite_url
 from state.models import Setting
 
@@ -33,6 +34,7 @@ class Emulator:
         self.clock = Clock()
         self.router = Router(BARE_RULES)  # refuses to start on overlapping rules
         self._db: Database | None = None
+        self._blobs: BlobStore | None = None
         self.ready = False
 
     @property
@@ -40,6 +42,14 @@ class Emulator:
         if self._db is None:
             raise RuntimeError("the emulator has not started")
         return self._db
+
+    @property
+    def blobs(self) -> BlobStore:
+        """Object bodies, image files, backup payloads (a temporary directory if ephemeral)."""
+        if self._blobs is None:
+            self._blobs = (BlobStore.temporary() if self.settings.ephemeral
+                           else BlobStore(self.settings.state_dir / "blobs"))
+        return self._blobs
 
     def start(self) -> None:
         url = self.settings.url or sqlite_url(self.settings.state_dir)
@@ -56,6 +66,9 @@ class Emulator:
         self.ready = False
         if self._db is not None:
             self._db.dispose()
+        if self._blobs is not None and self.settings.ephemeral:
+            self._blobs.destroy()
+            self._blobs = None
 
     def ensure_bootstrap(self) -> None:
         from apis.iam import accounts
@@ -70,6 +83,7 @@ class Emulator:
 
     def reset(self) -> None:
         self.db.wipe(keep=("alembic_version",))
+        self.blobs.clear()
         self.clock.reset()
         self.ensure_bootstrap()
 
