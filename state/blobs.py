@@ -172,5 +172,4 @@ def release(tx: Session, digests: Iterable[str]) -> list[str]:
     )
     if unused:
         tx.execute(delete(BlobRef).where(BlobRef.digest.in_(unused)))
-    tx.expire_all()
     return unused

@@ -7,6 +7,7 @@ import base64
 import binascii
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Request, Response
@@ -20,6 +21,7 @@ from apis.obs.context import ObsContext
 from apis.obs.dialect import S3
 from apis.obs.errors import S3Error, invalid_argument, malformed_xml, not_implemented
 from apis.obs.wire import Wire
+from emulator.errors import ApiError
 
 router = APIRouter(route_class=S3.route_class)
 METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"]
@@ -99,9 +101,29 @@ async def handle(request: Request) -> Response:
     }
     raw_query = request.scope.get("query_string", b"").decode("latin-1")
     query = _query(raw_query)
-    bucket, key = _split(route.path)
     if "apiversion" in query and request.method in ("HEAD", "GET"):
         return _empty(200, {"x-obs-api": "3.0"})
+    try:
+        return await _dispatch(request, route, emulator, headers, raw_query, query)
+    except ClientDisconnect:
+        return _empty(400)
+    except ApiError as error:
+        if _body_left_unread(request, headers):
+            # The client may still send it (or, told "100-continue" never came, never will):
+            # either way this connection cannot carry another request.
+            error.headers["Connection"] = "close"
+        raise
+
+
+async def _dispatch(
+    request: Request,
+    route: Any,
+    emulator: Any,
+    headers: dict[str, str],
+    raw_query: str,
+    query: dict[str, str],
+) -> Response:
+    bucket, key = _split(route.path)
     incoming = Incoming(
         request.method,
         request.scope.get("raw_path", b"").decode("latin-1") or route.original_path,
@@ -116,14 +138,17 @@ async def handle(request: Request) -> Response:
         emulator, caller, request.scope.get("flexemu.request_id", ""), route.region or caller.region
     )
     call = Call(request, ctx, headers, query, bucket, key)
-    try:
-        if bucket is None:
-            return _service(call)
-        if key is None:
-            return await _bucket(call)
-        return await _object(call)
-    except ClientDisconnect:
-        return _empty(400)
+    if bucket is None:
+        return _service(call)
+    if key is None:
+        return await _bucket(call)
+    return await _object(call)
+
+
+def _body_left_unread(request: Request, headers: dict[str, str]) -> bool:
+    declared = headers.get("content-length", "0")
+    has_body = (declared.isdigit() and int(declared) > 0) or "transfer-encoding" in headers
+    return has_body and not getattr(request, "_stream_consumed", False)
 
 
 def _service(call: Call) -> Response:
