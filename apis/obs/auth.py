@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,51 @@ def _expired_url(expires_at: datetime, now: datetime) -> S3Error:
     )
 
 
+def _canonical_queries(raw_query: str) -> list[str]:
+    """The query as sent (botocore signs it so), then strictly re-encoded (the SigV4 rule,
+    which esdk-obs-python signs while it sends `/` unencoded)."""
+    pairs = (part.partition("=") for part in raw_query.split("&") if part)
+    strict = "&".join(
+        sorted(
+            f"{quote(unquote(name), safe='-_.~')}={quote(unquote(value), safe='-_.~')}"
+            for name, _, value in pairs
+        )
+    )
+    return [raw_query] if strict == raw_query else [raw_query, strict]
+
+
+def _verified_v4(
+    signer: V4Signer,
+    request: "Incoming",
+    query: str,
+    signed_headers: list[str],
+    payload: str,
+    provided: str,
+) -> str:
+    """The expected signature, which must be the one provided."""
+    string_to_sign = ""
+    for canonical_query in _canonical_queries(query):
+        expected, string_to_sign = signer.request_signature(
+            request.method,
+            request.raw_path,
+            canonical_query,
+            request.headers,
+            signed_headers,
+            payload,
+        )
+        if signatures.matches(expected, provided):
+            return expected
+    raise _mismatch(signer.scope.access, string_to_sign, provided)
+
+
+def _v4_time_of_date(value: str) -> str:
+    """SigV4 without x-amz-date signs the Date header's time (esdk-obs-python does this)."""
+    try:
+        return parsedate_to_datetime(value).strftime(V4_DATE)
+    except (TypeError, ValueError):
+        return ""
+
+
 class Authenticator:
     def __init__(self, tx: Session, now: datetime, skew: timedelta):
         self.tx = tx
@@ -178,7 +223,7 @@ class Authenticator:
         if len(fields) != 3:
             raise _malformed("The authorization header is malformed.")
         scope = self._scope(fields["Credential"])
-        timestamp = headers.get("x-amz-date", "")
+        timestamp = headers.get("x-amz-date") or _v4_time_of_date(headers.get("date", ""))
         signed_at = self._timestamp(timestamp)
         if signed_at.strftime("%Y%m%d") != scope.date:
             raise _malformed(
@@ -201,16 +246,9 @@ class Authenticator:
             )
         credential, user = self._credential(scope.access, headers.get("x-amz-security-token"))
         signer = V4Signer(credential.secret, scope, timestamp)
-        expected, string_to_sign = signer.request_signature(
-            request.method,
-            request.raw_path,
-            request.raw_query,
-            request.headers,
-            signed_headers,
-            payload,
+        expected = _verified_v4(
+            signer, request, request.raw_query, signed_headers, payload, fields["Signature"]
         )
-        if not signatures.matches(expected, fields["Signature"]):
-            raise _mismatch(scope.access, string_to_sign, fields["Signature"])
         return Caller(
             scope.access, user.id, user.domain_id, "v4", scope.region, payload, signer, expected
         )
@@ -244,16 +282,7 @@ class Authenticator:
         )
         payload = headers.get("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
         signer = V4Signer(credential.secret, scope, timestamp)
-        expected, string_to_sign = signer.request_signature(
-            request.method,
-            request.raw_path,
-            unsigned_query,
-            request.headers,
-            signed_headers,
-            payload,
-        )
-        if not signatures.matches(expected, provided):
-            raise _mismatch(scope.access, string_to_sign, provided)
+        _verified_v4(signer, request, unsigned_query, signed_headers, payload, provided)
         return Caller(scope.access, user.id, user.domain_id, "v4-query", scope.region, payload)
 
     # SigV2 and OBS ---------------------------------------------------------------------------

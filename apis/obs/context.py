@@ -20,7 +20,7 @@ class ObsContext:
     emulator: "Emulator"
     caller: Caller
     request_id: str
-    default_region: str | None = None  # from the Host label or the SigV4 scope
+    default_region: str  # of new buckets: the Host label's, the SigV4 scope's or the default
 
     @property
     def blobs(self) -> BlobStore:

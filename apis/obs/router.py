@@ -135,7 +135,10 @@ async def _dispatch(
     with emulator.db.transaction() as tx:
         caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
     ctx = ObsContext(
-        emulator, caller, request.scope.get("flexemu.request_id", ""), route.region or caller.region
+        emulator,
+        caller,
+        request.scope.get("flexemu.request_id", ""),
+        _region(emulator, route.region, caller.region),
     )
     call = Call(request, ctx, headers, query, bucket, key)
     if bucket is None:
@@ -143,6 +146,15 @@ async def _dispatch(
     if key is None:
         return await _bucket(call)
     return await _object(call)
+
+
+def _region(emulator: Any, host_region: str | None, signed_region: str | None) -> str:
+    """Where a new bucket goes by default: the Host label's region, else the SigV4 scope's if
+    it is a region of the cloud (esdk-obs-python signs "region"), else the default region."""
+    for region in (host_region, signed_region):
+        if region and region in emulator.topology.regions:
+            return str(region)
+    return str(emulator.settings.default_region)
 
 
 def _body_left_unread(request: Request, headers: dict[str, str]) -> bool:
@@ -230,7 +242,9 @@ def _get_bucket(call: Call) -> Response:
     if "storageinfo" in query:
         return _xml(views.storage_info(buckets.get(call.ctx, name)))
     if "storageClass" in query or "storagePolicy" in query:
-        return _xml(views.default_class(buckets.get(call.ctx, name), call.wire))
+        return _xml(
+            views.default_class(buckets.get(call.ctx, name), call.wire, "storagePolicy" in query)
+        )
     if "versioning" in query:
         buckets.get(call.ctx, name)
         return _xml(views.versioning())
@@ -283,7 +297,7 @@ def _cursor(token: str) -> str:
 
 async def _create_bucket(call: Call) -> Response:
     body = await call.small_body()
-    region = call.ctx.default_region or call.ctx.emulator.settings.default_region
+    region = call.ctx.default_region
     if body.strip():
         config = xml.parse(body, "CreateBucketConfiguration")
         region = (
@@ -540,4 +554,4 @@ async def _append(call: Call) -> Response:
         buckets.find(tx, call.ctx, call.bucket)
     received = await call.body_reader().store(call.ctx.blobs)
     row = objects.append(call.ctx, call.bucket, call.key, int(position_text), received.blob, spec)
-    return _empty(200, {"ETag": row.etag, call.wire.prefix + "next-append-position": str(row.size)})
+    return _empty(200, {"ETag": row.etag, "x-obs-next-append-position": str(row.size)})

@@ -33,9 +33,7 @@ def buckets(owner_id: str, rows: list[Bucket], wire: Wire) -> bytes:
 
 
 def location(region: str, wire: Wire) -> bytes:
-    if wire.dialect == "obs":
-        return xml.document("CreateBucketConfiguration", [("Location", region)])
-    return xml.text_document("LocationConstraint", region)
+    return xml.text_document("Location" if wire.dialect == "obs" else "LocationConstraint", region)
 
 
 def _encoder(encoding: str | None):  # type: ignore[no-untyped-def]
@@ -225,8 +223,12 @@ def storage_info(row: Bucket) -> bytes:
     )
 
 
-def default_class(row: Bucket, wire: Wire) -> bytes:
-    return xml.text_document("StorageClass", wire.storage_class(row.storage_class))
+def default_class(row: Bucket, wire: Wire, policy_form: bool) -> bytes:
+    """OBS `?storageClass` (`<StorageClass>WARM</...>`) or `?storagePolicy` (S3 names)."""
+    name = wire.storage_class(row.storage_class)
+    if policy_form:
+        return xml.document("StoragePolicy", [("DefaultStorageClass", name)])
+    return xml.text_document("StorageClass", name)
 
 
 def versioning() -> bytes:

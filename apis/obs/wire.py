@@ -93,8 +93,9 @@ def object_headers(
                 f'ongoing-request="false", expiry-date="{http_date(row.restore_expires_at)}"'
             )
     if row.appendable:
-        headers[wire.prefix + "next-append-position"] = str(row.size)
-        headers[wire.prefix + "object-type"] = "Appendable"
+        # OBS-only headers: the SDK reads them under x-obs- in both of its modes.
+        headers["x-obs-next-append-position"] = str(row.size)
+        headers["x-obs-object-type"] = "Appendable"
     if with_checksums:
         for algorithm, value in row.checksums.items():
             headers["x-amz-checksum-" + algorithm.lower()] = value
