@@ -4,9 +4,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-
-def code_of(error: ClientError) -> str:
-    return error.response["Error"]["Code"]
+from tests.obs.helpers import code_of
 
 
 def test_create_list_head_and_delete_a_bucket(s3):

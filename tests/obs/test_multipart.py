@@ -6,11 +6,9 @@ import io
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.obs.helpers import code_of
+
 MIB = 1024 * 1024
-
-
-def code_of(error: ClientError) -> str:
-    return error.response["Error"]["Code"]
 
 
 def _upload(s3, bucket, key="big"):

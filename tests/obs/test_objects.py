@@ -6,9 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-
-def code_of(error: ClientError) -> str:
-    return error.response["Error"]["Code"]
+from tests.obs.helpers import code_of
 
 
 def test_put_get_head_delete(s3, bucket):
