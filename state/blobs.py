@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from state.models import BlobRef
@@ -141,13 +141,13 @@ class BlobStore:
 def retain(tx: Session, blob: Blob | str, count: int = 1) -> None:
     """Count `count` more rows using this blob (inside the caller's transaction)."""
     digest = blob if isinstance(blob, str) else blob.digest
-    updated = tx.execute(
+    result = tx.execute(
         update(BlobRef)
         .where(BlobRef.digest == digest)
         .values(refs=BlobRef.refs + count)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if updated == 0:
+    )
+    if cast(CursorResult[Any], result).rowcount == 0:
         assert not isinstance(blob, str), "a new blob must be retained by its Blob"
         tx.add(BlobRef(digest=digest, size=blob.size, refs=count))
         tx.flush()
