@@ -5,6 +5,7 @@ unused service costs no start-up time), optionally `QUOTAS` (its quota keys and 
 `models` module (its tables). Packages not written yet are simply absent.
 """
 
+from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
@@ -24,7 +25,9 @@ PACKAGES: dict[str, str] = {
 }
 
 
+@cache
 def available() -> dict[str, str]:
+    """Service name -> package, for the packages installed (looked up once per process)."""
     return {name: package for name, package in PACKAGES.items() if find_spec(package) is not None}
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, unquote
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apis.obs import signatures
@@ -170,10 +171,14 @@ class Authenticator:
     # Credentials -----------------------------------------------------------------------------
 
     def _credential(self, access: str, token: str | None) -> tuple[Credential, User]:
-        credential = self.tx.get(Credential, access)
-        user = self.tx.get(User, credential.user_id) if credential else None
-        if credential is None or user is None or credential.status != "active":
+        found = self.tx.execute(
+            select(Credential, User)
+            .join(User, User.id == Credential.user_id)
+            .where(Credential.access == access)
+        ).first()
+        if found is None or found[0].status != "active":
             raise _invalid_access_key(access)
+        credential, user = found
         if not user.enabled:
             raise access_denied("The user of this access key is disabled.")
         if credential.security_token is not None:

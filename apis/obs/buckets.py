@@ -106,6 +106,11 @@ def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
     return bucket
 
 
+def owner_of(tx: Session, name: str) -> str | None:
+    """The account owning the bucket of that name, if there is one."""
+    return tx.scalar(select(Bucket.domain_id).where(Bucket.name == name))
+
+
 def owned(ctx: ObsContext) -> list[Bucket]:
     with ctx.transaction() as tx:
         return list(

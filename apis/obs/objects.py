@@ -1,8 +1,9 @@
 """Objects: write (put, copy, append), read (get, head), delete, restore from COLD."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
 from state import blobs
 from state.blobs import Blob
 
+T = TypeVar("T")
 CONTENT_HEADERS = (
     "content-type",
     "content-encoding",
@@ -154,18 +156,19 @@ def invalid_state(row: ObjectVersion) -> S3Error:
     )
 
 
-def read(ctx: ObsContext, bucket_name: str, key: str, kind: str) -> tuple[Bucket, ObjectVersion]:
-    """The object for a GET or HEAD (`kind`), counted as a read request."""
+def read(
+    ctx: ObsContext, bucket_name: str, key: str, plan: Callable[[ObjectVersion], tuple[T, int]]
+) -> T:
+    """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
+    sends; the read request and those bytes are metered in the same transaction."""
     with ctx.transaction() as tx:
         bucket = buckets.find(tx, ctx, bucket_name)
         row = find(tx, bucket, key)
-        usage.request(tx, bucket, "read", row.storage_class, ctx.now())
-        return bucket, row
-
-
-def count_transfer(ctx: ObsContext, bucket: Bucket, size: int) -> None:
-    with ctx.transaction() as tx:
-        usage.transferred_out(tx, bucket, size, ctx.now())
+        now = ctx.now()
+        usage.request(tx, bucket, "read", row.storage_class, now)
+        answer, sent = plan(row)
+        usage.transferred_out(tx, bucket, sent, now)
+        return answer
 
 
 def delete(ctx: ObsContext, bucket_name: str, key: str) -> None:

@@ -19,7 +19,15 @@ from apis.obs.auth import Authenticator, Incoming
 from apis.obs.body import BodyReader
 from apis.obs.context import ObsContext
 from apis.obs.dialect import S3
-from apis.obs.errors import S3Error, invalid_argument, malformed_xml, not_implemented
+from apis.obs.errors import (
+    S3Error,
+    access_denied,
+    invalid_argument,
+    malformed_xml,
+    no_such_bucket,
+    not_implemented,
+)
+from apis.obs.models import ObjectVersion
 from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
@@ -39,6 +47,7 @@ class Call:
         query: dict[str, str],
         bucket: str | None,
         key: str | None,
+        bucket_owner: str | None,
     ):
         self.request = request
         self.ctx = ctx
@@ -47,6 +56,14 @@ class Call:
         self.bucket = bucket or ""
         self.key = key or ""
         self.wire: Wire = wire.wire_of(headers, ctx.caller.obs_dialect)
+        self.bucket_owner = bucket_owner  # as seen when the request arrived
+
+    def check_bucket(self) -> None:
+        """Before reading a body for nothing: the bucket must exist and be the caller's."""
+        if self.bucket_owner is None:
+            raise no_such_bucket(self.bucket)
+        if self.bucket_owner != self.ctx.caller.domain_id:
+            raise access_denied()
 
     def body_reader(self, limit: int | None = None) -> BodyReader:
         reader = BodyReader(self.request.stream(), self.headers, self.ctx.caller)
@@ -134,13 +151,14 @@ async def _dispatch(
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
     with emulator.db.transaction() as tx:
         caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
+        owner = buckets.owner_of(tx, bucket) if bucket else None
     ctx = ObsContext(
         emulator,
         caller,
         request.scope.get("flexemu.request_id", ""),
         _region(emulator, route.region, caller.region),
     )
-    call = Call(request, ctx, headers, query, bucket, key)
+    call = Call(request, ctx, headers, query, bucket, key, owner)
     if bucket is None:
         return _service(call)
     if key is None:
@@ -380,8 +398,7 @@ async def _object(call: Call) -> Response:
 
 async def _put_object(call: Call) -> Response:
     spec = wire.new_object(call.headers)
-    with call.ctx.transaction() as tx:
-        buckets.find(tx, call.ctx, call.bucket)  # before reading a body for nothing
+    call.check_bucket()
     received = await call.body_reader().store(call.ctx.blobs)
     spec.checksums = received.checksums
     row = objects.put(call.ctx, call.bucket, call.key, received.blob, spec)
@@ -394,13 +411,16 @@ async def _put_object(call: Call) -> Response:
 
 
 def _get_object(call: Call, head: bool) -> Response:
-    ctx = call.ctx
-    bucket, row = objects.read(ctx, call.bucket, call.key, "HEAD" if head else "GET")
-    now = ctx.now()
+    return objects.read(call.ctx, call.bucket, call.key, lambda row: _answer(call, row, head))
+
+
+def _answer(call: Call, row: ObjectVersion, head: bool) -> tuple[Response, int]:
+    """The response to a GET or HEAD of `row`, and the bytes of body it sends."""
+    now = call.ctx.now()
     with_checksums = call.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
     headers = wire.object_headers(row, call.wire, now, call.query, with_checksums)
     if wire.not_modified(row, call.headers):
-        return _empty(304, {name: headers[name] for name in ("ETag", "Last-Modified")})
+        return _empty(304, {name: headers[name] for name in ("ETag", "Last-Modified")}), 0
     if "partNumber" in call.query:
         raise not_implemented("GET with partNumber")
     if not head and not objects.readable(row, now):
@@ -412,14 +432,13 @@ def _get_object(call: Call, head: bool) -> Response:
         length = end - start + 1
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end}/{row.size}"
-        headers.pop("x-amz-checksum-crc32", None)
+        for name in [name for name in headers if name.startswith("x-amz-checksum-")]:
+            del headers[name]  # they describe the whole object
     headers["Content-Length"] = str(length)
     if head:
-        return Response(status_code=status, headers=headers)
-    objects.count_transfer(ctx, bucket, length)
-    return StreamingResponse(
-        _stream(ctx, row.blob, start, length), status_code=status, headers=headers
-    )
+        return Response(status_code=status, headers=headers), 0
+    body = _stream(call.ctx, row.blob, start, length)
+    return StreamingResponse(body, status_code=status, headers=headers), length
 
 
 async def _stream(ctx: ObsContext, digest: str, start: int, length: int) -> AsyncIterator[bytes]:
@@ -550,8 +569,7 @@ async def _append(call: Call) -> Response:
     if not position_text.isdigit():
         raise invalid_argument("The position of the append is invalid.", "position", position_text)
     spec = wire.new_object(call.headers)
-    with call.ctx.transaction() as tx:
-        buckets.find(tx, call.ctx, call.bucket)
+    call.check_bucket()
     received = await call.body_reader().store(call.ctx.blobs)
     row = objects.append(call.ctx, call.bucket, call.key, int(position_text), received.blob, spec)
     return _empty(200, {"ETag": row.etag, "x-obs-next-append-position": str(row.size)})

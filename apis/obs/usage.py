@@ -8,7 +8,7 @@ PUT/COPY/POST/LIST, "read" for GET/HEAD) and transfer out are counted in hourly 
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from apis.obs.models import Bucket
@@ -30,35 +30,29 @@ def stored_changed(tx: Session, bucket: Bucket, changes: dict[str, int], at: dat
         if not delta:
             continue
         resource = _storage_resource(bucket, storage_class)
-        interval = metering.change(
-            tx, resource, STORED, at=at, quantity=_current(tx, resource) + delta
-        )
-        if interval is None:
-            metering.start(
-                tx,
-                project_id=bucket.project_id,
-                region=bucket.region,
-                service="obs",
-                resource_type="bucket",
-                resource_id=resource,
-                meter=STORED,
-                quantity=delta,
-                at=at,
-                unit_class=storage_class,
+        current = tx.scalar(
+            select(UsageInterval).where(
+                UsageInterval.resource_id == resource,
+                UsageInterval.ended_at.is_(None),
+                UsageInterval.meter == STORED,
             )
-
-
-def _current(tx: Session, resource: str) -> int:
-    from sqlalchemy import select
-
-    value = tx.scalar(
-        select(UsageInterval.quantity).where(
-            UsageInterval.resource_id == resource,
-            UsageInterval.meter == STORED,
-            UsageInterval.ended_at.is_(None),
         )
-    )
-    return int(value or 0)
+        before = 0
+        if current is not None:
+            current.ended_at = at
+            before = int(current.quantity)
+        metering.start(
+            tx,
+            project_id=bucket.project_id,
+            region=bucket.region,
+            service="obs",
+            resource_type="bucket",
+            resource_id=resource,
+            meter=STORED,
+            quantity=before + delta,
+            at=at,
+            unit_class=storage_class,
+        )
 
 
 def bucket_deleted(tx: Session, bucket: Bucket, at: datetime) -> None:

@@ -20,15 +20,21 @@ KIB, MIB = 1024, 1024 * 1024
 SMALL_CALLS = 300
 LIST_KEYS = 1000
 BIG = 64 * MIB
-SEQUENTIAL = TransferConfig(multipart_threshold=8 * MIB, multipart_chunksize=8 * MIB,
-                            max_concurrency=1, use_threads=False)
+SEQUENTIAL = TransferConfig(
+    multipart_threshold=8 * MIB, multipart_chunksize=8 * MIB, max_concurrency=1, use_threads=False
+)
 ACCESS, SECRET = "FLEXEMUACCESSKEY0001", "flexemuSecretKey0000000000000000000000001"
 
 
 def _client(port: int):  # type: ignore[no-untyped-def]
-    return boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                        aws_access_key_id=ACCESS, aws_secret_access_key=SECRET,
-                        config=Config(retries={"max_attempts": 1}))
+    return boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS,
+        aws_secret_access_key=SECRET,
+        config=Config(retries={"max_attempts": 1}),
+    )
 
 
 def _rate(action: Callable[[int], object], count: int) -> float:
@@ -58,40 +64,54 @@ def workload(port: int) -> dict[str, float]:
     s3.create_bucket(Bucket="bench")
     small = b"s" * KIB
     figures = {
-        "PUT 1 KiB /s": _rate(lambda i: s3.put_object(Bucket="bench", Key=f"small-{i}",
-                                                      Body=small), SMALL_CALLS),
-        "GET 1 KiB /s": _rate(lambda i: s3.get_object(Bucket="bench", Key=f"small-{i}")[
-            "Body"].read(), SMALL_CALLS),
-        "HEAD 1 KiB /s": _rate(lambda i: s3.head_object(Bucket="bench", Key=f"small-{i}"),
-                               SMALL_CALLS),
+        "PUT 1 KiB /s": _rate(
+            lambda i: s3.put_object(Bucket="bench", Key=f"small-{i}", Body=small), SMALL_CALLS
+        ),
+        "GET 1 KiB /s": _rate(
+            lambda i: s3.get_object(Bucket="bench", Key=f"small-{i}")["Body"].read(), SMALL_CALLS
+        ),
+        "HEAD 1 KiB /s": _rate(
+            lambda i: s3.head_object(Bucket="bench", Key=f"small-{i}"), SMALL_CALLS
+        ),
     }
     s3.create_bucket(Bucket="bench-list")
     _fill(s3, "bench-list")
     figures["ListObjectsV2 1,000 keys ms"] = 1000 * _median_seconds(
-        lambda: s3.list_objects_v2(Bucket="bench-list", MaxKeys=1000), 20)
+        lambda: s3.list_objects_v2(Bucket="bench-list", MaxKeys=1000), 20
+    )
     keys = {"Objects": [{"Key": f"key-{index:05d}"} for index in range(LIST_KEYS)]}
     figures["DeleteObjects 1,000 keys ms"] = 1000 * _median_seconds(
-        lambda: s3.delete_objects(Bucket="bench-list", Delete=keys), 1)
+        lambda: s3.delete_objects(Bucket="bench-list", Delete=keys), 1
+    )
     body = b"b" * BIG
     figures["PUT 64 MiB MiB/s"] = 64 / _median_seconds(
-        lambda: s3.put_object(Bucket="bench", Key="big", Body=body), 3)
+        lambda: s3.put_object(Bucket="bench", Key="big", Body=body), 3
+    )
     figures["multipart 64 MiB MiB/s"] = 64 / _median_seconds(
-        lambda: s3.upload_fileobj(io.BytesIO(body), "bench", "multi-big", Config=SEQUENTIAL), 3)
+        lambda: s3.upload_fileobj(io.BytesIO(body), "bench", "multi-big", Config=SEQUENTIAL), 3
+    )
     figures["GET 64 MiB MiB/s"] = 64 / _median_seconds(
-        lambda: s3.get_object(Bucket="bench", Key="big")["Body"].read(), 3)
+        lambda: s3.get_object(Bucket="bench", Key="big")["Body"].read(), 3
+    )
     return figures
 
 
 def _servers() -> dict[str, tuple[Callable[[int], list[str]], str]]:
-    stub = [str(BIN / "python"), "-m", "uvicorn", "tests.bench.s3_stub_app:app", "--log-level",
-            "warning", "--port"]
+    stub = [
+        str(BIN / "python"),
+        "-m",
+        "uvicorn",
+        "tests.bench.s3_stub_app:app",
+        "--log-level",
+        "warning",
+        "--port",
+    ]
     servers = {
         "flexemu": (flexemu_command, "/_emulator/health"),
         "stub": (lambda port: [*stub, str(port)], "/_emulator/health"),
     }
     if (BIN / "moto_server").exists():
-        servers["moto"] = (lambda port: [str(BIN / "moto_server"), "-p", str(port)],
-                           "/moto-api/")
+        servers["moto"] = (lambda port: [str(BIN / "moto_server"), "-p", str(port)], "/moto-api/")
     return servers
 
 
@@ -144,8 +164,10 @@ def memory() -> list[str]:
         pass
     after_get = _peak_mib(server.pid)
     stop(server)
-    return [f"1 GiB PUT then GET: flexemu peak RSS growth {after_put - before:.1f} MiB "
-            f"(PUT), {after_get - before:.1f} MiB (PUT and GET); target < 64 MiB"]
+    return [
+        f"1 GiB PUT then GET: flexemu peak RSS growth {after_put - before:.1f} MiB "
+        f"(PUT), {after_get - before:.1f} MiB (PUT and GET); target < 64 MiB"
+    ]
 
 
 TARGETS = {
@@ -170,14 +192,24 @@ def run() -> list[str]:
         finally:
             stop(server)
     names = list(results)
-    lines = ["".ljust(30) + "".join(name.rjust(10) for name in names)
-             + "  flexemu/stub  flexemu/moto  target"]
+    lines = [
+        "".ljust(30)
+        + "".join(name.rjust(10) for name in names)
+        + "  flexemu/stub  flexemu/moto  target"
+    ]
     for metric, target in TARGETS.items():
         values = [results[name][metric] for name in names]
-        ratios = [results["flexemu"][metric] / results[other][metric]
-                  if other in results else float("nan") for other in ("stub", "moto")]
-        lines.append(metric.ljust(30) + "".join(f"{value:10.1f}" for value in values)
-                     + f"  {ratios[0]:12.2f}  {ratios[1]:12.2f}  {target}")
+        ratios = [
+            results["flexemu"][metric] / results[other][metric]
+            if other in results
+            else float("nan")
+            for other in ("stub", "moto")
+        ]
+        lines.append(
+            metric.ljust(30)
+            + "".join(f"{value:10.1f}" for value in values)
+            + f"  {ratios[0]:12.2f}  {ratios[1]:12.2f}  {target}"
+        )
     return lines + memory()
 
 
