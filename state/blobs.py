@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from state.models import BlobRef
@@ -174,19 +174,24 @@ def _copy(source: BinaryIO, target: BinaryIO) -> None:
         shutil.copyfileobj(source, target, READ_CHUNK)
 
 
+_table = cast(Table, BlobRef.__table__)
+_refs = _table.c
+# Prebuilt Core statements: reference counts change on every write.
+_ADD_REFS = (
+    update(_table)
+    .where(_refs.digest == bindparam("blob"))
+    .values(refs=_refs.refs + bindparam("count"))
+)
+_INSERT_REF = insert(_table)
+
+
 def retain(tx: Session, blob: Blob | str, count: int = 1) -> None:
     """Count `count` more rows using this blob (inside the caller's transaction)."""
     digest = blob if isinstance(blob, str) else blob.digest
-    result = tx.execute(
-        update(BlobRef)
-        .where(BlobRef.digest == digest)
-        .values(refs=BlobRef.refs + count)
-        .execution_options(synchronize_session=False)
-    )
-    if cast(CursorResult[Any], result).rowcount == 0:
+    connection = tx.connection()
+    if connection.execute(_ADD_REFS, {"blob": digest, "count": count}).rowcount == 0:
         assert not isinstance(blob, str), "a new blob must be retained by its Blob"
-        tx.add(BlobRef(digest=digest, size=blob.size, refs=count))
-        tx.flush()
+        connection.execute(_INSERT_REF, {"digest": digest, "size": blob.size, "refs": count})
 
 
 def release(tx: Session, digests: Iterable[str]) -> list[str]:
@@ -194,18 +199,15 @@ def release(tx: Session, digests: Iterable[str]) -> list[str]:
     counts: dict[str, int] = {}
     for digest in digests:
         counts[digest] = counts.get(digest, 0) + 1
-    for digest, count in counts.items():
-        tx.execute(
-            update(BlobRef)
-            .where(BlobRef.digest == digest)
-            .values(refs=BlobRef.refs - count)
-            .execution_options(synchronize_session=False)
-        )
+    connection = tx.connection()
+    connection.execute(
+        _ADD_REFS, [{"blob": digest, "count": -count} for digest, count in counts.items()]
+    )
     unused = list(
-        tx.scalars(
-            select(BlobRef.digest).where(BlobRef.digest.in_(list(counts)), BlobRef.refs <= 0)
+        connection.scalars(
+            select(_refs.digest).where(_refs.digest.in_(list(counts)), _refs.refs <= 0)
         )
     )
     if unused:
-        tx.execute(delete(BlobRef).where(BlobRef.digest.in_(unused)))
+        connection.execute(delete(_table).where(_refs.digest.in_(unused)))
     return unused

@@ -3,7 +3,7 @@
 import ipaddress
 import re
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from apis.obs import usage
@@ -17,6 +17,11 @@ from state.models import Project
 
 QUOTA_KEY = "obs_buckets"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+# Prebuilt once: every request runs these.
+_BY_NAME = select(Bucket).where(Bucket.name == bindparam("name"))
+_OWNER_BY_NAME = select(Bucket.domain_id).where(Bucket.name == bindparam("name"))
 
 
 def check_name(name: str) -> None:
@@ -98,7 +103,7 @@ def create(ctx: ObsContext, name: str, region: str, storage_class: str) -> Bucke
 
 def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
     """The caller's bucket; another account's is AccessDenied, as S3 answers."""
-    bucket = tx.scalar(select(Bucket).where(Bucket.name == name))
+    bucket = tx.scalar(_BY_NAME, {"name": name})
     if bucket is None:
         raise no_such_bucket(name)
     if bucket.domain_id != ctx.caller.domain_id:
@@ -108,7 +113,7 @@ def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
 
 def owner_of(tx: Session, name: str) -> str | None:
     """The account owning the bucket of that name, if there is one."""
-    return tx.scalar(select(Bucket.domain_id).where(Bucket.name == name))
+    return tx.scalar(_OWNER_BY_NAME, {"name": name})
 
 
 def owned(ctx: ObsContext) -> list[Bucket]:

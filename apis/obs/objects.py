@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy import bindparam, select
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apis.obs import buckets, usage
@@ -38,14 +38,15 @@ class NewObject:
     checksums: dict[str, str]
 
 
+_CURRENT = select(ObjectVersion).where(
+    ObjectVersion.bucket_id == bindparam("bucket"),
+    ObjectVersion.key == bindparam("key"),
+    ObjectVersion.version_id == NULL_VERSION,
+)
+
+
 def _current(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
-    return tx.scalar(
-        select(ObjectVersion).where(
-            ObjectVersion.bucket_id == bucket.id,
-            ObjectVersion.key == key,
-            ObjectVersion.version_id == NULL_VERSION,
-        )
-    )
+    return tx.scalar(_CURRENT, {"bucket": bucket.id, "key": key})
 
 
 def _check_quota(bucket: Bucket, growth: int) -> None:

@@ -8,7 +8,7 @@ PUT/COPY/POST/LIST, "read" for GET/HEAD) and transfer out are counted in hourly 
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from apis.obs.models import Bucket
@@ -65,18 +65,17 @@ def _count(
 ) -> None:
     hour = at.replace(minute=0, second=0, microsecond=0)
     end = hour + timedelta(hours=1)
-    updated = tx.execute(
-        update(UsageInterval)
-        .where(
-            UsageInterval.resource_id == bucket.id,
-            UsageInterval.ended_at == end,
-            UsageInterval.meter == meter,
-            UsageInterval.unit_class == unit_class,
-        )
-        .values(quantity=UsageInterval.quantity + amount)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not updated:
+    result = tx.connection().execute(
+        _ADD_TO_COUNTER,
+        {
+            "resource": bucket.id,
+            "end": end,
+            "meter_name": meter,
+            "unit": unit_class,
+            "amount": amount,
+        },
+    )
+    if not result.rowcount:
         tx.add(
             UsageInterval(
                 project_id=bucket.project_id,
@@ -91,6 +90,20 @@ def _count(
                 ended_at=end,
             )
         )
+
+
+_intervals = UsageInterval.__table__.c
+# Prebuilt once: hot paths run it with parameters instead of building it per request.
+_ADD_TO_COUNTER = (
+    update(UsageInterval.__table__)
+    .where(
+        _intervals.resource_id == bindparam("resource"),
+        _intervals.ended_at == bindparam("end"),
+        _intervals.meter == bindparam("meter_name"),
+        _intervals.unit_class == bindparam("unit"),
+    )
+    .values(quantity=_intervals.quantity + bindparam("amount"))
+)
 
 
 def request(tx: Session, bucket: Bucket, kind: str, storage_class: str, at: datetime) -> None:
