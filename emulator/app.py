@@ -20,6 +20,7 @@ from emulator.routing import BARE_RULES, Route, Router
 from emulator.topology import Topology
 
 if TYPE_CHECKING:
+    from state.blobs import BlobStore
     from state.db import Database
 
 Scope = MutableMapping[str, Any]
@@ -38,6 +39,7 @@ class Emulator:
         self.clock = Clock()
         self.router = Router(BARE_RULES)  # refuses to start on overlapping rules
         self._db: Database | None = None
+        self._blobs: BlobStore | None = None  # opened on first use
         self._ready = threading.Event()
         self.failure: BaseException | None = None
         self.on_ready: Callable[[Emulator], None] | None = None
@@ -51,6 +53,19 @@ class Emulator:
         if self._db is None:
             raise RuntimeError("the emulator has not started")
         return self._db
+
+    @property
+    def blobs(self) -> "BlobStore":
+        """Object bodies, image files, backup payloads (a temporary directory if ephemeral)."""
+        if self._blobs is None:
+            from state.blobs import BlobStore
+
+            self._blobs = (
+                BlobStore.temporary()
+                if self.settings.ephemeral
+                else BlobStore(self.settings.state_dir / "blobs")
+            )
+        return self._blobs
 
     def start(self) -> None:
         """Open the state: schema, clock offset, bootstrap account. Idempotent."""
@@ -93,6 +108,9 @@ class Emulator:
         self._ready.clear()
         if self._db is not None:
             self._db.dispose()
+        if self._blobs is not None and self.settings.ephemeral:
+            self._blobs.destroy()
+            self._blobs = None
 
     def ensure_bootstrap(self) -> None:
         """Create the bootstrap account on first start (and after a reset)."""
@@ -119,6 +137,7 @@ class Emulator:
 
         self.db.wipe(keep=("alembic_version",))
         lifecycle.forget_hint()
+        self.blobs.clear()
         self.clock.reset()
         self.ensure_bootstrap()
 

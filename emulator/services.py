@@ -25,6 +25,7 @@ PACKAGES: dict[str, str] = {
 
 @cache
 def available() -> dict[str, str]:
+    """Service name -> package, for the packages installed (looked up once per process)."""
     return {name: package for name, package in PACKAGES.items() if find_spec(package) is not None}
 
 
