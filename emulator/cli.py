@@ -12,6 +12,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from emulator.app import create_app
+    from emulator.billing import prices
     from emulator.config import load_settings
 
     settings = load_settings(
@@ -22,6 +23,11 @@ def _serve(args: argparse.Namespace) -> int:
         ephemeral=True if args.ephemeral else None,
         prices_file=args.prices,
     )
+    try:
+        prices.load(settings.prices_file)  # refused before listening, with the line at fault
+    except prices.PriceFileError as error:
+        print(f"flexemu serve: {error}", file=sys.stderr)
+        return 2
     gateway = create_app(settings)
     gateway.emulator.on_ready = lambda emulator: print(banner(emulator), flush=True)
     uvicorn.run(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from emulator import metering
 from emulator.billing import bills, budgets, reserved, subscriptions
+from emulator.billing.meters import CATALOGUE
 from emulator.billing.models import Budget, ReservedInstance
 from emulator.clock import iso_seconds
 from emulator.context import emulator_of
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 def routes(router: APIRouter) -> None:
     """Add the billing endpoints to the admin router (already behind the admin token)."""
     for path, method, endpoint in (
+        ("/prices", "GET", show_prices),
         ("/bills", "GET", show_bill),
         ("/meters", "GET", list_meters),
         ("/reserved-instances", "POST", subscribe),
@@ -45,7 +47,30 @@ def check_budgets(emulator: "Emulator") -> None:
         )
 
 
-# Bills and meters ----------------------------------------------------------------------------
+# Prices, bills and meters --------------------------------------------------------------------
+
+
+async def show_prices(request: Request) -> dict[str, Any]:
+    """The meters the emulator can rate, with their units, and the price table in force."""
+    table = emulator_of(request).prices
+    return {
+        "source": table.source,
+        "currency": bills.CURRENCY,
+        "meters": [
+            {
+                "meter": meter.name,
+                "service": meter.service,
+                "measure": meter.measure,
+                "unit": meter.unit,
+                "description": meter.description,
+            }
+            for meter in CATALOGUE.values()
+        ],
+        "prices": [
+            {"region": region, "meter": meter, "class": unit_class, "price": str(price)}
+            for (region, meter, unit_class), price in table.rows.items()
+        ],
+    }
 
 
 async def show_bill(request: Request, account: str, month: str) -> dict[str, Any]:

@@ -131,3 +131,18 @@ def test_deleting_an_account_ends_its_usage_subscriptions_and_budget(flexemu):
         "Unknown account 'OCB0000042'.",
     )
     assert bill(flexemu, "2025-11")["tenants"] == []
+
+
+def test_prices_show_each_meters_unit_and_the_table_in_force(flexemu):
+    body = flexemu.admin("GET", "/prices").json()
+    assert (body["source"], body["currency"]) == ("sample_prices.csv", "EUR")
+    units = {meter["meter"]: (meter["measure"], meter["unit"]) for meter in body["meters"]}
+    assert units["obs.stored_bytes"] == ("time", "GB-hour")
+    assert units["obs.requests"] == ("count", "10,000 requests")
+    assert units["csbs.protected_servers"] == ("monthly", "server-month")
+    assert {
+        "region": "eu-west-1",
+        "meter": "vpc.eip_hours",
+        "class": "5_bgp",
+        "price": "0.00525",
+    } in body["prices"]

@@ -132,3 +132,16 @@ def test_a_missing_state_directory_is_refused(tmp_path):
     assert result.returncode == 2
     assert "no state at" in result.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_serve_refuses_a_bad_price_file_before_listening(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("region,meter,class,price\neu-west-0,vpc.eip_hourz,5_bgp,0.1\n")
+    command = [sys.executable, "-m", "emulator.cli", "serve", "--ephemeral", "--port", "0"]
+    result = subprocess.run(
+        [*command, "--prices", str(bad)], capture_output=True, text=True, timeout=60
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"flexemu serve: {bad} line 2: unknown meter 'vpc.eip_hourz'.\n",
+    )
