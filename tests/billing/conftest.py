@@ -30,12 +30,13 @@ class Usage:
         *,
         unit_class: str = "",
         project: str = "eu-west-0",
+        region: str | None = None,
     ) -> None:
         with self.server.emulator.db.transaction() as tx:
             metering.start(
                 tx,
                 project_id=self.server.project_ids[project],
-                region=project.split("_")[0],
+                region=project.split("_")[0] if region is None else region,
                 service=meter.split(".")[0],
                 resource_type="resource",
                 resource_id=resource_id,

@@ -226,3 +226,14 @@ def test_the_month_in_progress_is_billed_to_date(flexemu, usage):
     hours = D(((now.day - 1) * 24 + now.hour) * 60 + now.minute) / 60
     (line,) = body["tenants"][0]["lines"]
     assert (body["final"], D(line["quantity"])) == (False, hours.quantize(D("0.000001")))
+
+
+def test_usage_not_tied_to_a_region_is_priced_in_the_home_region(flexemu, usage):
+    # Recorded without a region by a project of Amsterdam: priced at Paris (the default
+    # region, which the account has) rates, 10 GB x 720 h x 0.000050 = 0.36.
+    start = at("2025-11-01T00:00")
+    usage.add("snap-1", "evs.snapshot_gb_hours", 10, start, project="eu-west-1", region="")
+    body = bill(flexemu, NOVEMBER)
+    assert lines(body, "eu-west-1") == {
+        ("snap-1", "evs.snapshot_gb_hours", ""): (D(7200), "GB-hour", D("0.000050"), D("0.36"))
+    }
