@@ -20,6 +20,7 @@ from emulator.routing import BARE_RULES, Route, Router
 from emulator.topology import Topology
 
 if TYPE_CHECKING:
+    from emulator.billing.prices import PriceTable
     from state.blobs import BlobStore
     from state.db import Database
 
@@ -40,6 +41,7 @@ class Emulator:
         self.router = Router(BARE_RULES)  # refuses to start on overlapping rules
         self._db: Database | None = None
         self._blobs: BlobStore | None = None  # opened on first use
+        self._prices: PriceTable | None = None
         self._ready = threading.Event()
         self.failure: BaseException | None = None
         self.on_ready: Callable[[Emulator], None] | None = None
@@ -67,15 +69,23 @@ class Emulator:
             )
         return self._blobs
 
+    @property
+    def prices(self) -> "PriceTable":
+        if self._prices is None:
+            raise RuntimeError("the emulator has not started")
+        return self._prices
+
     def start(self) -> None:
         """Open the state: schema, clock offset, bootstrap account. Idempotent."""
         if self.ready:
             return
+        from emulator.billing import prices
         from state import migrate
         from state.db import Database, sqlite_url
         from state.models import Setting
 
         try:
+            self._prices = prices.load(self.settings.prices_file)
             url = self.settings.url or sqlite_url(self.settings.state_dir)
             self._db = Database(url)
             services.load_declarations()

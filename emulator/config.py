@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # A JSON file of extra public images ({"images": [...]}, the shape of
     # apis/ims/public_images.json), merged into the shipped catalogue.
     public_images_file: Path | None = None
+    # A CSV price table (region,meter,class,price) replacing the shipped sample prices.
+    prices_file: Path | None = None
     bootstrap: Bootstrap = Field(default_factory=Bootstrap)
 
     def delay(self, name: str) -> float:
