@@ -145,11 +145,30 @@ async def execute_policy(ctx: ProjectContext, policy_id: str) -> Response:
 
 
 @router.get("/v2/{project_id}/backuppolicy/{policy_id}/backuptasks")
-async def list_policy_tasks(ctx: ProjectContext, policy_id: str) -> dict[str, Any]:
+async def list_policy_tasks(
+    ctx: ProjectContext,
+    policy_id: str,
+    status: str | None = None,
+    job_id: str | None = None,
+    sort_dir: str = "desc",
+    offset: int = 0,
+    limit: int = 20,
+) -> dict[str, Any]:
+    if sort_dir not in ("asc", "desc") or offset < 0 or limit < 0:
+        raise errors.bad_request("Invalid sort_dir, offset or limit.", errors.BAD_REQUEST)
     with ctx.transaction() as tx:
         policies.get_policy(tx, ctx.project.id, policy_id)
         found = policies.policy_jobs(tx, ctx.project.id, policy_id)
-        return {"tasks": [views.policy_task(job) for job in found]}
+    found = [
+        job
+        for job in found
+        if (status is None or views.task_status(job) == status)
+        and (job_id is None or job.id == job_id)
+    ]
+    if sort_dir == "desc":
+        found.reverse()
+    page = found[offset : offset + limit]
+    return {"tasks": [views.policy_task(job) for job in page], "count": len(found)}
 
 
 def _resource_results(outcome: policies.Outcome) -> dict[str, Any]:

@@ -298,15 +298,23 @@ def run(tx: Session, policy: BackupPolicy, tenant: Tenant) -> None:
         .order_by(PolicyVolume.volume_id)
     ).all()
     for link in links:
-        _back_up(tx, policy, tenant, link.volume_id)
-        _prune(tx, policy, tenant, link.volume_id)
+        if _back_up(tx, policy, tenant, link.volume_id):
+            _prune(tx, policy, tenant, link.volume_id)
 
 
-def _back_up(tx: Session, policy: BackupPolicy, tenant: Tenant, volume_id: str) -> None:
-    job = backups.job_for(tx, tenant, JOB_TYPE, volume_id=volume_id, policy_id=policy.id)
-    spec = backups.BackupSpec(
-        volume_id=volume_id, name=f"autobk_{ids.hex_id()[:4]}", policy_id=policy.id
+def _back_up(tx: Session, policy: BackupPolicy, tenant: Tenant, volume_id: str) -> bool:
+    """Back up one volume of a run (False when the volume was deleted since it was associated:
+    it leaves the policy, and its backups stay as they are)."""
+    if tx.get(Volume, volume_id) is None:
+        link = tx.get(PolicyVolume, volume_id)
+        if link is not None:
+            tx.delete(link)
+        return False
+    name = f"autobk_{ids.hex_id()[:4]}"
+    job = backups.job_for(
+        tx, tenant, JOB_TYPE, volume_id=volume_id, policy_id=policy.id, backup_name=name
     )
+    spec = backups.BackupSpec(volume_id=volume_id, name=name, policy_id=policy.id)
     try:
         with tx.begin_nested():
             backups.create_backup(tx, tenant, spec, job)
@@ -318,6 +326,7 @@ def _back_up(tx: Session, policy: BackupPolicy, tenant: Tenant, volume_id: str) 
             error_code=error.code_for("huawei", ""),
             reason=error.message_for("huawei"),
         )
+    return True
 
 
 def _prune(tx: Session, policy: BackupPolicy, tenant: Tenant, volume_id: str) -> None:

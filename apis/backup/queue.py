@@ -98,12 +98,6 @@ def admit(tx: Session, project_id: str, at: datetime) -> None:
         tx.flush()
 
 
-def waiting_for(tx: Session, backup_id: str) -> bool:
-    """Whether an operation on this backup is queued or running."""
-    found = tx.scalar(select(BackupOperation.id).where(BackupOperation.backup_id == backup_id))
-    return found is not None
-
-
 @lifecycle.handles(KIND)
 def _finish(tx: Session, transition: Transition, now: datetime) -> None:
     """The end of a running operation, at its due time: its effect, its slot, the next one."""

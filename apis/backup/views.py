@@ -1,12 +1,13 @@
 """Backup rows -> JSON: the Cinder backup object (also what VBS serves under `/backups`) and
 the native policy objects."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from apis.backup.models import Backup, BackupPolicy
 from apis.evs.models import Volume
 from emulator.clock import iso
-from emulator.jobs import FAIL, SUCCESS, iso_z
+from emulator.jobs import FAIL, INIT, SUCCESS
 from state.models import Job
 
 
@@ -86,19 +87,31 @@ def associated(resource: Volume | str) -> dict[str, Any]:
     }
 
 
-_TASK_STATUS = {SUCCESS: "EXECUTE_SUCCESS", FAIL: "EXECUTE_FAIL"}
+_TASK_STATUS = {INIT: "WAITING", SUCCESS: "EXECUTE_SUCCESS", FAIL: "EXECUTE_FAIL"}
+
+
+def task_status(job: Job) -> str:
+    return _TASK_STATUS.get(job.status, job.status)
+
+
+def _task_time(value: datetime | None) -> str | None:
+    """Policy tasks print times as 2016-12-02T09:06:46.706 (UTC, no zone)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] if value else None
 
 
 def policy_task(job: Job) -> dict[str, Any]:
     """One volume of one policy run: the backup it made, or why it was skipped."""
-    return {
+    body = {
         "job_id": job.id,
+        "vbs_job_id": job.id,
+        "status": task_status(job),
+        "created_at": _task_time(job.begin_time),
+        "backup_name": job.entities.get("backup_name"),
         "resource_id": job.entities.get("volume_id"),
         "resource_type": "volume",
-        "backup_id": job.entities.get("backup_id"),
-        "status": _TASK_STATUS.get(job.status, job.status),
-        "error_code": job.error_code,
-        "fail_reason": job.fail_reason,
-        "created_at": iso_z(job.begin_time),
-        "finished_at": iso_z(job.end_time),
     }
+    if job.end_time is not None:
+        body["finished_at"] = _task_time(job.end_time)
+    if job.status == FAIL:
+        body["code"], body["message"] = job.error_code, job.fail_reason
+    return body

@@ -23,7 +23,11 @@ def associate(vbs, policy_id: str, *volume_ids: str):
 
 
 def tasks(vbs, policy_id: str) -> list[dict]:
-    return vbs.ok("GET", f"/v2/{{pid}}/backuppolicy/{policy_id}/backuptasks")["tasks"]
+    """The policy's tasks, oldest first."""
+    path = f"/v2/{{pid}}/backuppolicy/{policy_id}/backuptasks?sort_dir=asc&limit=100"
+    found = vbs.ok("GET", path)
+    assert found["count"] == len(found["tasks"])
+    return found["tasks"]
 
 
 def to_next_month_start(flexemu) -> None:
@@ -167,10 +171,12 @@ def test_run_now_queues_by_the_five_at_once_rule(flexemu, conn, vbs):
     policy_id = create_policy(vbs)
     associate(vbs, policy_id, *[v.id for v in volumes])
     assert vbs("POST", f"/v2/{{pid}}/backuppolicy/{policy_id}/action").status_code == 204
-    assert sorted(t["status"] for t in tasks(vbs, policy_id)) == ["INIT"] + ["RUNNING"] * 5
+    assert sorted(t["status"] for t in tasks(vbs, policy_id)) == ["RUNNING"] * 5 + ["WAITING"]
     drain(flexemu, operations=2)
     assert [t["status"] for t in tasks(vbs, policy_id)] == ["EXECUTE_SUCCESS"] * 6
-    assert {b.name[:7] for b in conn.block_storage.backups()} == {"autobk_"}
+    names = {b.name for b in conn.block_storage.backups()}
+    assert names == {t["backup_name"] for t in tasks(vbs, policy_id)}
+    assert {name[:7] for name in names} == {"autobk_"}
 
 
 def test_a_run_past_a_limit_skips_the_volume_and_records_why(flexemu, conn, vbs, pid):
@@ -180,7 +186,7 @@ def test_a_run_past_a_limit_skips_the_volume_and_records_why(flexemu, conn, vbs,
     set_quotas(flexemu, pid, backups=0)
     vbs.ok("POST", f"/v2/{{pid}}/backuppolicy/{policy_id}/action")
     [task] = tasks(vbs, policy_id)
-    assert (task["status"], task["error_code"]) == ("EXECUTE_FAIL", "VolumeBackup.0080")
+    assert (task["status"], task["code"]) == ("EXECUTE_FAIL", "VolumeBackup.0080")
     assert list(conn.block_storage.backups()) == []
     assert conn.block_storage.get_volume(volume).status == "available"
 
@@ -193,3 +199,18 @@ def test_policy_tags(vbs):
     assert listed == {"tags": [{"key": "env", "value": "prod"}]}
     assert vbs("DELETE", f"/v2/{{pid}}/backuppolicy/{policy_id}/tags/env").status_code == 204
     assert vbs("DELETE", f"/v2/{{pid}}/backuppolicy/{policy_id}/tags/env").status_code == 404
+
+
+def test_a_deleted_volume_leaves_its_policy_and_keeps_its_backups(flexemu, conn, vbs):
+    [volume] = available_volumes(flexemu, conn, 1)
+    policy_id = create_policy(vbs)
+    associate(vbs, policy_id, volume.id)
+    vbs.ok("POST", f"/v2/{{pid}}/backuppolicy/{policy_id}/action")
+    drain(flexemu)
+    conn.block_storage.delete_volume(volume)
+    flexemu.advance("PT1M")
+    vbs.ok("POST", f"/v2/{{pid}}/backuppolicy/{policy_id}/action")
+    [listed] = vbs.ok("GET", "/v2/{pid}/backuppolicy")["backup_policies"]
+    assert listed["policy_resource_count"] == 0
+    assert [t["status"] for t in tasks(vbs, policy_id)] == ["EXECUTE_SUCCESS"]
+    assert [b.status for b in conn.block_storage.backups()] == ["available"]
