@@ -6,7 +6,7 @@ operation has run, `deleting` then gone, `restoring` (its volume `restoring-back
 A volume being backed up shows `backing-up`, as on Cinder.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -315,17 +315,18 @@ def restore_backup(
     backup_id: str,
     *,
     volume_id: str | None = None,
-    name: str | None = None,
+    new_volume: volumes.VolumeSpec | None = None,
     job: Job | None = None,
 ) -> Restore:
     """Overwrite an available volume of the region (any AZ) with a backup, or restore into a new
-    volume of the backup's size and type: backup `restoring`, volume `restoring-backup`."""
+    volume (by default of the backup's size, type and AZ): backup `restoring`, volume
+    `restoring-backup`."""
     tenant = Tenant.of(ctx)
     backup = get_backup(tx, tenant.project_id, backup_id)
     if backup.status != "available":
         raise errors.invalid_backup("Backup status must be available", errors.BACKUP_NOT_AVAILABLE)
     if volume_id is None:
-        volume = _new_volume(tx, ctx, backup, name)
+        volume = _new_volume(tx, ctx, backup, new_volume or volumes.VolumeSpec())
     else:
         volume = _volume(tx, tenant.project_id, volume_id, errors.NO_BACKUP)
         _check_restore_target(volume, backup)
@@ -364,12 +365,21 @@ def _check_restore_target(volume: Volume, backup: Backup) -> None:
         )
 
 
-def _new_volume(tx: Session, ctx: RequestContext, backup: Backup, name: str | None) -> Volume:
-    spec = volumes.VolumeSpec(
-        size=backup.size,
-        volume_type=backup.volume_type,
-        availability_zone=backup.availability_zone,
-        name=name or f"restore_backup_{backup.id}",
+def _new_volume(
+    tx: Session, ctx: RequestContext, backup: Backup, spec: volumes.VolumeSpec
+) -> Volume:
+    size = spec.size or backup.size
+    if size < backup.size:
+        raise errors.invalid_volume(
+            f"volume size {size} is too small to restore backup of size {backup.size}.",
+            errors.RESTORE_TOO_SMALL,
+        )
+    spec = replace(
+        spec,
+        size=size,
+        volume_type=spec.volume_type or backup.volume_type,
+        availability_zone=spec.availability_zone or backup.availability_zone,
+        name=spec.name or f"restore_backup_{backup.id}",
     )
     volume = volumes.create_volume(tx, ctx, spec)
     tx.flush()

@@ -11,6 +11,7 @@ from apis.backup.backups import Tenant
 from apis.backup.models import Backup
 from apis.evs import wire
 from apis.evs.cinder import cinder_routes
+from apis.evs.operations import VolumeSpec
 from emulator.context import ProjectContext, RequestContext
 from emulator.dialects import CINDER
 from emulator.pagination import marker_page
@@ -120,6 +121,10 @@ async def restore_backup(
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
         done = backups.restore_backup(
-            ctx, tx, backup_id, volume_id=body.restore.volume_id, name=body.restore.name
+            ctx,
+            tx,
+            backup_id,
+            volume_id=body.restore.volume_id,
+            new_volume=VolumeSpec(name=body.restore.name or ""),
         )
         return views.restore(done.backup, done.volume.id, done.volume.name)

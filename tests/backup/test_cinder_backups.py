@@ -4,6 +4,8 @@ delete, and the statuses along the way on the virtual clock."""
 import pytest
 from openstack import exceptions
 
+from apis.evs import attachments
+from emulator.context import ProjectRef, RequestContext
 from tests.backup.conftest import available_volumes, drain
 
 
@@ -148,3 +150,25 @@ def test_deleting_a_volume_keeps_its_backups(flexemu, conn):
     with pytest.raises(exceptions.NotFoundException):
         conn.block_storage.get_volume(volume.id)
     assert conn.block_storage.get_backup(backup).status == "available"
+
+
+def attach_to_a_server(flexemu, project_id: str, volume_id: str) -> None:
+    """Attach through EVS's own operation, as compute does (no compute API on this branch)."""
+    ctx = RequestContext(
+        flexemu.emulator, None, ProjectRef(project_id, "eu-west-0", "", "eu-west-0"), "test"
+    )
+    with flexemu.emulator.db.transaction() as tx:
+        attachments.attach(tx, ctx, volume_id, "server-1", "/dev/vdb")
+    flexemu.advance("PT1M")
+
+
+def test_an_in_use_volume_is_backed_up_only_with_force(flexemu, conn):
+    [volume] = available_volumes(flexemu, conn, 1)
+    attach_to_a_server(flexemu, conn.current_project_id, volume.id)
+    with pytest.raises(exceptions.BadRequestException, match="must use the force flag"):
+        conn.block_storage.create_backup(volume_id=volume.id)
+    backup = conn.block_storage.create_backup(volume_id=volume.id, force=True)
+    assert conn.block_storage.get_volume(volume).status == "backing-up"
+    drain(flexemu)
+    assert conn.block_storage.get_backup(backup).status == "available"
+    assert conn.block_storage.get_volume(volume).status == "in-use"

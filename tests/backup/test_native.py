@@ -4,7 +4,10 @@ vbs endpoint), restore, errors, and a request signed by the SDK's own signer."""
 
 import json
 
+from huaweicloudsdkevs.v2 import EvsClient
+
 from tests.backup.conftest import available_volumes, drain
+from tests.evs.conftest import create_native, job_status
 from tests.signing import signed
 
 
@@ -102,3 +105,40 @@ def test_a_request_signed_by_the_huawei_sdk_signer(flexemu, conn, vbs):
     )
     assert response.status_code == 200, response.text
     assert vbs.job(response.json()["job_id"])["entities"]["volume_id"] == volume.id
+
+
+def test_a_native_evs_volume_created_from_a_backup(flexemu, conn, vbs):
+    [source] = available_volumes(flexemu, conn, 1, size=20, volume_type="SSD")
+    backup_id = vbs.job(vbs.backup(source.id))["entities"]["backup_id"]
+    drain(flexemu)
+    evs = flexemu.huawei_client(EvsClient)
+    created = create_native(
+        evs, backup_id=backup_id, size=30, availability_zone="eu-west-0c", volume_type="SSD"
+    )
+    [volume_id] = created.volume_ids
+    volume = conn.block_storage.get_volume(volume_id)
+    assert (volume.status, volume.size, volume.volume_type, volume.availability_zone) == (
+        "restoring-backup",
+        30,
+        "SSD",
+        "eu-west-0c",
+    )
+    drain(flexemu)
+    assert job_status(evs, created.job_id).status == "SUCCESS"
+    assert conn.block_storage.get_volume(volume_id).status == "available"
+    too_small = vbs(
+        "POST",
+        "/v2/{pid}/cloudvolumes",
+        json={
+            "volume": {
+                "backup_id": backup_id,
+                "size": 10,
+                "volume_type": "SSD",
+                "availability_zone": "eu-west-0a",
+            }
+        },
+    )
+    assert (too_small.status_code, too_small.json()["error"]["code"]) == (
+        400,
+        "VolumeBackup.0209",
+    )
