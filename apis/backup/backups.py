@@ -8,9 +8,9 @@ A volume being backed up shows `backing-up`, as on Cinder.
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from apis.backup import errors, queue
@@ -103,6 +103,11 @@ def create_backup(tx: Session, tenant: Tenant, spec: BackupSpec, job: Job | None
     360 and 200 TB per tenant) or when the volume cannot be backed up now."""
     volume = _volume(tx, tenant.project_id, spec.volume_id, errors.NO_VOLUME)
     _check_backup_source(volume, spec.force)
+    payload = {"volume_status": volume.status}
+    if not _swap_status(tx, Volume, volume.id, volume.status, "backing-up"):
+        raise errors.invalid_volume(
+            "Another operation on the volume started meanwhile.", errors.BUSY_VOLUME
+        )
     if spec.snapshot_id is not None:
         _check_snapshot(tx, tenant.project_id, volume, spec.snapshot_id)
     count = tx.scalar(select(func.count(Backup.id)).where(Backup.volume_id == volume.id)) or 0
@@ -162,8 +167,6 @@ def create_backup(tx: Session, tenant: Tenant, spec: BackupSpec, job: Job | None
             "volume_id": volume.id,
             "snapshot_id": spec.snapshot_id,
         }
-    payload = {"volume_status": volume.status}
-    volume.status = "backing-up"
     queue.enqueue(
         tx,
         project_id=tenant.project_id,
@@ -176,6 +179,20 @@ def create_backup(tx: Session, tenant: Tenant, spec: BackupSpec, job: Job | None
         payload=payload,
     )
     return backup
+
+
+def _swap_status(
+    tx: Session, model: type[Backup] | type[Volume], row_id: str, current: str, new: str
+) -> bool:
+    """Move a row from `current` to `new` status only if no other writer moved it first (a
+    conditional UPDATE, which SQLite and PostgreSQL both honour): one operation per volume."""
+    result = tx.execute(
+        update(model)
+        .where(model.id == row_id, model.status == current)
+        .values(status=new)
+        .execution_options(synchronize_session="fetch")
+    )
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 def _check_backup_source(volume: Volume, force: bool) -> None:
@@ -330,11 +347,14 @@ def restore_backup(
     else:
         volume = _volume(tx, tenant.project_id, volume_id, errors.NO_BACKUP)
         _check_restore_target(volume, backup)
+    if not _swap_status(tx, Volume, volume.id, volume.status, "restoring-backup"):
+        raise errors.invalid_volume(
+            "Another operation on the volume started meanwhile.", errors.RESTORE_TARGET_STATUS
+        )
+    if not _swap_status(tx, Backup, backup.id, "available", "restoring"):
+        raise errors.invalid_backup("Backup status must be available", errors.BACKUP_NOT_AVAILABLE)
     payload = {"volume_status": "available"}
-    backup.status = "restoring"
-    backup.updated_at = tenant.at
-    volume.status = "restoring-backup"
-    volume.updated_at = tenant.at
+    backup.updated_at = volume.updated_at = tenant.at
     if job is not None:
         job.entities = {**job.entities, "backup_id": backup.id, "volume_id": volume.id}
     queue.enqueue(
