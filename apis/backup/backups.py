@@ -2,11 +2,11 @@
 
 A backup is accepted at once (limits checked and quota taken in the caller's transaction, or
 nothing written), then waits in its tenant's queue (`apis.backup.queue`): `creating` until its
-operation has run, `deleting` then gone, `restoring` (its volume `restoring-backup`) then back.
-A volume being backed up shows `backing-up`, as on Cinder.
+operation has run, `deleting` then gone (restores: `apis.backup.restores`). A volume being
+backed up shows `backing-up`, as on Cinder.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from apis.backup import errors, queue
 from apis.backup.models import Backup, BackupOperation
-from apis.evs import operations as volumes
 from apis.evs.models import Snapshot, Volume
-from emulator import ids, jobs, lifecycle, metering, quotas, tags
+from emulator import ids, jobs, metering, quotas, tags
 from emulator.context import RequestContext
 from emulator.errors import QuotaExceeded
 from state.models import Job
@@ -88,7 +87,7 @@ def with_dependents(tx: Session, backup_ids: list[str]) -> set[str]:
     return {parent for parent in rows if parent is not None}
 
 
-def _volume(tx: Session, project_id: str, volume_id: str, code: str) -> Volume:
+def volume_of(tx: Session, project_id: str, volume_id: str, code: str) -> Volume:
     volume = tx.get(Volume, volume_id)
     if volume is None or volume.project_id != project_id:
         raise errors.volume_not_found(volume_id, code)
@@ -101,10 +100,10 @@ def _volume(tx: Session, project_id: str, volume_id: str, code: str) -> Volume:
 def create_backup(tx: Session, tenant: Tenant, spec: BackupSpec, job: Job | None = None) -> Backup:
     """Accept a backup of a volume: refused with nothing written past a limit (20 per disk,
     360 and 200 TB per tenant) or when the volume cannot be backed up now."""
-    volume = _volume(tx, tenant.project_id, spec.volume_id, errors.NO_VOLUME)
+    volume = volume_of(tx, tenant.project_id, spec.volume_id, errors.NO_VOLUME)
     _check_backup_source(volume, spec.force)
     payload = {"volume_status": volume.status}
-    if not _swap_status(tx, Volume, volume.id, volume.status, "backing-up"):
+    if not swap_status(tx, Volume, volume.id, volume.status, "backing-up"):
         raise errors.invalid_volume(
             "Another operation on the volume started meanwhile.", errors.BUSY_VOLUME
         )
@@ -181,7 +180,7 @@ def create_backup(tx: Session, tenant: Tenant, spec: BackupSpec, job: Job | None
     return backup
 
 
-def _swap_status(
+def swap_status(
     tx: Session, model: type[Backup] | type[Volume], row_id: str, current: str, new: str
 ) -> bool:
     """Move a row from `current` to `new` status only if no other writer moved it first (a
@@ -239,10 +238,10 @@ def _created(tx: Session, operation: BackupOperation, at: datetime) -> None:
     if backup is not None:
         backup.status = "available"
         backup.updated_at = at
-    _give_back_volume(tx, operation, at)
+    give_back_volume(tx, operation, at)
 
 
-def _give_back_volume(tx: Session, operation: BackupOperation, at: datetime) -> None:
+def give_back_volume(tx: Session, operation: BackupOperation, at: datetime) -> None:
     volume = tx.get(Volume, operation.volume_id) if operation.volume_id else None
     if volume is not None and volume.status in ("backing-up", "restoring-backup"):
         volume.status = operation.payload.get("volume_status", "available")
@@ -315,105 +314,6 @@ def _deleted(tx: Session, operation: BackupOperation, at: datetime) -> None:
     metering.stop(tx, backup.id, at=at)
     tags.remove_all(tx, TAG_TYPE, backup.id)
     tx.delete(backup)
-
-
-# Restoring --------------------------------------------------------------------------------
-
-
-@dataclass
-class Restore:
-    backup: Backup
-    volume: Volume
-
-
-def restore_backup(
-    ctx: RequestContext,
-    tx: Session,
-    backup_id: str,
-    *,
-    volume_id: str | None = None,
-    new_volume: volumes.VolumeSpec | None = None,
-    job: Job | None = None,
-) -> Restore:
-    """Overwrite an available volume of the region (any AZ) with a backup, or restore into a new
-    volume (by default of the backup's size, type and AZ): backup `restoring`, volume
-    `restoring-backup`."""
-    tenant = Tenant.of(ctx)
-    backup = get_backup(tx, tenant.project_id, backup_id)
-    if backup.status != "available":
-        raise errors.invalid_backup("Backup status must be available", errors.BACKUP_NOT_AVAILABLE)
-    if volume_id is None:
-        volume = _new_volume(tx, ctx, backup, new_volume or volumes.VolumeSpec())
-    else:
-        volume = _volume(tx, tenant.project_id, volume_id, errors.NO_BACKUP)
-        _check_restore_target(volume, backup)
-    if not _swap_status(tx, Volume, volume.id, volume.status, "restoring-backup"):
-        raise errors.invalid_volume(
-            "Another operation on the volume started meanwhile.", errors.RESTORE_TARGET_STATUS
-        )
-    if not _swap_status(tx, Backup, backup.id, "available", "restoring"):
-        raise errors.invalid_backup("Backup status must be available", errors.BACKUP_NOT_AVAILABLE)
-    payload = {"volume_status": "available"}
-    backup.updated_at = volume.updated_at = tenant.at
-    if job is not None:
-        job.entities = {**job.entities, "backup_id": backup.id, "volume_id": volume.id}
-    queue.enqueue(
-        tx,
-        project_id=tenant.project_id,
-        action="restore",
-        backup_id=backup.id,
-        volume_id=volume.id,
-        at=tenant.at,
-        seconds=tenant.seconds,
-        job=job,
-        payload=payload,
-    )
-    return Restore(backup, volume)
-
-
-def _check_restore_target(volume: Volume, backup: Backup) -> None:
-    if volume.status != "available":
-        raise errors.invalid_volume(
-            f"Volume to be restored to must be available, but the current status is "
-            f'"{volume.status}".',
-            errors.RESTORE_TARGET_STATUS,
-        )
-    if volume.size < backup.size:
-        raise errors.invalid_volume(
-            f"volume size {volume.size} is too small to restore backup of size {backup.size}.",
-            errors.RESTORE_TOO_SMALL,
-        )
-
-
-def _new_volume(
-    tx: Session, ctx: RequestContext, backup: Backup, spec: volumes.VolumeSpec
-) -> Volume:
-    size = spec.size or backup.size
-    if size < backup.size:
-        raise errors.invalid_volume(
-            f"volume size {size} is too small to restore backup of size {backup.size}.",
-            errors.RESTORE_TOO_SMALL,
-        )
-    spec = replace(
-        spec,
-        size=size,
-        volume_type=spec.volume_type or backup.volume_type,
-        availability_zone=spec.availability_zone or backup.availability_zone,
-        name=spec.name or f"restore_backup_{backup.id}",
-    )
-    volume = volumes.create_volume(tx, ctx, spec)
-    tx.flush()
-    lifecycle.cancel(tx, volumes.KIND, volume.id)  # available when the restore ends instead
-    return volume
-
-
-@queue.finishes("restore")
-def _restored(tx: Session, operation: BackupOperation, at: datetime) -> None:
-    backup = tx.get(Backup, operation.backup_id)
-    if backup is not None and backup.status == "restoring":
-        backup.status = "available"
-        backup.updated_at = at
-    _give_back_volume(tx, operation, at)
 
 
 # Native jobs ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from apis.backup import backups, errors, policies, schemas, views
+from apis.backup import backups, errors, policies, restores, schemas, views
 from apis.backup.backups import Tenant
 from emulator import tags
 from emulator.context import ProjectContext
@@ -90,7 +90,7 @@ async def restore_backup(
     tenant = Tenant.of(ctx)
     with ctx.transaction() as tx:
         job = backups.job_for(tx, tenant, "bksRestoreBackup", backup_id=backup_id)
-        backups.restore_backup(ctx, tx, backup_id, volume_id=body.restore.volume_id, job=job)
+        restores.restore_backup(ctx, tx, backup_id, volume_id=body.restore.volume_id, job=job)
         return {"job_id": job.id}
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from apis.backup import backups, schemas, views
+from apis.backup import backups, restores, schemas, views
 from apis.backup.backups import Tenant
 from apis.backup.models import Backup
 from apis.evs import wire
@@ -120,7 +120,7 @@ async def restore_backup(
     ctx: ProjectContext, backup_id: str, body: schemas.Restore
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        done = backups.restore_backup(
+        done = restores.restore_backup(
             ctx,
             tx,
             backup_id,

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from apis.backup import backups as backup_operations
+from apis.backup import restores
 from apis.evs import errors, operations, schemas, snapshots, views, wire
 from apis.evs.models import Snapshot, Volume
 from emulator import jobs, tags
@@ -58,7 +58,7 @@ def _create_from_backup(ctx: RequestContext, option: schemas.EvsVolume) -> dict[
         job = jobs.create(
             tx, project_id=ctx.project.id, job_type="createVolume", now=ctx.now(), status=jobs.INIT
         )
-        restored = backup_operations.restore_backup(
+        restored = restores.restore_backup(
             ctx, tx, str(option.backup_id), new_volume=option.to_spec(), job=job
         )
         job.entities = {**job.entities, **operations.job_entities(restored.volume)}
