@@ -22,4 +22,4 @@ def build_app(emulator: "Emulator") -> FastAPI:
 
 
 # Queued operations and policy runs are applied before any request, whichever service it is for.
-from apis.backup import policies, queue, restores  # noqa: E402, F401
+from apis.backup import policy_runs, queue, restores  # noqa: E402, F401

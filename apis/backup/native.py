@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from apis.backup import backups, errors, policies, restores, schemas, views
+from apis.backup import backups, errors, policies, policy_runs, restores, schemas, views
 from apis.backup.backups import Tenant
 from emulator import tags
 from emulator.context import ProjectContext
@@ -158,7 +158,7 @@ async def list_policy_tasks(
         raise errors.bad_request("Invalid sort_dir, offset or limit.", errors.BAD_REQUEST)
     with ctx.transaction() as tx:
         policies.get_policy(tx, ctx.project.id, policy_id)
-        found = policies.policy_jobs(tx, ctx.project.id, policy_id)
+        found = policy_runs.policy_jobs(tx, ctx.project.id, policy_id)
     found = [
         job
         for job in found

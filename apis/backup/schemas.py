@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from apis.backup.policies import PolicySpec
+from apis.backup.policy_rules import PolicySpec
 
 
 class _Body(BaseModel):
