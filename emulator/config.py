@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # virtual clock. A key missing here falls back to `default_delay`.
     delays: dict[str, float] = Field(default_factory=dict)
     default_delay: float = 1.0
+    # Seconds one backup operation (create, delete, restore) runs once it holds one of the
+    # tenant's slots (FLEXEMU_BACKUP_SECONDS), on the virtual clock.
+    backup_seconds: float = 5.0
     # Public (EIP) addresses per region: documentation and benchmarking ranges, never routable
     # blocks. A region missing here uses `default_public_ip_ranges`.
     public_ip_ranges: dict[str, list[str]] = Field(
