@@ -1,6 +1,7 @@
 """`flexemu bill` as a subprocess, reading a state directory written by an emulator."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from tests.billing.conftest import at
 def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A state with a SAS volume (10 GB, 30 days: 7,200 GB-h x 0.000110 = 0.79) and an EIP."""
     directory = tmp_path_factory.mktemp("state")
-    emulator = Emulator(Settings(state_dir=directory))
+    emulator = Emulator(Settings(state_dir=directory, database_url=None))
     emulator.start()
     project_id = emulator.bootstrap_project_ids()["eu-west-0"]
     with emulator.db.transaction() as tx:
@@ -53,8 +54,11 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def flexemu_bill(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it against a state directory (not a database URL the
+    suite itself may be running against)."""
     command = [sys.executable, "-m", "emulator.cli", "bill", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+    env = {k: v for k, v in os.environ.items() if k != "FLEXEMU_DATABASE_URL"}
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_csv_lists_every_line_item(state_dir):
