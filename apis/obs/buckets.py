@@ -153,6 +153,11 @@ def set_default_class(ctx: ObsContext, name: str, storage_class: str) -> None:
         find(tx, ctx, name).storage_class = storage_class
 
 
+def set_versioning(ctx: ObsContext, name: str, status: str) -> None:
+    with ctx.transaction() as tx:
+        find(tx, ctx, name).versioning = status
+
+
 def get(ctx: ObsContext, name: str) -> Bucket:
     with ctx.transaction() as tx:
         return find(tx, ctx, name)

@@ -1,7 +1,7 @@
 """Objects: write (put, copy, append), read (get, head), delete, restore from COLD."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -13,6 +13,7 @@ from apis.obs import buckets, usage
 from apis.obs.context import ObsContext, note_released
 from apis.obs.errors import S3Error, no_such_key
 from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
+from emulator import ids
 from state import blobs
 from state.blobs import Blob
 
@@ -36,17 +37,72 @@ class NewObject:
     content_headers: dict[str, str]
     user_metadata: dict[str, str]
     checksums: dict[str, str]
+    tags: dict[str, str] = field(default_factory=dict)
+    grants: list[dict[str, str]] = field(default_factory=list)
 
 
-_CURRENT = select(ObjectVersion).where(
+_LATEST = select(ObjectVersion).where(
     ObjectVersion.bucket_id == bindparam("bucket"),
     ObjectVersion.key == bindparam("key"),
-    ObjectVersion.version_id == NULL_VERSION,
+    ObjectVersion.is_latest.is_(True),
+)
+_VERSION = select(ObjectVersion).where(
+    ObjectVersion.bucket_id == bindparam("bucket"),
+    ObjectVersion.key == bindparam("key"),
+    ObjectVersion.version_id == bindparam("version"),
+)
+_NEWEST_LEFT = (
+    select(ObjectVersion)
+    .where(ObjectVersion.bucket_id == bindparam("bucket"), ObjectVersion.key == bindparam("key"))
+    .order_by(ObjectVersion.id.desc())
+    .limit(1)
 )
 
 
+@dataclass(frozen=True)
+class Deleted:
+    """What a DELETE did: the version it removed or wrote, and whether that is a marker."""
+
+    version_id: str | None
+    delete_marker: bool
+
+
 def _current(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
-    return tx.scalar(_CURRENT, {"bucket": bucket.id, "key": key})
+    return tx.scalar(_LATEST, {"bucket": bucket.id, "key": key})
+
+
+def _version(tx: Session, bucket: Bucket, key: str, version_id: str) -> ObjectVersion | None:
+    return tx.scalar(_VERSION, {"bucket": bucket.id, "key": key, "version": version_id})
+
+
+def _overwritten(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
+    """The version a new write replaces: the `null` one, unless versioning is enabled; the
+    latest version stops being the latest either way."""
+    latest = _current(tx, bucket, key)
+    if bucket.versioning == "Enabled":
+        replaced = None
+    elif latest is not None and latest.version_id == NULL_VERSION:
+        replaced = latest
+    else:
+        replaced = _version(tx, bucket, key, NULL_VERSION)
+    if latest is not None and latest is not replaced:
+        latest.is_latest = False
+    return replaced
+
+
+def _new_version_id(bucket: Bucket) -> str:
+    return ids.hex_id() if bucket.versioning == "Enabled" else NULL_VERSION
+
+
+def _drop(tx: Session, bucket: Bucket, row: ObjectVersion, changes: dict[str, int]) -> None:
+    """Remove one version: its blob reference, the bucket's counters, the size it metered."""
+    if not row.delete_marker:
+        note_released(tx, blobs.release(tx, [row.blob]))
+        changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
+    bucket.bytes_used -= row.size
+    bucket.object_count -= 1
+    tx.delete(row)
+    tx.flush()
 
 
 def _check_quota(bucket: Bucket, growth: int) -> None:
@@ -74,21 +130,17 @@ def store(
     """Make `key` point at `blob`, replacing what it held: counters, quota and meters follow."""
     now = ctx.now()
     storage_class = spec.storage_class or bucket.storage_class
-    old = _current(tx, bucket, key)
-    old_size = old.size if old else 0
-    _check_quota(bucket, size - old_size)
+    replaced = _overwritten(tx, bucket, key)
+    _check_quota(bucket, size - (replaced.size if replaced else 0))
     changes = {storage_class: size}
-    if old is not None:
-        changes[old.storage_class] = changes.get(old.storage_class, 0) - old.size
-        note_released(tx, blobs.release(tx, [old.blob]))
-        tx.delete(old)
-        tx.flush()
+    if replaced is not None:
+        _drop(tx, bucket, replaced, changes)
     blobs.retain(tx, blob)
     row = ObjectVersion(
         bucket_id=bucket.id,
         project_id=bucket.project_id,
         key=key,
-        version_id=NULL_VERSION,
+        version_id=_new_version_id(bucket),
         is_latest=True,
         delete_marker=False,
         owner_id=ctx.caller.domain_id,
@@ -104,10 +156,12 @@ def store(
         last_modified=now,
         restore_ready_at=None,
         restore_expires_at=None,
+        tags=spec.tags,
+        grants=spec.grants,
     )
     tx.add(row)
-    bucket.bytes_used += size - old_size
-    bucket.object_count += 0 if old else 1
+    bucket.bytes_used += size
+    bucket.object_count += 1
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
     return row
@@ -129,11 +183,34 @@ def put(
         raise
 
 
-def find(tx: Session, bucket: Bucket, key: str) -> ObjectVersion:
-    row = _current(tx, bucket, key)
-    if row is None or row.delete_marker:
-        raise no_such_key(key)
+def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -> ObjectVersion:
+    """The latest version of `key`, or the version asked for; delete markers are not objects."""
+    row = _current(tx, bucket, key) if version_id is None else _version(tx, bucket, key, version_id)
+    if row is None:
+        raise no_such_key(key) if version_id is None else no_such_version(key, version_id)
+    if row.delete_marker:
+        error = (
+            no_such_key(key)
+            if version_id is None
+            else S3Error(
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource.",
+                405,
+            )
+        )
+        error.headers.update({"x-amz-delete-marker": "true", "x-amz-version-id": row.version_id})
+        raise error
     return row
+
+
+def no_such_version(key: str, version_id: str) -> S3Error:
+    return S3Error(
+        "NoSuchVersion",
+        "The specified version does not exist.",
+        404,
+        Key=key,
+        VersionId=version_id,
+    )
 
 
 def readable(row: ObjectVersion, now: datetime) -> bool:
@@ -158,13 +235,17 @@ def invalid_state(row: ObjectVersion) -> S3Error:
 
 
 def read(
-    ctx: ObsContext, bucket_name: str, key: str, plan: Callable[[ObjectVersion], tuple[T, int]]
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    version_id: str | None,
+    plan: Callable[[ObjectVersion], tuple[T, int]],
 ) -> T:
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
     sends; the read request and those bytes are metered in the same transaction."""
     with ctx.transaction() as tx:
         bucket = buckets.find(tx, ctx, bucket_name)
-        row = find(tx, bucket, key)
+        row = find(tx, bucket, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)
         answer, sent = plan(row)
@@ -172,14 +253,66 @@ def read(
         return answer
 
 
-def delete(ctx: ObsContext, bucket_name: str, key: str) -> None:
+def delete(ctx: ObsContext, bucket_name: str, key: str, version_id: str | None) -> Deleted:
     with ctx.transaction() as tx:
-        bucket = buckets.find(tx, ctx, bucket_name)
+        return delete_one(tx, ctx, buckets.find(tx, ctx, bucket_name), key, version_id)
+
+
+def delete_one(
+    tx: Session, ctx: ObsContext, bucket: Bucket, key: str, version_id: str | None
+) -> Deleted:
+    """Delete a version, or (no version id, versioned bucket) hide the key behind a marker."""
+    if version_id is None and not bucket.versioning:
         remove(tx, ctx, bucket, [key])
+        return Deleted(None, False)
+    now = ctx.now()
+    usage.request(tx, bucket, "write", "STANDARD", now)
+    changes: dict[str, int] = {}
+    if version_id is None:
+        replaced = _overwritten(tx, bucket, key)
+        if replaced is not None:
+            _drop(tx, bucket, replaced, changes)
+        marker = _delete_marker(ctx, bucket, key)
+        tx.add(marker)
+        usage.stored_changed(tx, bucket, changes, now)
+        return Deleted(marker.version_id, True)
+    row = _version(tx, bucket, key, version_id)
+    if row is None:
+        return Deleted(version_id, False)
+    _drop(tx, bucket, row, changes)
+    if row.is_latest:
+        newest = tx.scalar(_NEWEST_LEFT, {"bucket": bucket.id, "key": key})
+        if newest is not None:
+            newest.is_latest = True
+    usage.stored_changed(tx, bucket, changes, now)
+    return Deleted(version_id, row.delete_marker)
+
+
+def _delete_marker(ctx: ObsContext, bucket: Bucket, key: str) -> ObjectVersion:
+    bucket.object_count += 1
+    return ObjectVersion(
+        bucket_id=bucket.id,
+        project_id=bucket.project_id,
+        key=key,
+        version_id=_new_version_id(bucket),
+        is_latest=True,
+        delete_marker=True,
+        owner_id=ctx.caller.domain_id,
+        blob="",
+        size=0,
+        etag="",
+        storage_class="STANDARD",
+        content_headers={},
+        user_metadata={},
+        checksums={},
+        last_modified=ctx.now(),
+        restore_ready_at=None,
+        restore_expires_at=None,
+    )
 
 
 def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> None:
-    """Delete these keys of the bucket (missing ones are fine, as in S3), in few queries."""
+    """Delete every version of these keys (missing ones are fine, as in S3), in few queries."""
     now = ctx.now()
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
@@ -197,6 +330,8 @@ def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> Non
         return
     changes: dict[str, int] = {}
     for row in rows:
+        if not row.blob:
+            continue  # a delete marker
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     ids = [row.id for row in rows]
     for start in range(0, len(ids), 500):
@@ -205,7 +340,7 @@ def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> Non
             .where(ObjectVersion.id.in_(ids[start : start + 500]))
             .execution_options(synchronize_session=False)
         )
-    note_released(tx, blobs.release(tx, [row.blob for row in rows]))
+    note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
     bucket.bytes_used -= sum(row.size for row in rows)
     bucket.object_count -= len(rows)
     usage.stored_changed(tx, bucket, changes, now)

@@ -214,16 +214,17 @@ NEXT_ISSUE_SUBRESOURCES = (
     "ownershipControls",
     "publicAccessBlock",
     "intelligent-tiering",
-    "versions",
 )
 
 
 async def _bucket(call: Call) -> Response:
     method, query, name = call.request.method, call.query, call.bucket
     pending = [sub for sub in NEXT_ISSUE_SUBRESOURCES if sub in query]
-    if pending or (method == "PUT" and "versioning" in query):
-        raise not_implemented(f"The bucket sub-resource ?{(pending or ['versioning'])[0]}")
+    if pending:
+        raise not_implemented(f"The bucket sub-resource ?{pending[0]}")
     if method == "PUT":
+        if "versioning" in query:
+            return await _put_versioning(call)
         if "quota" in query:
             return await _put_quota(call)
         if "storageClass" in query or "storagePolicy" in query:
@@ -266,9 +267,32 @@ def _get_bucket(call: Call) -> Response:
             views.default_class(buckets.get(call.ctx, name), call.wire, "storagePolicy" in query)
         )
     if "versioning" in query:
-        buckets.get(call.ctx, name)
-        return _xml(views.versioning())
+        return _xml(views.versioning(buckets.get(call.ctx, name).versioning))
+    if "versions" in query:
+        return _list_versions(call)
     return _list_objects(call)
+
+
+def _list_versions(call: Call) -> Response:
+    query = call.query
+    page = listing.VersionPage(
+        query.get("prefix", ""),
+        query.get("delimiter", ""),
+        query.get("key-marker", ""),
+        query.get("version-id-marker", ""),
+        min(_int(query, "max-keys", 1000), listing.MAX_KEYS),
+    )
+    result = listing.list_versions(call.ctx, call.bucket, page)
+    return _xml(views.versions(call.bucket, page, result, call.wire))
+
+
+async def _put_versioning(call: Call) -> Response:
+    document = xml.parse(await call.small_body(), "VersioningConfiguration")
+    status = (xml.text(document, "Status") or "").strip()
+    if status not in ("Enabled", "Suspended"):
+        raise malformed_xml()
+    buckets.set_versioning(call.ctx, call.bucket, status)
+    return _empty(200)
 
 
 def _list_objects(call: Call) -> Response:
@@ -351,14 +375,25 @@ async def _put_default_class(call: Call) -> Response:
 
 async def _delete_many(call: Call) -> Response:
     document = xml.parse(await call.small_body(), "Delete")
-    keys = [xml.text(entry, "Key") for entry in xml.children(document, "Object")]
+    entries = xml.children(document, "Object")
+    keys = [xml.text(entry, "Key") for entry in entries]
     if not keys or len(keys) > 1000 or any(key is None for key in keys):
         raise malformed_xml()
     quiet = (xml.text(document, "Quiet") or "").strip().lower() == "true"
-    chosen = [key for key in keys if key is not None]
+    chosen = [
+        (key or "", xml.text(entry, "VersionId")) for key, entry in zip(keys, entries, strict=True)
+    ]
     with call.ctx.transaction() as tx:
-        objects.remove(tx, call.ctx, buckets.find(tx, call.ctx, call.bucket), chosen)
-    return _xml(views.deleted(chosen, quiet))
+        bucket = buckets.find(tx, call.ctx, call.bucket)
+        if not bucket.versioning and not any(version for _, version in chosen):
+            objects.remove(tx, call.ctx, bucket, [key for key, _ in chosen])
+            done = [(key, objects.Deleted(None, False)) for key, _ in chosen]
+        else:
+            done = [
+                (key, objects.delete_one(tx, call.ctx, bucket, key, version))
+                for key, version in chosen
+            ]
+    return _xml(views.deleted(done, quiet))
 
 
 # Objects --------------------------------------------------------------------------------------
@@ -383,9 +418,9 @@ async def _object(call: Call) -> Response:
     if method == "DELETE":
         if "uploadId" in query:
             multipart.abort(call.ctx, call.bucket, call.key, query["uploadId"])
-        else:
-            objects.delete(call.ctx, call.bucket, call.key)
-        return _empty(204)
+            return _empty(204)
+        deleted = objects.delete(call.ctx, call.bucket, call.key, query.get("versionId"))
+        return _empty(204, views.deleted_headers(deleted, call.wire))
     if "uploads" in query:
         upload = multipart.initiate(call.ctx, call.bucket, call.key, wire.new_object(call.headers))
         return _xml(views.initiated(call.bucket, upload))
@@ -404,7 +439,7 @@ async def _put_object(call: Call) -> Response:
     received = await call.body_reader().store(call.ctx.blobs)
     spec.checksums = received.checksums
     row = objects.put(call.ctx, call.bucket, call.key, received.blob, spec)
-    headers = {"ETag": row.etag}
+    headers = {"ETag": row.etag, **views.version_headers(row, call.wire)}
     if row.storage_class != "STANDARD":
         headers[call.wire.prefix + "storage-class"] = call.wire.storage_class(row.storage_class)
     for algorithm, value in row.checksums.items():
@@ -413,7 +448,13 @@ async def _put_object(call: Call) -> Response:
 
 
 def _get_object(call: Call, head: bool) -> Response:
-    return objects.read(call.ctx, call.bucket, call.key, lambda row: _answer(call, row, head))
+    return objects.read(
+        call.ctx,
+        call.bucket,
+        call.key,
+        call.query.get("versionId"),
+        lambda row: _answer(call, row, head),
+    )
 
 
 def _answer(call: Call, row: ObjectVersion, head: bool) -> tuple[Response, int]:
@@ -421,6 +462,7 @@ def _answer(call: Call, row: ObjectVersion, head: bool) -> tuple[Response, int]:
     now = call.ctx.now()
     with_checksums = call.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
     headers = wire.object_headers(row, call.wire, now, call.query, with_checksums)
+    headers.update(views.version_headers(row, call.wire))
     if wire.not_modified(row, call.headers):
         return _empty(304, {name: headers[name] for name in ("ETag", "Last-Modified")}), 0
     if "partNumber" in call.query:
