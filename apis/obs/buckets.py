@@ -158,6 +158,12 @@ def set_versioning(ctx: ObsContext, name: str, status: str) -> None:
         find(tx, ctx, name).versioning = status
 
 
+def configure(ctx: ObsContext, name: str, column: str, value: object) -> None:
+    """Store one configuration document of the bucket (tags, grants, policy, cors ...)."""
+    with ctx.transaction() as tx:
+        setattr(find(tx, ctx, name), column, value)
+
+
 def get(ctx: ObsContext, name: str) -> Bucket:
     with ctx.transaction() as tx:
         return find(tx, ctx, name)

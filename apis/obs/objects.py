@@ -203,6 +203,22 @@ def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -
     return row
 
 
+def describe(ctx: ObsContext, bucket_name: str, key: str, version_id: str | None) -> ObjectVersion:
+    with ctx.transaction() as tx:
+        return find(tx, buckets.find(tx, ctx, bucket_name), key, version_id)
+
+
+def annotate(
+    ctx: ObsContext, bucket_name: str, key: str, version_id: str | None, **changes: Any
+) -> ObjectVersion:
+    """Change what describes a version without rewriting it: its tags or its grants."""
+    with ctx.transaction() as tx:
+        row = find(tx, buckets.find(tx, ctx, bucket_name), key, version_id)
+        for column, value in changes.items():
+            setattr(row, column, value)
+        return row
+
+
 def no_such_version(key: str, version_id: str) -> S3Error:
     return S3Error(
         "NoSuchVersion",
@@ -354,12 +370,14 @@ def copy(
     key: str,
     replacement: NewObject | None,
     storage_class: str | None,
+    tags: dict[str, str] | None,
     check: Any,
 ) -> ObjectVersion:
     """Copy an object, sharing its blob: its metadata, or `replacement` (directive REPLACE).
 
     `check(row)` raises if the copy conditions (x-amz-copy-source-if-*) do not hold. As in S3,
-    the copy takes the class asked for, else the bucket's default.
+    the copy takes the class asked for, else the bucket's default, and the source's tags
+    unless `tags` replaces them (x-amz-tagging-directive REPLACE).
     """
     with ctx.transaction() as tx:
         source = find(tx, buckets.find(tx, ctx, source_bucket), source_key)
@@ -376,9 +394,13 @@ def copy(
                 "storage class, website redirect location or encryption attributes.",
             )
         spec = replacement or NewObject(
-            None, dict(source.content_headers), dict(source.user_metadata), dict(source.checksums)
+            None,
+            dict(source.content_headers),
+            dict(source.user_metadata),
+            dict(source.checksums),
         )
         spec.storage_class = storage_class
+        spec.tags = dict(source.tags) if tags is None else tags
         return store(
             tx, ctx, bucket, key, source.blob, source.size, source.etag, spec, parts=source.parts
         )

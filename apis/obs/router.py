@@ -14,11 +14,22 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
-from apis.obs import buckets, listing, multipart, objects, storage_classes, views, wire, xml
+from apis.obs import (
+    buckets,
+    listing,
+    multipart,
+    objects,
+    storage_classes,
+    tagging,
+    views,
+    wire,
+    xml,
+)
 from apis.obs.auth import Authenticator, Incoming
 from apis.obs.body import BodyReader
 from apis.obs.context import ObsContext
 from apis.obs.dialect import S3
+from apis.obs.documents import Document, Submitted
 from apis.obs.errors import (
     S3Error,
     access_denied,
@@ -199,7 +210,6 @@ NEXT_ISSUE_SUBRESOURCES = (
     "policy",
     "cors",
     "lifecycle",
-    "tagging",
     "website",
     "logging",
     "notification",
@@ -217,11 +227,18 @@ NEXT_ISSUE_SUBRESOURCES = (
 )
 
 
+# The bucket's configuration documents, by sub-resource.
+DOCUMENTS = {"tagging": tagging.BUCKET_DOCUMENT}
+
+
 async def _bucket(call: Call) -> Response:
     method, query, name = call.request.method, call.query, call.bucket
     pending = [sub for sub in NEXT_ISSUE_SUBRESOURCES if sub in query]
     if pending:
         raise not_implemented(f"The bucket sub-resource ?{pending[0]}")
+    chosen = [document for sub, document in DOCUMENTS.items() if sub in query]
+    if chosen and method in ("GET", "PUT", "DELETE"):
+        return await _bucket_document(call, chosen[0])
     if method == "PUT":
         if "versioning" in query:
             return await _put_versioning(call)
@@ -271,6 +288,25 @@ def _get_bucket(call: Call) -> Response:
     if "versions" in query:
         return _list_versions(call)
     return _list_objects(call)
+
+
+async def _bucket_document(call: Call, document: Document) -> Response:
+    method = call.request.method
+    if method == "PUT":
+        call.check_bucket()
+        submitted = Submitted(
+            await call.small_body(), call.headers, call.ctx, call.bucket_owner or ""
+        )
+        buckets.configure(call.ctx, call.bucket, document.column, document.parse(submitted))
+        return _empty(document.put_status)
+    if method == "DELETE":
+        buckets.configure(call.ctx, call.bucket, document.column, document.empty)
+        return _empty(204)
+    row = buckets.get(call.ctx, call.bucket)
+    value = getattr(row, document.column)
+    if not value and document.missing is not None:
+        raise document.missing(call.bucket)
+    return Response(document.render(value, row), media_type=document.media_type)
 
 
 def _list_versions(call: Call) -> Response:
@@ -401,6 +437,8 @@ async def _delete_many(call: Call) -> Response:
 
 async def _object(call: Call) -> Response:
     method, query = call.request.method, call.query
+    if "tagging" in query and method in ("GET", "PUT", "DELETE"):
+        return await _object_tagging(call)
     if method == "GET":
         if "uploadId" in query:
             return _list_parts(call)
@@ -431,6 +469,20 @@ async def _object(call: Call) -> Response:
     if "append" in query:
         return await _append(call)
     raise not_implemented("This POST on an object")
+
+
+async def _object_tagging(call: Call) -> Response:
+    version_id = call.query.get("versionId")
+    method = call.request.method
+    if method == "GET":
+        row = objects.describe(call.ctx, call.bucket, call.key, version_id)
+        return _xml(tagging.document(row.tags), headers=views.version_headers(row, call.wire))
+    tags = {}
+    if method == "PUT":
+        call.check_bucket()
+        tags = tagging.from_document(await call.small_body(), tagging.OBJECT_LIMIT)
+    row = objects.annotate(call.ctx, call.bucket, call.key, version_id, tags=tags)
+    return _empty(200 if method == "PUT" else 204, views.version_headers(row, call.wire))
 
 
 async def _put_object(call: Call) -> Response:
@@ -517,6 +569,12 @@ def _copy_object(call: Call) -> Response:
             "Unknown metadata directive.", prefix + "metadata-directive", directive
         )
     replacement = wire.new_object(call.headers) if directive == "REPLACE" else None
+    tagging_directive = call.headers.get(prefix + "tagging-directive", "COPY").upper()
+    if tagging_directive not in ("COPY", "REPLACE"):
+        raise invalid_argument(
+            "Unknown tagging directive.", prefix + "tagging-directive", tagging_directive
+        )
+    tags = wire.new_object(call.headers).tags if tagging_directive == "REPLACE" else None
     storage_class = wire.header_class(call.headers, "x-amz-storage-class", "x-obs-storage-class")
     row = objects.copy(
         call.ctx,
@@ -526,6 +584,7 @@ def _copy_object(call: Call) -> Response:
         call.key,
         replacement,
         storage_class,
+        tags,
         lambda source: wire.check_copy_source(source, call.headers, prefix),
     )
     return _xml(views.copy_result("CopyObjectResult", row.etag, wire.iso_date(row.last_modified)))
