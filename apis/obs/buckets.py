@@ -21,7 +21,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 # Prebuilt once: every request runs these.
 _BY_NAME = select(Bucket).where(Bucket.name == bindparam("name"))
-_OWNER_BY_NAME = select(Bucket.domain_id).where(Bucket.name == bindparam("name"))
 
 
 def check_name(name: str) -> None:
@@ -58,7 +57,9 @@ def region_project(tx: Session, domain_id: str, region: str) -> Project:
     return project
 
 
-def create(ctx: ObsContext, name: str, region: str, storage_class: str) -> Bucket:
+def create(
+    ctx: ObsContext, name: str, region: str, storage_class: str, grants: list[dict[str, str]]
+) -> Bucket:
     check_name(name)
     caller = ctx.caller
     with ctx.transaction() as tx:
@@ -96,24 +97,21 @@ def create(ctx: ObsContext, name: str, region: str, storage_class: str) -> Bucke
             owner_id=caller.domain_id,
             storage_class=storage_class,
             created_at=ctx.now(),
+            grants=grants,
         )
         tx.add(bucket)
     return bucket
 
 
 def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
-    """The caller's bucket; another account's is AccessDenied, as S3 answers."""
+    """The bucket the request was authorized on, or one of the caller's (a copy's source);
+    another account's is AccessDenied, as S3 answers."""
     bucket = tx.scalar(_BY_NAME, {"name": name})
     if bucket is None:
         raise no_such_bucket(name)
-    if bucket.domain_id != ctx.caller.domain_id:
+    if bucket.domain_id != ctx.caller.domain_id and name != ctx.authorized_bucket:
         raise access_denied()
     return bucket
-
-
-def owner_of(tx: Session, name: str) -> str | None:
-    """The account owning the bucket of that name, if there is one."""
-    return tx.scalar(_OWNER_BY_NAME, {"name": name})
 
 
 def owned(ctx: ObsContext) -> list[Bucket]:

@@ -21,6 +21,7 @@ class ObsContext:
     caller: Caller
     request_id: str
     default_region: str  # of new buckets: the Host label's, the SigV4 scope's or the default
+    authorized_bucket: str = ""  # the bucket the request was authorized on (`apis.obs.access`)
 
     @property
     def blobs(self) -> BlobStore:

@@ -17,11 +17,12 @@ XML = "application/xml"
 
 @dataclass(frozen=True)
 class Submitted:
-    """A PUT of a document: its body and headers, the caller, the bucket's owner."""
+    """A PUT of a document: its body and headers, the caller, the bucket and its owner."""
 
     body: bytes
     headers: dict[str, str]
     ctx: ObsContext
+    bucket: str
     owner_id: str
 
 

@@ -15,17 +15,20 @@ from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from apis.obs import (
+    access,
+    acl,
     buckets,
     listing,
     multipart,
     objects,
+    policy,
     storage_classes,
     tagging,
     views,
     wire,
     xml,
 )
-from apis.obs.auth import Authenticator, Incoming
+from apis.obs.auth import Authenticator, Caller, Incoming, anonymous
 from apis.obs.body import BodyReader
 from apis.obs.context import ObsContext
 from apis.obs.dialect import S3
@@ -71,11 +74,9 @@ class Call:
         self.bucket_owner = bucket_owner  # as seen when the request arrived
 
     def check_bucket(self) -> None:
-        """Before reading a body for nothing: the bucket must exist and be the caller's."""
+        """Before reading a body for nothing: the bucket must exist (access is decided)."""
         if self.bucket_owner is None:
             raise no_such_bucket(self.bucket)
-        if self.bucket_owner != self.ctx.caller.domain_id:
-            raise access_denied()
 
     def body_reader(self, limit: int | None = None) -> BodyReader:
         reader = BodyReader(self.request.stream(), self.headers, self.ctx.caller)
@@ -163,19 +164,44 @@ async def _dispatch(
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
     with emulator.db.transaction() as tx:
         caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
-        owner = buckets.owner_of(tx, bucket) if bucket else None
+        decision = _authorize(tx, request, caller, headers, query, bucket, key)
     ctx = ObsContext(
         emulator,
         caller,
         request.scope.get("flexemu.request_id", ""),
         _region(emulator, route.region, caller.region),
+        bucket if decision.owner is not None else "",
     )
-    call = Call(request, ctx, headers, query, bucket, key, owner)
+    call = Call(request, ctx, headers, query, bucket, key, decision.owner)
     if bucket is None:
         return _service(call)
     if key is None:
         return await _bucket(call)
     return await _object(call)
+
+
+def _authorize(
+    tx: Any,
+    request: Request,
+    caller: Caller,
+    headers: dict[str, str],
+    query: dict[str, str],
+    bucket: str | None,
+    key: str | None,
+) -> access.Decision:
+    """The request's one authorization decision (an AccessDenied error when refused)."""
+    if bucket is None:
+        if caller.anonymous:
+            raise anonymous()
+        return access.Decision(None, True)
+    secure = request.url.scheme == "https"
+    client = request.client.host if request.client else ""
+    context = access.context_of(headers, query, client, secure)
+    action = access.action_of(request.method, query, key)
+    decision = access.decide(tx, caller, bucket, key, action, context)
+    if not decision.allowed:
+        raise anonymous() if caller.anonymous else access_denied()
+    return decision
 
 
 def _region(emulator: Any, host_region: str | None, signed_region: str | None) -> str:
@@ -206,8 +232,6 @@ def _service(call: Call) -> Response:
 
 # ACLs, policies, versioning, tagging, CORS, lifecycle ...: the next issue (501 until then).
 NEXT_ISSUE_SUBRESOURCES = (
-    "acl",
-    "policy",
     "cors",
     "lifecycle",
     "website",
@@ -228,7 +252,11 @@ NEXT_ISSUE_SUBRESOURCES = (
 
 
 # The bucket's configuration documents, by sub-resource.
-DOCUMENTS = {"tagging": tagging.BUCKET_DOCUMENT}
+DOCUMENTS = {
+    "tagging": tagging.BUCKET_DOCUMENT,
+    "acl": acl.BUCKET_DOCUMENT,
+    "policy": policy.BUCKET_DOCUMENT,
+}
 
 
 async def _bucket(call: Call) -> Response:
@@ -295,7 +323,7 @@ async def _bucket_document(call: Call, document: Document) -> Response:
     if method == "PUT":
         call.check_bucket()
         submitted = Submitted(
-            await call.small_body(), call.headers, call.ctx, call.bucket_owner or ""
+            await call.small_body(), call.headers, call.ctx, call.bucket, call.bucket_owner or ""
         )
         buckets.configure(call.ctx, call.bucket, document.column, document.parse(submitted))
         return _empty(document.put_status)
@@ -386,7 +414,8 @@ async def _create_bucket(call: Call) -> Response:
     storage_class = wire.header_class(
         call.headers, "x-obs-storage-class", "x-default-storage-class", "x-amz-storage-class"
     )
-    buckets.create(call.ctx, call.bucket, region, storage_class or "STANDARD")
+    grants = _requested_acl(call, call.ctx.caller.domain_id)
+    buckets.create(call.ctx, call.bucket, region, storage_class or "STANDARD", grants)
     return _empty(200, {"Location": "/" + call.bucket})
 
 
@@ -439,6 +468,8 @@ async def _object(call: Call) -> Response:
     method, query = call.request.method, call.query
     if "tagging" in query and method in ("GET", "PUT", "DELETE"):
         return await _object_tagging(call)
+    if "acl" in query and method in ("GET", "PUT"):
+        return await _object_acl(call)
     if method == "GET":
         if "uploadId" in query:
             return _list_parts(call)
@@ -485,9 +516,33 @@ async def _object_tagging(call: Call) -> Response:
     return _empty(200 if method == "PUT" else 204, views.version_headers(row, call.wire))
 
 
+def _requested_acl(call: Call, owner_id: str) -> list[acl.Grant]:
+    """The ACL a write asks for in its headers (canned or grants), else private."""
+    grants = acl.from_headers(call.headers, owner_id, call.bucket_owner or owner_id)
+    if grants is None:
+        return []
+    with call.ctx.transaction() as tx:
+        return acl.checked(tx, grants)
+
+
+async def _object_acl(call: Call) -> Response:
+    version_id = call.query.get("versionId")
+    row = objects.describe(call.ctx, call.bucket, call.key, version_id)
+    headers = views.version_headers(row, call.wire)
+    if call.request.method == "GET":
+        return _xml(acl.document(row.grants, row.owner_id), headers=headers)
+    submitted = Submitted(
+        await call.small_body(), call.headers, call.ctx, call.bucket, call.bucket_owner or ""
+    )
+    grants = acl.submitted(submitted, row.owner_id, call.bucket_owner or "")
+    objects.annotate(call.ctx, call.bucket, call.key, version_id, grants=grants)
+    return _empty(200, headers)
+
+
 async def _put_object(call: Call) -> Response:
     spec = wire.new_object(call.headers)
     call.check_bucket()
+    spec.grants = _requested_acl(call, call.ctx.caller.domain_id)
     received = await call.body_reader().store(call.ctx.blobs)
     spec.checksums = received.checksums
     row = objects.put(call.ctx, call.bucket, call.key, received.blob, spec)
