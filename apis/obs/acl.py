@@ -13,7 +13,7 @@ from sqlalchemy import select
 from apis.obs import xml
 from apis.obs.documents import Document, Submitted
 from apis.obs.errors import S3Error, invalid_argument
-from apis.obs.models import Bucket
+from apis.obs.wire import Wire
 from apis.obs.xml import Content
 from state.models import Domain
 
@@ -65,7 +65,7 @@ def effective(grants: list[Grant], owner_id: str) -> list[Grant]:
     return grants or [user(owner_id, "FULL_CONTROL")]
 
 
-def _grantee(text: str, header: str) -> tuple[str, str]:
+def _header_grantee(text: str, header: str) -> tuple[str, str]:
     """One grantee of an `x-amz-grant-*` header: ("id", account) or ("uri", group)."""
     found = _GRANTEE_FIELD.match(text)
     if found is None or found.group(1).lower() == "emailaddress":
@@ -85,7 +85,7 @@ def from_headers(
         for permission in PERMISSIONS:
             header = prefix + "grant-" + permission.lower().replace("_", "-")
             for text in filter(None, (part.strip() for part in headers.get(header, "").split(","))):
-                kind, value = _grantee(text, header)
+                kind, value = _header_grantee(text, header)
                 if kind == "uri" or value.lower() in ("everyone", "*"):
                     uri = ALL_USERS if kind == "id" else value
                     grants.append(group(uri, permission))
@@ -106,8 +106,12 @@ def _grant_of(element: ElementTree.Element) -> Grant:
     grantee = grantees[0]
     kind = grantee.get(f"{{{XSI}}}type", "")
     account, uri = xml.text(grantee, "ID"), xml.text(grantee, "URI")
-    if (xml.text(grantee, "Canned") or "").strip() == "Everyone":  # OBS
-        return group(ALL_USERS, permission)
+    canned_group = (xml.text(grantee, "Canned") or "").strip()  # OBS
+    if canned_group:
+        uris = {"Everyone": ALL_USERS, "AuthenticatedUsers": AUTHENTICATED_USERS}
+        if canned_group not in uris:
+            raise malformed_acl()
+        return group(uris[canned_group], permission)
     if account is not None and kind in ("", "CanonicalUser"):
         return user(account.strip(), permission)
     if uri is not None and kind in ("", "Group") and uri.strip().startswith(GROUPS):
@@ -152,22 +156,31 @@ def access_denied_owner() -> S3Error:
     return S3Error("AccessDenied", "The owner of an ACL cannot be changed", 403)
 
 
-def grantee_content(grant: Grant) -> tuple[str, Content]:
+def _grantee(grant: Grant, wire: Wire) -> tuple[str, Content]:
+    """S3 types its grantees (xsi:type); OBS names an account by ID and a group as `Canned`."""
+    if wire.dialect == "obs":
+        if grant["type"] == "Group":
+            canned_name = "Everyone" if grant["uri"] == ALL_USERS else grant["uri"].rsplit("/")[-1]
+            return ("Grantee", [("Canned", canned_name)])
+        return ("Grantee", [("ID", grant["id"])])
     if grant["type"] == "Group":
         return (f'Grantee xmlns:xsi="{XSI}" xsi:type="Group"', [("URI", grant["uri"])])
     fields: Content = [("ID", grant["id"]), ("DisplayName", grant["id"])]
     return (f'Grantee xmlns:xsi="{XSI}" xsi:type="CanonicalUser"', fields)
 
 
-def document(grants: list[Grant], owner_id: str) -> bytes:
+def document(grants: list[Grant], owner_id: str, wire: Wire) -> bytes:
+    owner: Content = [("ID", owner_id)]
+    if wire.dialect != "obs":
+        owner = [("ID", owner_id), ("DisplayName", owner_id)]
     return xml.document(
         "AccessControlPolicy",
         [
-            ("Owner", [("ID", owner_id), ("DisplayName", owner_id)]),
+            ("Owner", owner),
             (
                 "AccessControlList",
                 [
-                    ("Grant", [grantee_content(grant), ("Permission", grant["permission"])])
+                    ("Grant", [_grantee(grant, wire), ("Permission", grant["permission"])])
                     for grant in effective(grants, owner_id)
                 ],
             ),
@@ -178,10 +191,6 @@ def document(grants: list[Grant], owner_id: str) -> bytes:
 BUCKET_DOCUMENT = Document(
     "grants",
     lambda request: submitted(request, request.owner_id, request.owner_id),
-    lambda grants, bucket: document(grants, bucket.domain_id),
+    lambda grants, bucket, wire: document(grants, bucket.domain_id, wire),
     None,
 )
-
-
-def bucket_acl(bucket: Bucket) -> list[Grant]:
-    return effective(bucket.grants, bucket.domain_id)

@@ -2,6 +2,9 @@
 
 import ipaddress
 import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -21,6 +24,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 # Prebuilt once: every request runs these.
 _BY_NAME = select(Bucket).where(Bucket.name == bindparam("name"))
+_CORS_BY_NAME = select(Bucket.cors).where(Bucket.name == bindparam("name"))
 
 
 def check_name(name: str) -> None:
@@ -114,6 +118,12 @@ def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
     return bucket
 
 
+def cors_rules(tx: Session, name: str) -> list[Any] | None:
+    """The CORS rules of a bucket ([] if it has none), None if there is no such bucket."""
+    found = tx.execute(_CORS_BY_NAME, {"name": name}).first()
+    return None if found is None else list(found[0])
+
+
 def owned(ctx: ObsContext) -> list[Bucket]:
     with ctx.transaction() as tx:
         return list(
@@ -156,10 +166,20 @@ def set_versioning(ctx: ObsContext, name: str, status: str) -> None:
         find(tx, ctx, name).versioning = status
 
 
-def configure(ctx: ObsContext, name: str, column: str, value: object) -> None:
-    """Store one configuration document of the bucket (tags, grants, policy, cors ...)."""
+def configure(
+    ctx: ObsContext,
+    name: str,
+    column: str,
+    value: object,
+    stored: Callable[[Session, Bucket, datetime], None] | None = None,
+) -> None:
+    """Store one configuration document of the bucket (tags, grants, policy, cors ...), then
+    let `stored` follow the change in the same transaction."""
     with ctx.transaction() as tx:
-        setattr(find(tx, ctx, name), column, value)
+        bucket = find(tx, ctx, name)
+        setattr(bucket, column, value)
+        if stored is not None:
+            stored(tx, bucket, ctx.now())
 
 
 def get(ctx: ObsContext, name: str) -> Bucket:

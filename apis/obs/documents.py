@@ -6,11 +6,17 @@ rendered back on GET and, while unset, answered by its own 404.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
 
 from apis.obs.context import ObsContext
 from apis.obs.errors import S3Error
 from apis.obs.models import Bucket
+
+if TYPE_CHECKING:
+    from apis.obs.wire import Wire
 
 XML = "application/xml"
 
@@ -30,11 +36,13 @@ class Submitted:
 class Document:
     column: str
     parse: Callable[[Submitted], Any]
-    render: Callable[[Any, Bucket], bytes]
+    render: Callable[[Any, Bucket, "Wire"], bytes]
     missing: Callable[[str], S3Error] | None  # None: the document always exists (ACL)
     empty: Any = None  # what DELETE stores
     put_status: int = 200
     media_type: str = XML
+    # Called in the transaction that stored (or deleted) the document, at that time.
+    stored: Callable[[Session, Bucket, datetime], None] | None = None
 
 
 def not_configured(code: str, message: str) -> Callable[[str], S3Error]:

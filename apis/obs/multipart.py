@@ -130,17 +130,19 @@ def list_uploads(ctx: ObsContext, bucket_name: str, prefix: str) -> list[Multipa
         )
 
 
-def _drop(tx: Session, upload: MultipartUpload) -> None:
+def drop(tx: Session, upload: MultipartUpload) -> None:
+    """Remove an upload and its parts (aborted, or by a lifecycle rule)."""
     digests = list(tx.scalars(select(UploadPart.blob).where(UploadPart.upload_id == upload.id)))
     tx.execute(delete(UploadPart).where(UploadPart.upload_id == upload.id))
-    note_released(tx, blobs.release(tx, digests))
+    if digests:
+        note_released(tx, blobs.release(tx, digests))
     tx.delete(upload)
 
 
 def abort(ctx: ObsContext, bucket_name: str, key: str, upload_id: str) -> None:
     with ctx.transaction() as tx:
         _, upload = _upload(tx, ctx, bucket_name, key, upload_id)
-        _drop(tx, upload)
+        drop(tx, upload)
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def complete(
             row = objects.store(
                 tx, ctx, bucket, key, joined, joined.size, etag, spec, parts=len(parts)
             )
-            _drop(tx, upload)
+            drop(tx, upload)
             return Completed(row, bucket)
     finally:
         ctx.forget_blobs(written)

@@ -271,24 +271,30 @@ def read(
 
 def delete(ctx: ObsContext, bucket_name: str, key: str, version_id: str | None) -> Deleted:
     with ctx.transaction() as tx:
-        return delete_one(tx, ctx, buckets.find(tx, ctx, bucket_name), key, version_id)
+        bucket = buckets.find(tx, ctx, bucket_name)
+        return delete_one(tx, bucket, key, version_id, ctx.now(), ctx.caller.domain_id)
 
 
 def delete_one(
-    tx: Session, ctx: ObsContext, bucket: Bucket, key: str, version_id: str | None
+    tx: Session,
+    bucket: Bucket,
+    key: str,
+    version_id: str | None,
+    now: datetime,
+    owner_id: str,
 ) -> Deleted:
-    """Delete a version, or (no version id, versioned bucket) hide the key behind a marker."""
+    """Delete a version, or (no version id, versioned bucket) hide the key behind a marker
+    owned by `owner_id`."""
     if version_id is None and not bucket.versioning:
-        remove(tx, ctx, bucket, [key])
+        remove(tx, bucket, [key], now)
         return Deleted(None, False)
-    now = ctx.now()
     usage.request(tx, bucket, "write", "STANDARD", now)
     changes: dict[str, int] = {}
     if version_id is None:
         replaced = _overwritten(tx, bucket, key)
         if replaced is not None:
             _drop(tx, bucket, replaced, changes)
-        marker = _delete_marker(ctx, bucket, key)
+        marker = _delete_marker(bucket, key, now, owner_id)
         tx.add(marker)
         usage.stored_changed(tx, bucket, changes, now)
         return Deleted(marker.version_id, True)
@@ -304,7 +310,7 @@ def delete_one(
     return Deleted(version_id, row.delete_marker)
 
 
-def _delete_marker(ctx: ObsContext, bucket: Bucket, key: str) -> ObjectVersion:
+def _delete_marker(bucket: Bucket, key: str, now: datetime, owner_id: str) -> ObjectVersion:
     bucket.object_count += 1
     return ObjectVersion(
         bucket_id=bucket.id,
@@ -313,7 +319,7 @@ def _delete_marker(ctx: ObsContext, bucket: Bucket, key: str) -> ObjectVersion:
         version_id=_new_version_id(bucket),
         is_latest=True,
         delete_marker=True,
-        owner_id=ctx.caller.domain_id,
+        owner_id=owner_id,
         blob="",
         size=0,
         etag="",
@@ -321,15 +327,14 @@ def _delete_marker(ctx: ObsContext, bucket: Bucket, key: str) -> ObjectVersion:
         content_headers={},
         user_metadata={},
         checksums={},
-        last_modified=ctx.now(),
+        last_modified=now,
         restore_ready_at=None,
         restore_expires_at=None,
     )
 
 
-def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> None:
+def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
     """Delete every version of these keys (missing ones are fine, as in S3), in few queries."""
-    now = ctx.now()
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
@@ -406,12 +411,15 @@ def copy(
         )
 
 
-def restore(ctx: ObsContext, bucket_name: str, key: str, days: int, tier: str) -> int:
-    """Start (202) or extend (200) a restore of a COLD object; done on the virtual clock."""
+def restore(
+    ctx: ObsContext, bucket_name: str, key: str, version_id: str | None, days: int, tier: str
+) -> int:
+    """Start (202) or extend (200) a restore of a COLD object (the latest version, or the one
+    asked for); done on the virtual clock after the tier's delay (`obs_restore_<tier>`)."""
     now = ctx.now()
     with ctx.transaction() as tx:
         bucket = buckets.find(tx, ctx, bucket_name)
-        row = find(tx, bucket, key)
+        row = find(tx, bucket, key, version_id)
         if row.storage_class != "COLD":
             raise invalid_state(row)
         usage.request(tx, bucket, "write", row.storage_class, now)

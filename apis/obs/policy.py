@@ -210,7 +210,7 @@ def submitted(request: Submitted, bucket: str) -> str:
 BUCKET_DOCUMENT = Document(
     "policy",
     lambda request: submitted(request, request.bucket),
-    lambda policy, _bucket: policy.encode(),
+    lambda policy, _bucket, _wire: policy.encode(),
     not_configured("NoSuchBucketPolicy", "The bucket policy does not exist"),
     put_status=204,
     media_type="application/json",

@@ -18,6 +18,8 @@ from apis.obs import (
     access,
     acl,
     buckets,
+    cors,
+    lifecycle_sweep,
     listing,
     multipart,
     objects,
@@ -25,6 +27,7 @@ from apis.obs import (
     storage_classes,
     tagging,
     views,
+    website,
     wire,
     xml,
 )
@@ -46,7 +49,7 @@ from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
 router = APIRouter(route_class=S3.route_class)
-METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"]
+METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
 XML = "application/xml"
 SMALL_BODY = 256 * 1024
 
@@ -133,8 +136,11 @@ async def handle(request: Request) -> Response:
     query = _query(raw_query)
     if "apiversion" in query and request.method in ("HEAD", "GET"):
         return _empty(200, {"x-obs-api": "3.0"})
+    bucket = _split(route.path)[0]
+    if request.method == "OPTIONS":
+        return _preflight(emulator, bucket, headers)
     try:
-        return await _dispatch(request, route, emulator, headers, raw_query, query)
+        response = await _dispatch(request, route, emulator, headers, raw_query, query)
     except ClientDisconnect:
         return _empty(400)
     except ApiError as error:
@@ -143,6 +149,30 @@ async def handle(request: Request) -> Response:
             # either way this connection cannot carry another request.
             error.headers["Connection"] = "close"
         raise
+    if bucket and "origin" in headers:
+        response.headers.update(_cors_headers(emulator, bucket, request.method, headers))
+    return response
+
+
+def _preflight(emulator: Any, bucket: str | None, headers: dict[str, str]) -> Response:
+    """A CORS preflight: answered from the bucket's rules, without authentication."""
+    if bucket is None:
+        raise S3Error("BadRequest", "A preflight request names a bucket.", 400)
+    with emulator.db.transaction() as tx:
+        rules = buckets.cors_rules(tx, bucket)
+    if rules is None:
+        raise no_such_bucket(bucket)
+    return _empty(200, cors.preflight(rules, headers))
+
+
+def _cors_headers(
+    emulator: Any, bucket: str, method: str, headers: dict[str, str]
+) -> dict[str, str]:
+    """CORS headers of a request from a browser (Origin) that one of the bucket's rules allows."""
+    with emulator.db.transaction() as tx:
+        rules = buckets.cors_rules(tx, bucket) or []
+    rule = cors.matching(rules, headers["origin"], method, [])
+    return cors.response_headers(rule, headers["origin"]) if rule else {}
 
 
 async def _dispatch(
@@ -230,11 +260,8 @@ def _service(call: Call) -> Response:
 
 # Buckets --------------------------------------------------------------------------------------
 
-# ACLs, policies, versioning, tagging, CORS, lifecycle ...: the next issue (501 until then).
-NEXT_ISSUE_SUBRESOURCES = (
-    "cors",
-    "lifecycle",
-    "website",
+# Bucket sub-resources the emulator does not implement: 501 NotImplemented.
+UNSUPPORTED_SUBRESOURCES = (
     "logging",
     "notification",
     "replication",
@@ -254,6 +281,9 @@ NEXT_ISSUE_SUBRESOURCES = (
 # The bucket's configuration documents, by sub-resource.
 DOCUMENTS = {
     "tagging": tagging.BUCKET_DOCUMENT,
+    "cors": cors.BUCKET_DOCUMENT,
+    "lifecycle": lifecycle_sweep.BUCKET_DOCUMENT,
+    "website": website.BUCKET_DOCUMENT,
     "acl": acl.BUCKET_DOCUMENT,
     "policy": policy.BUCKET_DOCUMENT,
 }
@@ -261,7 +291,7 @@ DOCUMENTS = {
 
 async def _bucket(call: Call) -> Response:
     method, query, name = call.request.method, call.query, call.bucket
-    pending = [sub for sub in NEXT_ISSUE_SUBRESOURCES if sub in query]
+    pending = [sub for sub in UNSUPPORTED_SUBRESOURCES if sub in query]
     if pending:
         raise not_implemented(f"The bucket sub-resource ?{pending[0]}")
     chosen = [document for sub, document in DOCUMENTS.items() if sub in query]
@@ -325,16 +355,17 @@ async def _bucket_document(call: Call, document: Document) -> Response:
         submitted = Submitted(
             await call.small_body(), call.headers, call.ctx, call.bucket, call.bucket_owner or ""
         )
-        buckets.configure(call.ctx, call.bucket, document.column, document.parse(submitted))
+        value = document.parse(submitted)
+        buckets.configure(call.ctx, call.bucket, document.column, value, document.stored)
         return _empty(document.put_status)
     if method == "DELETE":
-        buckets.configure(call.ctx, call.bucket, document.column, document.empty)
+        buckets.configure(call.ctx, call.bucket, document.column, document.empty, document.stored)
         return _empty(204)
     row = buckets.get(call.ctx, call.bucket)
     value = getattr(row, document.column)
     if not value and document.missing is not None:
         raise document.missing(call.bucket)
-    return Response(document.render(value, row), media_type=document.media_type)
+    return Response(document.render(value, row, call.wire), media_type=document.media_type)
 
 
 def _list_versions(call: Call) -> Response:
@@ -448,14 +479,15 @@ async def _delete_many(call: Call) -> Response:
     chosen = [
         (key or "", xml.text(entry, "VersionId")) for key, entry in zip(keys, entries, strict=True)
     ]
+    now, caller = call.ctx.now(), call.ctx.caller.domain_id
     with call.ctx.transaction() as tx:
         bucket = buckets.find(tx, call.ctx, call.bucket)
         if not bucket.versioning and not any(version for _, version in chosen):
-            objects.remove(tx, call.ctx, bucket, [key for key, _ in chosen])
+            objects.remove(tx, bucket, [key for key, _ in chosen], call.ctx.now())
             done = [(key, objects.Deleted(None, False)) for key, _ in chosen]
         else:
             done = [
-                (key, objects.delete_one(tx, call.ctx, bucket, key, version))
+                (key, objects.delete_one(tx, bucket, key, version, now, caller))
                 for key, version in chosen
             ]
     return _xml(views.deleted(done, quiet))
@@ -530,7 +562,7 @@ async def _object_acl(call: Call) -> Response:
     row = objects.describe(call.ctx, call.bucket, call.key, version_id)
     headers = views.version_headers(row, call.wire)
     if call.request.method == "GET":
-        return _xml(acl.document(row.grants, row.owner_id), headers=headers)
+        return _xml(acl.document(row.grants, row.owner_id, call.wire), headers=headers)
     submitted = Submitted(
         await call.small_body(), call.headers, call.ctx, call.bucket, call.bucket_owner or ""
     )
@@ -712,6 +744,9 @@ async def _complete(call: Call) -> Response:
     return _xml(views.completed(location, call.bucket, call.key, done.row.etag))
 
 
+RESTORE_TIERS = ("Expedited", "Standard", "Bulk")
+
+
 async def _restore(call: Call) -> Response:
     document = xml.parse(await call.small_body(), "RestoreRequest")
     days_text = (xml.text(document, "Days") or "1").strip()
@@ -721,7 +756,10 @@ async def _restore(call: Call) -> Response:
     for container in ("GlacierJobParameters", "RestoreJob"):
         for element in xml.children(document, container):
             tier = (xml.text(element, "Tier") or tier).strip()
-    status = objects.restore(call.ctx, call.bucket, call.key, int(days_text), tier)
+    if tier not in RESTORE_TIERS:
+        raise malformed_xml()
+    version_id = call.query.get("versionId")
+    status = objects.restore(call.ctx, call.bucket, call.key, version_id, int(days_text), tier)
     return _empty(status)
 
 

@@ -68,7 +68,7 @@ def document(tags: dict[str, str]) -> bytes:
 BUCKET_DOCUMENT = Document(
     "tags",
     lambda submitted: from_document(submitted.body, BUCKET_LIMIT),
-    lambda tags, _bucket: document(tags),
+    lambda tags, _bucket, _wire: document(tags),
     not_configured("NoSuchTagSet", "The TagSet does not exist"),
     empty={},
     put_status=204,

@@ -1,3 +1,5 @@
+import socket
+
 import pytest
 
 
@@ -57,3 +59,16 @@ def bob(flexemu):
 @pytest.fixture
 def owner_id(s3):
     return s3.list_buckets()["Owner"]["ID"]
+
+
+@pytest.fixture
+def localhost_names(monkeypatch):
+    """Resolve <bucket>.localhost to 127.0.0.1, as systemd-resolved or an /etc/hosts entry do."""
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

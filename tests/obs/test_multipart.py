@@ -142,3 +142,9 @@ def test_blobs_are_removed_when_nothing_uses_them(flexemu, s3, bucket):
     assert store.path(digest).exists()
     s3.put_object(Bucket=bucket, Key="b", Body=b"other")
     assert not store.path(digest).exists()
+
+
+def test_an_upload_without_parts_can_be_aborted(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="empty")["UploadId"]
+    s3.abort_multipart_upload(Bucket=bucket, Key="empty", UploadId=upload)
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
