@@ -5,6 +5,7 @@ what the bucket policy allows or the ACLs grant. An explicit Deny of the policy 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -107,6 +108,7 @@ def action_of(method: str, query: dict[str, str], key: str | None) -> str:
 class Decision:
     owner: str | None  # the bucket's owner; None: no such bucket
     allowed: bool
+    buckets: frozenset[str] = frozenset()  # the buckets the request may use, if allowed
 
 
 def _granted(
@@ -140,25 +142,36 @@ def decide(
     found = tx.execute(_BUCKET, {"name": bucket}).first()
     if found is None or action == "s3:CreateBucket":
         return Decision(found.domain_id if found else None, not caller.anonymous)
+    allowed = _allowed(tx, caller, found, bucket, key, action, context)
+    return Decision(found.domain_id, allowed, frozenset({bucket}))
+
+
+def _allowed(
+    tx: Session,
+    caller: Caller,
+    found: Any,
+    bucket: str,
+    key: str | None,
+    action: str,
+    context: dict[str, str],
+) -> bool:
     owner, bucket_grants, bucket_policy = found
     account = None if caller.anonymous else caller.domain_id
     resource = f"{bucket}/{key}" if key is not None else bucket
     request = policy.Request(account, action, resource, context)
     effect = policy.evaluate(bucket_policy, bucket, request)
     if effect == "Deny":
-        return Decision(owner, False)
+        return False
     if effect == "Allow" or account == owner:
-        return Decision(owner, True)
+        return True
     bucket_acl = acl.effective(bucket_grants, owner)
     if action in _OBJECT_ACTIONS and key is not None:
         row = tx.execute(_OBJECT_GRANTS, {"bucket": bucket, "key": key}).first()
         if row is None:  # NoSuchKey for those who may list the bucket, else AccessDenied
-            return Decision(
-                owner, _granted(bucket_acl, caller, "s3:ListBucket", _BUCKET_PERMISSIONS)
-            )
+            return _granted(bucket_acl, caller, "s3:ListBucket", _BUCKET_PERMISSIONS)
         object_acl = acl.effective(row.grants, row.owner_id)
-        return Decision(owner, _granted(object_acl, caller, action, _OBJECT_PERMISSIONS))
-    return Decision(owner, _granted(bucket_acl, caller, action, _BUCKET_PERMISSIONS))
+        return _granted(object_acl, caller, action, _OBJECT_PERMISSIONS)
+    return _granted(bucket_acl, caller, action, _BUCKET_PERMISSIONS)
 
 
 def context_of(

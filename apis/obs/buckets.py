@@ -108,12 +108,12 @@ def create(
 
 
 def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
-    """The bucket the request was authorized on, or one of the caller's (a copy's source);
-    another account's is AccessDenied, as S3 answers."""
+    """A bucket the request was authorized on, or one of the caller's; another account's is
+    AccessDenied, as S3 answers."""
     bucket = tx.scalar(_BY_NAME, {"name": name})
     if bucket is None:
         raise no_such_bucket(name)
-    if bucket.domain_id != ctx.caller.domain_id and name != ctx.authorized_bucket:
+    if bucket.domain_id != ctx.caller.domain_id and name not in ctx.authorized_buckets:
         raise access_denied()
     return bucket
 

@@ -83,6 +83,8 @@ class MultipartUpload(Base):
     content_headers: Mapped[dict[str, Any]]
     user_metadata: Mapped[dict[str, Any]]
     initiated_at: Mapped[datetime]
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)  # of the completed object
+    grants: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class UploadPart(Base):

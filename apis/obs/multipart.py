@@ -41,6 +41,8 @@ def initiate(ctx: ObsContext, bucket_name: str, key: str, spec: NewObject) -> Mu
             content_headers=spec.content_headers,
             user_metadata=spec.user_metadata,
             initiated_at=ctx.now(),
+            tags=spec.tags,
+            grants=spec.grants,
         )
         tx.add(upload)
         usage.request(tx, bucket, "write", upload.storage_class, ctx.now())
@@ -207,7 +209,14 @@ def complete(
             written.append(joined.digest)
             md5s = b"".join(bytes.fromhex(part.etag.strip('"')) for part in parts)
             etag = f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
-            spec = NewObject(upload.storage_class, upload.content_headers, upload.user_metadata, {})
+            spec = NewObject(
+                upload.storage_class,
+                upload.content_headers,
+                upload.user_metadata,
+                {},
+                upload.tags,
+                upload.grants,
+            )
             row = objects.store(
                 tx, ctx, bucket, key, joined, joined.size, etag, spec, parts=len(parts)
             )

@@ -200,7 +200,7 @@ async def _dispatch(
         caller,
         request.scope.get("flexemu.request_id", ""),
         _region(emulator, route.region, caller.region),
-        bucket if decision.owner is not None else "",
+        decision.buckets,
     )
     call = Call(request, ctx, headers, query, bucket, key, decision.owner)
     if bucket is None:
@@ -219,7 +219,8 @@ def _authorize(
     bucket: str | None,
     key: str | None,
 ) -> access.Decision:
-    """The request's one authorization decision (an AccessDenied error when refused)."""
+    """The request's one authorization decision (an AccessDenied error when refused): on its
+    bucket or key and, for a copy, on the source object too."""
     if bucket is None:
         if caller.anonymous:
             raise anonymous()
@@ -229,6 +230,12 @@ def _authorize(
     context = access.context_of(headers, query, client, secure)
     action = access.action_of(request.method, query, key)
     decision = access.decide(tx, caller, bucket, key, action, context)
+    source_bucket, source_key, _ = _copy_source_of(headers)
+    if decision.allowed and request.method == "PUT" and source_bucket and source_key:
+        source = access.decide(tx, caller, source_bucket, source_key, "s3:GetObject", context)
+        decision = access.Decision(
+            decision.owner, source.allowed, decision.buckets | {source_bucket}
+        )
     if not decision.allowed:
         raise anonymous() if caller.anonymous else access_denied()
     return decision
@@ -523,7 +530,9 @@ async def _object(call: Call) -> Response:
         deleted = objects.delete(call.ctx, call.bucket, call.key, query.get("versionId"))
         return _empty(204, views.deleted_headers(deleted, call.wire))
     if "uploads" in query:
-        upload = multipart.initiate(call.ctx, call.bucket, call.key, wire.new_object(call.headers))
+        spec = wire.new_object(call.headers)
+        spec.grants = _requested_acl(call, call.ctx.caller.domain_id)
+        upload = multipart.initiate(call.ctx, call.bucket, call.key, spec)
         return _xml(views.initiated(call.bucket, upload))
     if "uploadId" in query:
         return await _complete(call)
@@ -632,12 +641,16 @@ async def _stream(ctx: ObsContext, digest: str, start: int, length: int) -> Asyn
         yield chunk
 
 
-def _copy_source(call: Call) -> tuple[str, str]:
-    source = call.headers.get(call.wire.prefix + "copy-source") or call.headers.get(
-        "x-amz-copy-source", ""
-    )
+def _copy_source_of(headers: dict[str, str]) -> tuple[str, str, str]:
+    """(bucket, key, header as sent) of a copy's `x-amz-copy-source`/`x-obs-copy-source`."""
+    source = headers.get("x-obs-copy-source") or headers.get("x-amz-copy-source", "")
     path = unquote(source.partition("?")[0]).lstrip("/")
     bucket, _, key = path.partition("/")
+    return bucket, key, source
+
+
+def _copy_source(call: Call) -> tuple[str, str]:
+    bucket, key, source = _copy_source_of(call.headers)
     if not bucket or not key:
         raise invalid_argument(
             "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",

@@ -143,3 +143,17 @@ def test_anonymous_callers_cannot_create_a_bucket(s3, anonymous):
         anonymous.create_bucket(Bucket="x-y")
     assert code_of(error.value) == "AccessDenied"
     assert s3.list_buckets()["Buckets"] == []
+
+
+def test_copying_from_another_account_needs_read_access_to_the_source(s3, bucket, bob):
+    bob.create_bucket(Bucket="bobs")
+    s3.put_object(Bucket=bucket, Key="shared", Body=b"shared", ACL="public-read")
+    s3.put_object(Bucket=bucket, Key="private", Body=b"private")
+    bob.copy_object(Bucket="bobs", Key="copy", CopySource={"Bucket": bucket, "Key": "shared"})
+    assert bob.get_object(Bucket="bobs", Key="copy")["Body"].read() == b"shared"
+    with pytest.raises(ClientError) as error:
+        bob.copy_object(
+            Bucket="bobs", Key="stolen", CopySource={"Bucket": bucket, "Key": "private"}
+        )
+    assert code_of(error.value) == "AccessDenied"
+    assert "Contents" not in bob.list_objects_v2(Bucket="bobs", Prefix="stolen")

@@ -1,4 +1,4 @@
-"""obs: versions, tags, ACL grants, policies, CORS, lifecycle and website configuration
+"""obs: tags, ACL grants, policies, CORS, lifecycle and website configuration
 
 Revision ID: obs2
 Revises: obs1
@@ -40,8 +40,19 @@ def upgrade() -> None:
             sa.Column("grants", sa.JSON(), nullable=False, server_default=EMPTY_LIST)
         )
 
+    with op.batch_alter_table("obs_uploads", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("tags", sa.JSON(), nullable=False, server_default=EMPTY_OBJECT)
+        )
+        batch_op.add_column(
+            sa.Column("grants", sa.JSON(), nullable=False, server_default=EMPTY_LIST)
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("obs_uploads", schema=None) as batch_op:
+        batch_op.drop_column("grants")
+        batch_op.drop_column("tags")
     with op.batch_alter_table("obs_objects", schema=None) as batch_op:
         batch_op.drop_column("grants")
         batch_op.drop_column("tags")
