@@ -56,7 +56,7 @@ def canned(name: str, owner_id: str, bucket_owner_id: str) -> list[Grant]:
         "log-delivery-write": [group(LOG_DELIVERY, "WRITE"), group(LOG_DELIVERY, "READ_ACP")],
     }.get(name)
     if extra is None:
-        raise invalid_argument("", "x-amz-acl", name)
+        raise invalid_argument("The canned ACL is not valid", "x-amz-acl", name)
     owner = user(owner_id, "FULL_CONTROL")
     return [owner] + [grant for grant in extra if grant != owner]
 

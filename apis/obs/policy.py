@@ -140,12 +140,16 @@ def parse(text: bytes, bucket: str, known: set[str] | None) -> list[dict[str, An
         named = [account for account in principals if account != "*"]
         if known is not None and not known.issuperset(named):
             raise malformed("Invalid principal in policy")
+        actions = "NotAction" if "NotAction" in statement else "Action"
+        resources = "NotResource" if "NotResource" in statement else "Resource"
         normalised.append(
             {
                 "effect": statement["Effect"],
                 "principals": principals,
-                "actions": [_action(name) for name in _strings(statement, "Action")],
-                "resources": [_resource(bucket, name) for name in _strings(statement, "Resource")],
+                "actions": [_action(name) for name in _strings(statement, actions)],
+                "except_actions": actions == "NotAction",
+                "resources": [_resource(bucket, name) for name in _strings(statement, resources)],
+                "except_resources": resources == "NotResource",
                 "conditions": _conditions(statement.get("Condition")),
             }
         )
@@ -180,9 +184,12 @@ def _applies(statement: dict[str, Any], request: Request) -> bool:
     principals = statement["principals"]
     if "*" not in principals and request.account not in principals:
         return False
-    if not any(fnmatchcase(request.action.lower(), a.lower()) for a in statement["actions"]):
+    action = request.action.lower()
+    named = any(fnmatchcase(action, a.lower()) for a in statement["actions"])
+    if named == statement["except_actions"]:
         return False
-    if not any(fnmatchcase(request.resource, r) for r in statement["resources"]):
+    covered = any(fnmatchcase(request.resource, r) for r in statement["resources"])
+    if covered == statement["except_resources"]:
         return False
     return all(
         _test(operator, request.context.get(key), expected)

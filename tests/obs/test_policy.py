@@ -226,3 +226,27 @@ def test_malformed_policies_are_refused_and_nothing_is_stored(s3, bucket, docume
     with pytest.raises(ClientError) as error:
         s3.get_bucket_policy(Bucket=bucket)
     assert code_of(error.value) == "NoSuchBucketPolicy"
+
+
+def test_not_action_denies_everything_else(s3, bucket, bob):
+    s3.put_object(Bucket=bucket, Key="a", Body=b"a")
+    put_policy(
+        s3,
+        bucket,
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": bob.account},
+            "Action": "s3:*",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+        },
+        {
+            "Effect": "Deny",
+            "Principal": {"AWS": bob.account},
+            "NotAction": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+        },
+    )
+    assert bob.get_object(Bucket=bucket, Key="a")["Body"].read() == b"a"
+    with pytest.raises(ClientError) as error:
+        bob.put_object(Bucket=bucket, Key="b", Body=b"b")
+    assert code_of(error.value) == "AccessDenied"
