@@ -17,3 +17,7 @@ def build_app(emulator: "Emulator") -> FastAPI:
     from emulator.service_app import service_app
 
     return service_app(S3, [router.router])
+
+
+# Registers the handler of lifecycle sweeps, due on the virtual clock.
+from apis.obs import lifecycle_sweep  # noqa: E402, F401

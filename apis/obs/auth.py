@@ -2,9 +2,9 @@
 
 Accepted: SigV4 in the Authorization header or in the query (presigned URLs), SigV2
 `AWS AK:sig` and OBS `OBS AK:sig` in the header or the query (`AWSAccessKeyId`/`AccessKeyId`,
-`Expires`, `Signature`), with temporary credentials' security tokens. Anonymous requests are
-refused. Header signatures must be fresh (real clock, 15 minutes of skew); presigned URLs expire
-on the emulator's virtual clock.
+`Expires`, `Signature`), with temporary credentials' security tokens. A request without any is
+anonymous (`apis.obs.access` decides what it may do). Header signatures must be fresh (real
+clock, 15 minutes of skew); presigned URLs expire on the emulator's virtual clock.
 """
 
 import re
@@ -41,6 +41,14 @@ class Caller:
     @property
     def obs_dialect(self) -> str:
         return "obs" if self.scheme.startswith("obs") else "s3"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.scheme == "anonymous"
+
+
+# A request that carries no signature at all: allowed what ACLs and policies grant to anyone.
+ANONYMOUS = Caller("", "", "", "anonymous", None)
 
 
 @dataclass(frozen=True)
@@ -166,7 +174,7 @@ class Authenticator:
             return self._v4_query(request, headers, query)
         if "Signature" in query and ("AWSAccessKeyId" in query or "AccessKeyId" in query):
             return self._v2_query(request, headers, query)
-        raise anonymous()
+        return ANONYMOUS
 
     # Credentials -----------------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 
 import ipaddress
 import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -21,7 +24,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 # Prebuilt once: every request runs these.
 _BY_NAME = select(Bucket).where(Bucket.name == bindparam("name"))
-_OWNER_BY_NAME = select(Bucket.domain_id).where(Bucket.name == bindparam("name"))
+_CORS_BY_NAME = select(Bucket.cors).where(Bucket.name == bindparam("name"))
 
 
 def check_name(name: str) -> None:
@@ -58,7 +61,9 @@ def region_project(tx: Session, domain_id: str, region: str) -> Project:
     return project
 
 
-def create(ctx: ObsContext, name: str, region: str, storage_class: str) -> Bucket:
+def create(
+    ctx: ObsContext, name: str, region: str, storage_class: str, grants: list[dict[str, str]]
+) -> Bucket:
     check_name(name)
     caller = ctx.caller
     with ctx.transaction() as tx:
@@ -96,24 +101,27 @@ def create(ctx: ObsContext, name: str, region: str, storage_class: str) -> Bucke
             owner_id=caller.domain_id,
             storage_class=storage_class,
             created_at=ctx.now(),
+            grants=grants,
         )
         tx.add(bucket)
     return bucket
 
 
 def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
-    """The caller's bucket; another account's is AccessDenied, as S3 answers."""
+    """A bucket the request was authorized on, or one of the caller's; another account's is
+    AccessDenied, as S3 answers."""
     bucket = tx.scalar(_BY_NAME, {"name": name})
     if bucket is None:
         raise no_such_bucket(name)
-    if bucket.domain_id != ctx.caller.domain_id:
+    if bucket.domain_id != ctx.caller.domain_id and name not in ctx.authorized_buckets:
         raise access_denied()
     return bucket
 
 
-def owner_of(tx: Session, name: str) -> str | None:
-    """The account owning the bucket of that name, if there is one."""
-    return tx.scalar(_OWNER_BY_NAME, {"name": name})
+def cors_rules(tx: Session, name: str) -> list[Any] | None:
+    """The CORS rules of a bucket ([] if it has none), None if there is no such bucket."""
+    found = tx.execute(_CORS_BY_NAME, {"name": name}).first()
+    return None if found is None else list(found[0])
 
 
 def owned(ctx: ObsContext) -> list[Bucket]:
@@ -151,6 +159,27 @@ def set_quota(ctx: ObsContext, name: str, quota_bytes: int) -> None:
 def set_default_class(ctx: ObsContext, name: str, storage_class: str) -> None:
     with ctx.transaction() as tx:
         find(tx, ctx, name).storage_class = storage_class
+
+
+def set_versioning(ctx: ObsContext, name: str, status: str) -> None:
+    with ctx.transaction() as tx:
+        find(tx, ctx, name).versioning = status
+
+
+def configure(
+    ctx: ObsContext,
+    name: str,
+    column: str,
+    value: object,
+    stored: Callable[[Session, Bucket, datetime], None] | None = None,
+) -> None:
+    """Store one configuration document of the bucket (tags, grants, policy, cors ...), then
+    let `stored` follow the change in the same transaction."""
+    with ctx.transaction() as tx:
+        bucket = find(tx, ctx, name)
+        setattr(bucket, column, value)
+        if stored is not None:
+            stored(tx, bucket, ctx.now())
 
 
 def get(ctx: ObsContext, name: str) -> Bucket:

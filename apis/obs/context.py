@@ -21,6 +21,8 @@ class ObsContext:
     caller: Caller
     request_id: str
     default_region: str  # of new buckets: the Host label's, the SigV4 scope's or the default
+    # The buckets the request was authorized on (`apis.obs.access`): its own, a copy's source.
+    authorized_buckets: frozenset[str] = frozenset()
 
     @property
     def blobs(self) -> BlobStore:

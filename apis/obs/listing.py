@@ -97,3 +97,62 @@ def list_keys(
                 returned += 1
             if not restart:
                 return listing
+
+
+@dataclass(frozen=True)
+class VersionPage:
+    """What a ListObjectVersions asks for."""
+
+    prefix: str
+    delimiter: str
+    key_marker: str
+    version_marker: str
+    max_keys: int
+
+
+@dataclass
+class VersionListing:
+    versions: list[ObjectVersion] = field(default_factory=list)
+    common_prefixes: list[str] = field(default_factory=list)
+    truncated: bool = False
+    next_key_marker: str = ""
+    next_version_marker: str = ""
+
+
+def list_versions(ctx: ObsContext, bucket_name: str, page: VersionPage) -> VersionListing:
+    """Versions in key order, newest first within a key, after (key-marker, version-id-marker)."""
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        usage.request(tx, bucket, "write", "STANDARD", ctx.now())
+        query = select(ObjectVersion).where(ObjectVersion.bucket_id == bucket.id)
+        if page.prefix:
+            query = query.where(
+                ObjectVersion.key >= page.prefix,
+                ObjectVersion.key < page.prefix + AFTER_EVERYTHING,
+            )
+        if page.key_marker:
+            after = _skip_prefix(page.key_marker, page.prefix, page.delimiter)
+            query = query.where(
+                ObjectVersion.key >= after if page.version_marker else ObjectVersion.key > after
+            )
+        rows = tx.scalars(query.order_by(ObjectVersion.key, ObjectVersion.id.desc()))
+        listing = VersionListing()
+        before_marker = bool(page.version_marker)
+        for row in rows:
+            if before_marker and row.key == page.key_marker:
+                before_marker = row.version_id != page.version_marker
+                continue
+            index = row.key.find(page.delimiter, len(page.prefix)) if page.delimiter else -1
+            common = row.key[: index + len(page.delimiter)] if index >= 0 else None
+            if common is not None and common in listing.common_prefixes[-1:]:
+                continue
+            if len(listing.versions) + len(listing.common_prefixes) == page.max_keys:
+                listing.truncated = True
+                return listing
+            if common is not None:
+                listing.common_prefixes.append(common)
+                listing.next_key_marker, listing.next_version_marker = common, ""
+            else:
+                listing.versions.append(row)
+                listing.next_key_marker, listing.next_version_marker = row.key, row.version_id
+        return listing

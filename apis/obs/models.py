@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from state.models import Base
@@ -26,8 +26,16 @@ class Bucket(Base):
     quota_bytes: Mapped[int] = mapped_column(BigInteger, default=0)  # 0: no quota
     bytes_used: Mapped[int] = mapped_column(BigInteger, default=0)
     object_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    versioning: Mapped[str] = mapped_column(String(16), default="")
+    versioning: Mapped[str] = mapped_column(String(16), default="")  # "", Enabled, Suspended
     created_at: Mapped[datetime]
+    # The sub-resources: tags {key: value}, ACL grants [{"grantee": ..., "permission": ...}],
+    # the policy document as sent, CORS rules, lifecycle rules and website configuration.
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    grants: Mapped[list[Any]] = mapped_column(default=list)
+    policy: Mapped[str | None] = mapped_column(Text)
+    cors: Mapped[list[Any]] = mapped_column(default=list)
+    lifecycle: Mapped[list[Any]] = mapped_column(default=list)
+    website: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class ObjectVersion(Base):
@@ -59,6 +67,8 @@ class ObjectVersion(Base):
     last_modified: Mapped[datetime]
     restore_ready_at: Mapped[datetime | None]
     restore_expires_at: Mapped[datetime | None]
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    grants: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class MultipartUpload(Base):
@@ -73,6 +83,8 @@ class MultipartUpload(Base):
     content_headers: Mapped[dict[str, Any]]
     user_metadata: Mapped[dict[str, Any]]
     initiated_at: Mapped[datetime]
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)  # of the completed object
+    grants: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class UploadPart(Base):

@@ -41,6 +41,8 @@ def initiate(ctx: ObsContext, bucket_name: str, key: str, spec: NewObject) -> Mu
             content_headers=spec.content_headers,
             user_metadata=spec.user_metadata,
             initiated_at=ctx.now(),
+            tags=spec.tags,
+            grants=spec.grants,
         )
         tx.add(upload)
         usage.request(tx, bucket, "write", upload.storage_class, ctx.now())
@@ -130,17 +132,19 @@ def list_uploads(ctx: ObsContext, bucket_name: str, prefix: str) -> list[Multipa
         )
 
 
-def _drop(tx: Session, upload: MultipartUpload) -> None:
+def drop(tx: Session, upload: MultipartUpload) -> None:
+    """Remove an upload and its parts (aborted, or by a lifecycle rule)."""
     digests = list(tx.scalars(select(UploadPart.blob).where(UploadPart.upload_id == upload.id)))
     tx.execute(delete(UploadPart).where(UploadPart.upload_id == upload.id))
-    note_released(tx, blobs.release(tx, digests))
+    if digests:
+        note_released(tx, blobs.release(tx, digests))
     tx.delete(upload)
 
 
 def abort(ctx: ObsContext, bucket_name: str, key: str, upload_id: str) -> None:
     with ctx.transaction() as tx:
         _, upload = _upload(tx, ctx, bucket_name, key, upload_id)
-        _drop(tx, upload)
+        drop(tx, upload)
 
 
 @dataclass(frozen=True)
@@ -205,11 +209,18 @@ def complete(
             written.append(joined.digest)
             md5s = b"".join(bytes.fromhex(part.etag.strip('"')) for part in parts)
             etag = f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
-            spec = NewObject(upload.storage_class, upload.content_headers, upload.user_metadata, {})
+            spec = NewObject(
+                upload.storage_class,
+                upload.content_headers,
+                upload.user_metadata,
+                {},
+                upload.tags,
+                upload.grants,
+            )
             row = objects.store(
                 tx, ctx, bucket, key, joined, joined.size, etag, spec, parts=len(parts)
             )
-            _drop(tx, upload)
+            drop(tx, upload)
             return Completed(row, bucket)
     finally:
         ctx.forget_blobs(written)

@@ -1,7 +1,7 @@
 """Objects: write (put, copy, append), read (get, head), delete, restore from COLD."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -13,6 +13,7 @@ from apis.obs import buckets, usage
 from apis.obs.context import ObsContext, note_released
 from apis.obs.errors import S3Error, no_such_key
 from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
+from emulator import ids
 from state import blobs
 from state.blobs import Blob
 
@@ -36,17 +37,72 @@ class NewObject:
     content_headers: dict[str, str]
     user_metadata: dict[str, str]
     checksums: dict[str, str]
+    tags: dict[str, str] = field(default_factory=dict)
+    grants: list[dict[str, str]] = field(default_factory=list)
 
 
-_CURRENT = select(ObjectVersion).where(
+_LATEST = select(ObjectVersion).where(
     ObjectVersion.bucket_id == bindparam("bucket"),
     ObjectVersion.key == bindparam("key"),
-    ObjectVersion.version_id == NULL_VERSION,
+    ObjectVersion.is_latest.is_(True),
+)
+_VERSION = select(ObjectVersion).where(
+    ObjectVersion.bucket_id == bindparam("bucket"),
+    ObjectVersion.key == bindparam("key"),
+    ObjectVersion.version_id == bindparam("version"),
+)
+_NEWEST_LEFT = (
+    select(ObjectVersion)
+    .where(ObjectVersion.bucket_id == bindparam("bucket"), ObjectVersion.key == bindparam("key"))
+    .order_by(ObjectVersion.id.desc())
+    .limit(1)
 )
 
 
+@dataclass(frozen=True)
+class Deleted:
+    """What a DELETE did: the version it removed or wrote, and whether that is a marker."""
+
+    version_id: str | None
+    delete_marker: bool
+
+
 def _current(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
-    return tx.scalar(_CURRENT, {"bucket": bucket.id, "key": key})
+    return tx.scalar(_LATEST, {"bucket": bucket.id, "key": key})
+
+
+def _version(tx: Session, bucket: Bucket, key: str, version_id: str) -> ObjectVersion | None:
+    return tx.scalar(_VERSION, {"bucket": bucket.id, "key": key, "version": version_id})
+
+
+def _overwritten(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
+    """The version a new write replaces: the `null` one, unless versioning is enabled; the
+    latest version stops being the latest either way."""
+    latest = _current(tx, bucket, key)
+    if bucket.versioning == "Enabled":
+        replaced = None
+    elif latest is not None and latest.version_id == NULL_VERSION:
+        replaced = latest
+    else:
+        replaced = _version(tx, bucket, key, NULL_VERSION)
+    if latest is not None and latest is not replaced:
+        latest.is_latest = False
+    return replaced
+
+
+def _new_version_id(bucket: Bucket) -> str:
+    return ids.hex_id() if bucket.versioning == "Enabled" else NULL_VERSION
+
+
+def _drop(tx: Session, bucket: Bucket, row: ObjectVersion, changes: dict[str, int]) -> None:
+    """Remove one version: its blob reference, the bucket's counters, the size it metered."""
+    if not row.delete_marker:
+        note_released(tx, blobs.release(tx, [row.blob]))
+        changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
+    bucket.bytes_used -= row.size
+    bucket.object_count -= 1
+    tx.delete(row)
+    tx.flush()
 
 
 def _check_quota(bucket: Bucket, growth: int) -> None:
@@ -74,21 +130,17 @@ def store(
     """Make `key` point at `blob`, replacing what it held: counters, quota and meters follow."""
     now = ctx.now()
     storage_class = spec.storage_class or bucket.storage_class
-    old = _current(tx, bucket, key)
-    old_size = old.size if old else 0
-    _check_quota(bucket, size - old_size)
+    replaced = _overwritten(tx, bucket, key)
+    _check_quota(bucket, size - (replaced.size if replaced else 0))
     changes = {storage_class: size}
-    if old is not None:
-        changes[old.storage_class] = changes.get(old.storage_class, 0) - old.size
-        note_released(tx, blobs.release(tx, [old.blob]))
-        tx.delete(old)
-        tx.flush()
+    if replaced is not None:
+        _drop(tx, bucket, replaced, changes)
     blobs.retain(tx, blob)
     row = ObjectVersion(
         bucket_id=bucket.id,
         project_id=bucket.project_id,
         key=key,
-        version_id=NULL_VERSION,
+        version_id=_new_version_id(bucket),
         is_latest=True,
         delete_marker=False,
         owner_id=ctx.caller.domain_id,
@@ -104,10 +156,12 @@ def store(
         last_modified=now,
         restore_ready_at=None,
         restore_expires_at=None,
+        tags=spec.tags,
+        grants=spec.grants,
     )
     tx.add(row)
-    bucket.bytes_used += size - old_size
-    bucket.object_count += 0 if old else 1
+    bucket.bytes_used += size
+    bucket.object_count += 1
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
     return row
@@ -129,11 +183,50 @@ def put(
         raise
 
 
-def find(tx: Session, bucket: Bucket, key: str) -> ObjectVersion:
-    row = _current(tx, bucket, key)
-    if row is None or row.delete_marker:
-        raise no_such_key(key)
+def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -> ObjectVersion:
+    """The latest version of `key`, or the version asked for; delete markers are not objects."""
+    row = _current(tx, bucket, key) if version_id is None else _version(tx, bucket, key, version_id)
+    if row is None:
+        raise no_such_key(key) if version_id is None else no_such_version(key, version_id)
+    if row.delete_marker:
+        error = (
+            no_such_key(key)
+            if version_id is None
+            else S3Error(
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource.",
+                405,
+            )
+        )
+        error.headers.update({"x-amz-delete-marker": "true", "x-amz-version-id": row.version_id})
+        raise error
     return row
+
+
+def describe(ctx: ObsContext, bucket_name: str, key: str, version_id: str | None) -> ObjectVersion:
+    with ctx.transaction() as tx:
+        return find(tx, buckets.find(tx, ctx, bucket_name), key, version_id)
+
+
+def annotate(
+    ctx: ObsContext, bucket_name: str, key: str, version_id: str | None, **changes: Any
+) -> ObjectVersion:
+    """Change what describes a version without rewriting it: its tags or its grants."""
+    with ctx.transaction() as tx:
+        row = find(tx, buckets.find(tx, ctx, bucket_name), key, version_id)
+        for column, value in changes.items():
+            setattr(row, column, value)
+        return row
+
+
+def no_such_version(key: str, version_id: str) -> S3Error:
+    return S3Error(
+        "NoSuchVersion",
+        "The specified version does not exist.",
+        404,
+        Key=key,
+        VersionId=version_id,
+    )
 
 
 def readable(row: ObjectVersion, now: datetime) -> bool:
@@ -158,13 +251,17 @@ def invalid_state(row: ObjectVersion) -> S3Error:
 
 
 def read(
-    ctx: ObsContext, bucket_name: str, key: str, plan: Callable[[ObjectVersion], tuple[T, int]]
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    version_id: str | None,
+    plan: Callable[[ObjectVersion], tuple[T, int]],
 ) -> T:
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
     sends; the read request and those bytes are metered in the same transaction."""
     with ctx.transaction() as tx:
         bucket = buckets.find(tx, ctx, bucket_name)
-        row = find(tx, bucket, key)
+        row = find(tx, bucket, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)
         answer, sent = plan(row)
@@ -172,15 +269,72 @@ def read(
         return answer
 
 
-def delete(ctx: ObsContext, bucket_name: str, key: str) -> None:
+def delete(ctx: ObsContext, bucket_name: str, key: str, version_id: str | None) -> Deleted:
     with ctx.transaction() as tx:
         bucket = buckets.find(tx, ctx, bucket_name)
-        remove(tx, ctx, bucket, [key])
+        return delete_one(tx, bucket, key, version_id, ctx.now(), ctx.caller.domain_id)
 
 
-def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> None:
-    """Delete these keys of the bucket (missing ones are fine, as in S3), in few queries."""
-    now = ctx.now()
+def delete_one(
+    tx: Session,
+    bucket: Bucket,
+    key: str,
+    version_id: str | None,
+    now: datetime,
+    owner_id: str,
+) -> Deleted:
+    """Delete a version, or (no version id, versioned bucket) hide the key behind a marker
+    owned by `owner_id`."""
+    if version_id is None and not bucket.versioning:
+        remove(tx, bucket, [key], now)
+        return Deleted(None, False)
+    usage.request(tx, bucket, "write", "STANDARD", now)
+    changes: dict[str, int] = {}
+    if version_id is None:
+        replaced = _overwritten(tx, bucket, key)
+        if replaced is not None:
+            _drop(tx, bucket, replaced, changes)
+        marker = _delete_marker(bucket, key, now, owner_id)
+        tx.add(marker)
+        usage.stored_changed(tx, bucket, changes, now)
+        return Deleted(marker.version_id, True)
+    row = _version(tx, bucket, key, version_id)
+    if row is None:
+        return Deleted(version_id, False)
+    _drop(tx, bucket, row, changes)
+    if row.is_latest:
+        newest = tx.scalar(_NEWEST_LEFT, {"bucket": bucket.id, "key": key})
+        if newest is not None:
+            newest.is_latest = True
+    usage.stored_changed(tx, bucket, changes, now)
+    return Deleted(version_id, row.delete_marker)
+
+
+def _delete_marker(bucket: Bucket, key: str, now: datetime, owner_id: str) -> ObjectVersion:
+    bucket.object_count += 1
+    return ObjectVersion(
+        bucket_id=bucket.id,
+        project_id=bucket.project_id,
+        key=key,
+        version_id=_new_version_id(bucket),
+        is_latest=True,
+        delete_marker=True,
+        owner_id=owner_id,
+        blob="",
+        size=0,
+        etag="",
+        storage_class="STANDARD",
+        content_headers={},
+        user_metadata={},
+        checksums={},
+        last_modified=now,
+        restore_ready_at=None,
+        restore_expires_at=None,
+    )
+
+
+def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
+    """Delete every version of these keys (missing ones are fine, as in S3), in few queries."""
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
@@ -197,6 +351,8 @@ def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> Non
         return
     changes: dict[str, int] = {}
     for row in rows:
+        if not row.blob:
+            continue  # a delete marker
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     ids = [row.id for row in rows]
     for start in range(0, len(ids), 500):
@@ -205,7 +361,7 @@ def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> Non
             .where(ObjectVersion.id.in_(ids[start : start + 500]))
             .execution_options(synchronize_session=False)
         )
-    note_released(tx, blobs.release(tx, [row.blob for row in rows]))
+    note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
     bucket.bytes_used -= sum(row.size for row in rows)
     bucket.object_count -= len(rows)
     usage.stored_changed(tx, bucket, changes, now)
@@ -219,12 +375,14 @@ def copy(
     key: str,
     replacement: NewObject | None,
     storage_class: str | None,
+    tags: dict[str, str] | None,
     check: Any,
 ) -> ObjectVersion:
     """Copy an object, sharing its blob: its metadata, or `replacement` (directive REPLACE).
 
     `check(row)` raises if the copy conditions (x-amz-copy-source-if-*) do not hold. As in S3,
-    the copy takes the class asked for, else the bucket's default.
+    the copy takes the class asked for, else the bucket's default, and the source's tags
+    unless `tags` replaces them (x-amz-tagging-directive REPLACE).
     """
     with ctx.transaction() as tx:
         source = find(tx, buckets.find(tx, ctx, source_bucket), source_key)
@@ -241,20 +399,27 @@ def copy(
                 "storage class, website redirect location or encryption attributes.",
             )
         spec = replacement or NewObject(
-            None, dict(source.content_headers), dict(source.user_metadata), dict(source.checksums)
+            None,
+            dict(source.content_headers),
+            dict(source.user_metadata),
+            dict(source.checksums),
         )
         spec.storage_class = storage_class
+        spec.tags = dict(source.tags) if tags is None else tags
         return store(
             tx, ctx, bucket, key, source.blob, source.size, source.etag, spec, parts=source.parts
         )
 
 
-def restore(ctx: ObsContext, bucket_name: str, key: str, days: int, tier: str) -> int:
-    """Start (202) or extend (200) a restore of a COLD object; done on the virtual clock."""
+def restore(
+    ctx: ObsContext, bucket_name: str, key: str, version_id: str | None, days: int, tier: str
+) -> int:
+    """Start (202) or extend (200) a restore of a COLD object (the latest version, or the one
+    asked for); done on the virtual clock after the tier's delay (`obs_restore_<tier>`)."""
     now = ctx.now()
     with ctx.transaction() as tx:
         bucket = buckets.find(tx, ctx, bucket_name)
-        row = find(tx, bucket, key)
+        row = find(tx, bucket, key, version_id)
         if row.storage_class != "COLD":
             raise invalid_state(row)
         usage.request(tx, bucket, "write", row.storage_class, now)

@@ -14,11 +14,28 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
-from apis.obs import buckets, listing, multipart, objects, storage_classes, views, wire, xml
-from apis.obs.auth import Authenticator, Incoming
+from apis.obs import (
+    access,
+    acl,
+    buckets,
+    cors,
+    lifecycle_sweep,
+    listing,
+    multipart,
+    objects,
+    policy,
+    storage_classes,
+    tagging,
+    views,
+    website,
+    wire,
+    xml,
+)
+from apis.obs.auth import Authenticator, Caller, Incoming, anonymous
 from apis.obs.body import BodyReader
 from apis.obs.context import ObsContext
 from apis.obs.dialect import S3
+from apis.obs.documents import Document, Submitted
 from apis.obs.errors import (
     S3Error,
     access_denied,
@@ -32,7 +49,7 @@ from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
 router = APIRouter(route_class=S3.route_class)
-METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD"]
+METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
 XML = "application/xml"
 SMALL_BODY = 256 * 1024
 
@@ -60,11 +77,9 @@ class Call:
         self.bucket_owner = bucket_owner  # as seen when the request arrived
 
     def check_bucket(self) -> None:
-        """Before reading a body for nothing: the bucket must exist and be the caller's."""
+        """Before reading a body for nothing: the bucket must exist (access is decided)."""
         if self.bucket_owner is None:
             raise no_such_bucket(self.bucket)
-        if self.bucket_owner != self.ctx.caller.domain_id:
-            raise access_denied()
 
     def body_reader(self, limit: int | None = None) -> BodyReader:
         reader = BodyReader(self.request.stream(), self.headers, self.ctx.caller)
@@ -121,8 +136,11 @@ async def handle(request: Request) -> Response:
     query = _query(raw_query)
     if "apiversion" in query and request.method in ("HEAD", "GET"):
         return _empty(200, {"x-obs-api": "3.0"})
+    bucket = _split(route.path)[0]
+    if request.method == "OPTIONS":
+        return _preflight(emulator, bucket, headers)
     try:
-        return await _dispatch(request, route, emulator, headers, raw_query, query)
+        response = await _dispatch(request, route, emulator, headers, raw_query, query)
     except ClientDisconnect:
         return _empty(400)
     except ApiError as error:
@@ -131,6 +149,30 @@ async def handle(request: Request) -> Response:
             # either way this connection cannot carry another request.
             error.headers["Connection"] = "close"
         raise
+    if bucket and "origin" in headers:
+        response.headers.update(_cors_headers(emulator, bucket, request.method, headers))
+    return response
+
+
+def _preflight(emulator: Any, bucket: str | None, headers: dict[str, str]) -> Response:
+    """A CORS preflight: answered from the bucket's rules, without authentication."""
+    if bucket is None:
+        raise S3Error("BadRequest", "A preflight request names a bucket.", 400)
+    with emulator.db.transaction() as tx:
+        rules = buckets.cors_rules(tx, bucket)
+    if rules is None:
+        raise no_such_bucket(bucket)
+    return _empty(200, cors.preflight(rules, headers))
+
+
+def _cors_headers(
+    emulator: Any, bucket: str, method: str, headers: dict[str, str]
+) -> dict[str, str]:
+    """CORS headers of a request from a browser (Origin) that one of the bucket's rules allows."""
+    with emulator.db.transaction() as tx:
+        rules = buckets.cors_rules(tx, bucket) or []
+    rule = cors.matching(rules, headers["origin"], method, [])
+    return cors.response_headers(rule, headers["origin"]) if rule else {}
 
 
 async def _dispatch(
@@ -152,19 +194,51 @@ async def _dispatch(
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
     with emulator.db.transaction() as tx:
         caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
-        owner = buckets.owner_of(tx, bucket) if bucket else None
+        decision = _authorize(tx, request, caller, headers, query, bucket, key)
     ctx = ObsContext(
         emulator,
         caller,
         request.scope.get("flexemu.request_id", ""),
         _region(emulator, route.region, caller.region),
+        decision.buckets,
     )
-    call = Call(request, ctx, headers, query, bucket, key, owner)
+    call = Call(request, ctx, headers, query, bucket, key, decision.owner)
     if bucket is None:
         return _service(call)
     if key is None:
         return await _bucket(call)
     return await _object(call)
+
+
+def _authorize(
+    tx: Any,
+    request: Request,
+    caller: Caller,
+    headers: dict[str, str],
+    query: dict[str, str],
+    bucket: str | None,
+    key: str | None,
+) -> access.Decision:
+    """The request's one authorization decision (an AccessDenied error when refused): on its
+    bucket or key and, for a copy, on the source object too."""
+    if bucket is None:
+        if caller.anonymous:
+            raise anonymous()
+        return access.Decision(None, True)
+    secure = request.url.scheme == "https"
+    client = request.client.host if request.client else ""
+    context = access.context_of(headers, query, client, secure)
+    action = access.action_of(request.method, query, key)
+    decision = access.decide(tx, caller, bucket, key, action, context)
+    source_bucket, source_key, _ = _copy_source_of(headers)
+    if decision.allowed and request.method == "PUT" and source_bucket and source_key:
+        source = access.decide(tx, caller, source_bucket, source_key, "s3:GetObject", context)
+        decision = access.Decision(
+            decision.owner, source.allowed, decision.buckets | {source_bucket}
+        )
+    if not decision.allowed:
+        raise anonymous() if caller.anonymous else access_denied()
+    return decision
 
 
 def _region(emulator: Any, host_region: str | None, signed_region: str | None) -> str:
@@ -193,14 +267,8 @@ def _service(call: Call) -> Response:
 
 # Buckets --------------------------------------------------------------------------------------
 
-# ACLs, policies, versioning, tagging, CORS, lifecycle ...: the next issue (501 until then).
-NEXT_ISSUE_SUBRESOURCES = (
-    "acl",
-    "policy",
-    "cors",
-    "lifecycle",
-    "tagging",
-    "website",
+# Bucket sub-resources the emulator does not implement: 501 NotImplemented.
+UNSUPPORTED_SUBRESOURCES = (
     "logging",
     "notification",
     "replication",
@@ -214,16 +282,31 @@ NEXT_ISSUE_SUBRESOURCES = (
     "ownershipControls",
     "publicAccessBlock",
     "intelligent-tiering",
-    "versions",
 )
+
+
+# The bucket's configuration documents, by sub-resource.
+DOCUMENTS = {
+    "tagging": tagging.BUCKET_DOCUMENT,
+    "cors": cors.BUCKET_DOCUMENT,
+    "lifecycle": lifecycle_sweep.BUCKET_DOCUMENT,
+    "website": website.BUCKET_DOCUMENT,
+    "acl": acl.BUCKET_DOCUMENT,
+    "policy": policy.BUCKET_DOCUMENT,
+}
 
 
 async def _bucket(call: Call) -> Response:
     method, query, name = call.request.method, call.query, call.bucket
-    pending = [sub for sub in NEXT_ISSUE_SUBRESOURCES if sub in query]
-    if pending or (method == "PUT" and "versioning" in query):
-        raise not_implemented(f"The bucket sub-resource ?{(pending or ['versioning'])[0]}")
+    pending = [sub for sub in UNSUPPORTED_SUBRESOURCES if sub in query]
+    if pending:
+        raise not_implemented(f"The bucket sub-resource ?{pending[0]}")
+    chosen = [document for sub, document in DOCUMENTS.items() if sub in query]
+    if chosen and method in ("GET", "PUT", "DELETE"):
+        return await _bucket_document(call, chosen[0])
     if method == "PUT":
+        if "versioning" in query:
+            return await _put_versioning(call)
         if "quota" in query:
             return await _put_quota(call)
         if "storageClass" in query or "storagePolicy" in query:
@@ -266,9 +349,52 @@ def _get_bucket(call: Call) -> Response:
             views.default_class(buckets.get(call.ctx, name), call.wire, "storagePolicy" in query)
         )
     if "versioning" in query:
-        buckets.get(call.ctx, name)
-        return _xml(views.versioning())
+        return _xml(views.versioning(buckets.get(call.ctx, name).versioning))
+    if "versions" in query:
+        return _list_versions(call)
     return _list_objects(call)
+
+
+async def _bucket_document(call: Call, document: Document) -> Response:
+    method = call.request.method
+    if method == "PUT":
+        call.check_bucket()
+        submitted = Submitted(
+            await call.small_body(), call.headers, call.ctx, call.bucket, call.bucket_owner or ""
+        )
+        value = document.parse(submitted)
+        buckets.configure(call.ctx, call.bucket, document.column, value, document.stored)
+        return _empty(document.put_status)
+    if method == "DELETE":
+        buckets.configure(call.ctx, call.bucket, document.column, document.empty, document.stored)
+        return _empty(204)
+    row = buckets.get(call.ctx, call.bucket)
+    value = getattr(row, document.column)
+    if not value and document.missing is not None:
+        raise document.missing(call.bucket)
+    return Response(document.render(value, row, call.wire), media_type=document.media_type)
+
+
+def _list_versions(call: Call) -> Response:
+    query = call.query
+    page = listing.VersionPage(
+        query.get("prefix", ""),
+        query.get("delimiter", ""),
+        query.get("key-marker", ""),
+        query.get("version-id-marker", ""),
+        min(_int(query, "max-keys", 1000), listing.MAX_KEYS),
+    )
+    result = listing.list_versions(call.ctx, call.bucket, page)
+    return _xml(views.versions(call.bucket, page, result, call.wire))
+
+
+async def _put_versioning(call: Call) -> Response:
+    document = xml.parse(await call.small_body(), "VersioningConfiguration")
+    status = (xml.text(document, "Status") or "").strip()
+    if status not in ("Enabled", "Suspended"):
+        raise malformed_xml()
+    buckets.set_versioning(call.ctx, call.bucket, status)
+    return _empty(200)
 
 
 def _list_objects(call: Call) -> Response:
@@ -326,7 +452,8 @@ async def _create_bucket(call: Call) -> Response:
     storage_class = wire.header_class(
         call.headers, "x-obs-storage-class", "x-default-storage-class", "x-amz-storage-class"
     )
-    buckets.create(call.ctx, call.bucket, region, storage_class or "STANDARD")
+    grants = _requested_acl(call, call.ctx.caller.domain_id)
+    buckets.create(call.ctx, call.bucket, region, storage_class or "STANDARD", grants)
     return _empty(200, {"Location": "/" + call.bucket})
 
 
@@ -351,14 +478,26 @@ async def _put_default_class(call: Call) -> Response:
 
 async def _delete_many(call: Call) -> Response:
     document = xml.parse(await call.small_body(), "Delete")
-    keys = [xml.text(entry, "Key") for entry in xml.children(document, "Object")]
+    entries = xml.children(document, "Object")
+    keys = [xml.text(entry, "Key") for entry in entries]
     if not keys or len(keys) > 1000 or any(key is None for key in keys):
         raise malformed_xml()
     quiet = (xml.text(document, "Quiet") or "").strip().lower() == "true"
-    chosen = [key for key in keys if key is not None]
+    chosen = [
+        (key or "", xml.text(entry, "VersionId")) for key, entry in zip(keys, entries, strict=True)
+    ]
+    now, caller = call.ctx.now(), call.ctx.caller.domain_id
     with call.ctx.transaction() as tx:
-        objects.remove(tx, call.ctx, buckets.find(tx, call.ctx, call.bucket), chosen)
-    return _xml(views.deleted(chosen, quiet))
+        bucket = buckets.find(tx, call.ctx, call.bucket)
+        if not bucket.versioning and not any(version for _, version in chosen):
+            objects.remove(tx, bucket, [key for key, _ in chosen], call.ctx.now())
+            done = [(key, objects.Deleted(None, False)) for key, _ in chosen]
+        else:
+            done = [
+                (key, objects.delete_one(tx, bucket, key, version, now, caller))
+                for key, version in chosen
+            ]
+    return _xml(views.deleted(done, quiet))
 
 
 # Objects --------------------------------------------------------------------------------------
@@ -366,6 +505,10 @@ async def _delete_many(call: Call) -> Response:
 
 async def _object(call: Call) -> Response:
     method, query = call.request.method, call.query
+    if "tagging" in query and method in ("GET", "PUT", "DELETE"):
+        return await _object_tagging(call)
+    if "acl" in query and method in ("GET", "PUT"):
+        return await _object_acl(call)
     if method == "GET":
         if "uploadId" in query:
             return _list_parts(call)
@@ -383,11 +526,13 @@ async def _object(call: Call) -> Response:
     if method == "DELETE":
         if "uploadId" in query:
             multipart.abort(call.ctx, call.bucket, call.key, query["uploadId"])
-        else:
-            objects.delete(call.ctx, call.bucket, call.key)
-        return _empty(204)
+            return _empty(204)
+        deleted = objects.delete(call.ctx, call.bucket, call.key, query.get("versionId"))
+        return _empty(204, views.deleted_headers(deleted, call.wire))
     if "uploads" in query:
-        upload = multipart.initiate(call.ctx, call.bucket, call.key, wire.new_object(call.headers))
+        spec = wire.new_object(call.headers)
+        spec.grants = _requested_acl(call, call.ctx.caller.domain_id)
+        upload = multipart.initiate(call.ctx, call.bucket, call.key, spec)
         return _xml(views.initiated(call.bucket, upload))
     if "uploadId" in query:
         return await _complete(call)
@@ -398,13 +543,51 @@ async def _object(call: Call) -> Response:
     raise not_implemented("This POST on an object")
 
 
+async def _object_tagging(call: Call) -> Response:
+    version_id = call.query.get("versionId")
+    method = call.request.method
+    if method == "GET":
+        row = objects.describe(call.ctx, call.bucket, call.key, version_id)
+        return _xml(tagging.document(row.tags), headers=views.version_headers(row, call.wire))
+    tags = {}
+    if method == "PUT":
+        call.check_bucket()
+        tags = tagging.from_document(await call.small_body(), tagging.OBJECT_LIMIT)
+    row = objects.annotate(call.ctx, call.bucket, call.key, version_id, tags=tags)
+    return _empty(200 if method == "PUT" else 204, views.version_headers(row, call.wire))
+
+
+def _requested_acl(call: Call, owner_id: str) -> list[acl.Grant]:
+    """The ACL a write asks for in its headers (canned or grants), else private."""
+    grants = acl.from_headers(call.headers, owner_id, call.bucket_owner or owner_id)
+    if grants is None:
+        return []
+    with call.ctx.transaction() as tx:
+        return acl.checked(tx, grants)
+
+
+async def _object_acl(call: Call) -> Response:
+    version_id = call.query.get("versionId")
+    row = objects.describe(call.ctx, call.bucket, call.key, version_id)
+    headers = views.version_headers(row, call.wire)
+    if call.request.method == "GET":
+        return _xml(acl.document(row.grants, row.owner_id, call.wire), headers=headers)
+    submitted = Submitted(
+        await call.small_body(), call.headers, call.ctx, call.bucket, call.bucket_owner or ""
+    )
+    grants = acl.submitted(submitted, row.owner_id, call.bucket_owner or "")
+    objects.annotate(call.ctx, call.bucket, call.key, version_id, grants=grants)
+    return _empty(200, headers)
+
+
 async def _put_object(call: Call) -> Response:
     spec = wire.new_object(call.headers)
     call.check_bucket()
+    spec.grants = _requested_acl(call, call.ctx.caller.domain_id)
     received = await call.body_reader().store(call.ctx.blobs)
     spec.checksums = received.checksums
     row = objects.put(call.ctx, call.bucket, call.key, received.blob, spec)
-    headers = {"ETag": row.etag}
+    headers = {"ETag": row.etag, **views.version_headers(row, call.wire)}
     if row.storage_class != "STANDARD":
         headers[call.wire.prefix + "storage-class"] = call.wire.storage_class(row.storage_class)
     for algorithm, value in row.checksums.items():
@@ -413,7 +596,13 @@ async def _put_object(call: Call) -> Response:
 
 
 def _get_object(call: Call, head: bool) -> Response:
-    return objects.read(call.ctx, call.bucket, call.key, lambda row: _answer(call, row, head))
+    return objects.read(
+        call.ctx,
+        call.bucket,
+        call.key,
+        call.query.get("versionId"),
+        lambda row: _answer(call, row, head),
+    )
 
 
 def _answer(call: Call, row: ObjectVersion, head: bool) -> tuple[Response, int]:
@@ -421,6 +610,7 @@ def _answer(call: Call, row: ObjectVersion, head: bool) -> tuple[Response, int]:
     now = call.ctx.now()
     with_checksums = call.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
     headers = wire.object_headers(row, call.wire, now, call.query, with_checksums)
+    headers.update(views.version_headers(row, call.wire))
     if wire.not_modified(row, call.headers):
         return _empty(304, {name: headers[name] for name in ("ETag", "Last-Modified")}), 0
     if "partNumber" in call.query:
@@ -451,12 +641,16 @@ async def _stream(ctx: ObsContext, digest: str, start: int, length: int) -> Asyn
         yield chunk
 
 
-def _copy_source(call: Call) -> tuple[str, str]:
-    source = call.headers.get(call.wire.prefix + "copy-source") or call.headers.get(
-        "x-amz-copy-source", ""
-    )
+def _copy_source_of(headers: dict[str, str]) -> tuple[str, str, str]:
+    """(bucket, key, header as sent) of a copy's `x-amz-copy-source`/`x-obs-copy-source`."""
+    source = headers.get("x-obs-copy-source") or headers.get("x-amz-copy-source", "")
     path = unquote(source.partition("?")[0]).lstrip("/")
     bucket, _, key = path.partition("/")
+    return bucket, key, source
+
+
+def _copy_source(call: Call) -> tuple[str, str]:
+    bucket, key, source = _copy_source_of(call.headers)
     if not bucket or not key:
         raise invalid_argument(
             "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
@@ -475,6 +669,12 @@ def _copy_object(call: Call) -> Response:
             "Unknown metadata directive.", prefix + "metadata-directive", directive
         )
     replacement = wire.new_object(call.headers) if directive == "REPLACE" else None
+    tagging_directive = call.headers.get(prefix + "tagging-directive", "COPY").upper()
+    if tagging_directive not in ("COPY", "REPLACE"):
+        raise invalid_argument(
+            "Unknown tagging directive.", prefix + "tagging-directive", tagging_directive
+        )
+    tags = wire.new_object(call.headers).tags if tagging_directive == "REPLACE" else None
     storage_class = wire.header_class(call.headers, "x-amz-storage-class", "x-obs-storage-class")
     row = objects.copy(
         call.ctx,
@@ -484,6 +684,7 @@ def _copy_object(call: Call) -> Response:
         call.key,
         replacement,
         storage_class,
+        tags,
         lambda source: wire.check_copy_source(source, call.headers, prefix),
     )
     return _xml(views.copy_result("CopyObjectResult", row.etag, wire.iso_date(row.last_modified)))
@@ -556,6 +757,9 @@ async def _complete(call: Call) -> Response:
     return _xml(views.completed(location, call.bucket, call.key, done.row.etag))
 
 
+RESTORE_TIERS = ("Expedited", "Standard", "Bulk")
+
+
 async def _restore(call: Call) -> Response:
     document = xml.parse(await call.small_body(), "RestoreRequest")
     days_text = (xml.text(document, "Days") or "1").strip()
@@ -565,7 +769,10 @@ async def _restore(call: Call) -> Response:
     for container in ("GlacierJobParameters", "RestoreJob"):
         for element in xml.children(document, container):
             tier = (xml.text(element, "Tier") or tier).strip()
-    status = objects.restore(call.ctx, call.bucket, call.key, int(days_text), tier)
+    if tier not in RESTORE_TIERS:
+        raise malformed_xml()
+    version_id = call.query.get("versionId")
+    status = objects.restore(call.ctx, call.bucket, call.key, version_id, int(days_text), tier)
     return _empty(status)
 
 

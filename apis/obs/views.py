@@ -4,8 +4,9 @@ from base64 import urlsafe_b64encode
 from urllib.parse import quote
 
 from apis.obs import xml
-from apis.obs.listing import Entry, Listing
-from apis.obs.models import Bucket, MultipartUpload, UploadPart
+from apis.obs.listing import Entry, Listing, VersionListing, VersionPage
+from apis.obs.models import NULL_VERSION, Bucket, MultipartUpload, ObjectVersion, UploadPart
+from apis.obs.objects import Deleted
 from apis.obs.wire import Wire, iso_date
 from apis.obs.xml import Content
 
@@ -122,10 +123,33 @@ def objects_v2(
     return xml.document("ListBucketResult", children)
 
 
-def deleted(keys: list[str], quiet: bool) -> bytes:
+def deleted(done: list[tuple[str, Deleted]], quiet: bool) -> bytes:
+    def entry(key: str, result: Deleted) -> Content:
+        fields: list[tuple[str, Content]] = [("Key", key), ("VersionId", result.version_id)]
+        if result.delete_marker:
+            fields.append(("DeleteMarker", "true"))
+            fields.append(("DeleteMarkerVersionId", result.version_id))
+        return fields
+
     return xml.document(
-        "DeleteResult", [] if quiet else [("Deleted", [("Key", key)]) for key in keys]
+        "DeleteResult", [] if quiet else [("Deleted", entry(key, result)) for key, result in done]
     )
+
+
+def deleted_headers(result: Deleted, wire: Wire) -> dict[str, str]:
+    headers = {}
+    if result.version_id is not None:
+        headers[wire.prefix + "version-id"] = result.version_id
+    if result.delete_marker:
+        headers[wire.prefix + "delete-marker"] = "true"
+    return headers
+
+
+def version_headers(row: ObjectVersion, wire: Wire) -> dict[str, str]:
+    """`x-amz-version-id` of a version written or read in a versioned (or suspended) bucket."""
+    if row.version_id == NULL_VERSION:
+        return {}
+    return {wire.prefix + "version-id": row.version_id}
 
 
 def copy_result(root: str, etag: str, last_modified: str) -> bytes:
@@ -231,5 +255,42 @@ def default_class(row: Bucket, wire: Wire, policy_form: bool) -> bytes:
     return xml.text_document("StorageClass", name)
 
 
-def versioning() -> bytes:
-    return xml.document("VersioningConfiguration", [])
+def versioning(status: str) -> bytes:
+    return xml.document("VersioningConfiguration", [("Status", status or None)])
+
+
+def versions(bucket: str, page: VersionPage, result: VersionListing, wire: Wire) -> bytes:
+    children: list[tuple[str, Content]] = [
+        ("Name", bucket),
+        ("Prefix", page.prefix),
+        ("KeyMarker", page.key_marker),
+        ("VersionIdMarker", page.version_marker),
+        ("MaxKeys", page.max_keys),
+    ]
+    if page.delimiter:
+        children.append(("Delimiter", page.delimiter))
+    children.append(("IsTruncated", result.truncated))
+    if result.truncated:
+        children += [
+            ("NextKeyMarker", result.next_key_marker),
+            ("NextVersionIdMarker", result.next_version_marker or None),
+        ]
+    for row in result.versions:
+        fields: list[tuple[str, Content]] = [
+            ("Key", row.key),
+            ("VersionId", row.version_id),
+            ("IsLatest", row.is_latest),
+            ("LastModified", iso_date(row.last_modified)),
+        ]
+        if row.delete_marker:
+            children.append(("DeleteMarker", [*fields, ("Owner", _owner(row.owner_id))]))
+            continue
+        fields += [
+            ("ETag", row.etag),
+            ("Size", row.size),
+            ("Owner", _owner(row.owner_id)),
+            ("StorageClass", wire.storage_class(row.storage_class)),
+        ]
+        children.append(("Version", fields))
+    children += [("CommonPrefixes", [("Prefix", p)]) for p in result.common_prefixes]
+    return xml.document("ListVersionsResult", children)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from apis.obs import storage_classes
+from apis.obs import storage_classes, tagging
 from apis.obs.errors import S3Error, precondition_failed
 from apis.obs.models import ObjectVersion
 from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, NewObject
@@ -64,8 +64,13 @@ def new_object(headers: dict[str, str]) -> NewObject:
         for name, value in headers.items()
         if name.startswith(META_PREFIXES)
     }
+    tagging_header = headers.get("x-amz-tagging", headers.get("x-obs-tagging"))
     return NewObject(
-        header_class(headers, "x-amz-storage-class", "x-obs-storage-class"), content, metadata, {}
+        header_class(headers, "x-amz-storage-class", "x-obs-storage-class"),
+        content,
+        metadata,
+        {},
+        tagging.from_header(tagging_header) if tagging_header else {},
     )
 
 
@@ -99,6 +104,8 @@ def object_headers(
     if with_checksums:
         for algorithm, value in row.checksums.items():
             headers["x-amz-checksum-" + algorithm.lower()] = value
+    if row.tags:
+        headers[wire.prefix + "tagging-count"] = str(len(row.tags))
     if row.parts:
         headers["x-amz-mp-parts-count"] = str(row.parts)
     for parameter, header in RESPONSE_OVERRIDES.items():

@@ -24,7 +24,7 @@ def _write(parts: list[str], name: str, content: Content) -> None:
     parts.append(f"<{name}>")
     for child, value in content:
         _write(parts, child, value)
-    parts.append(f"</{name}>")
+    parts.append(f"</{name.partition(' ')[0]}>")  # a name may carry attributes
 
 
 def document(root: str, children: Iterable[tuple[str, Content]], namespace: bool = True) -> bytes:

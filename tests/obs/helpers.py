@@ -37,3 +37,9 @@ def signed(flexemu, method, path, body=b"", headers=None, payload=None):
     credentials = Credentials(flexemu.access_key, flexemu.secret_key)
     DeclaredPayload(credentials, payload).add_auth(request)
     return url, dict(request.headers.items())
+
+
+def ok(response):
+    """The body of an esdk-obs-python response that must have succeeded."""
+    assert response.status < 300, (response.status, response.errorCode, response.errorMessage)
+    return response.body

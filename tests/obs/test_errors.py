@@ -46,7 +46,7 @@ def _declare_length(size: int):
 
 def test_unsupported_sub_resources_say_not_implemented(s3, bucket):
     with pytest.raises(ClientError) as error:
-        s3.get_bucket_acl(Bucket=bucket)
+        s3.get_bucket_replication(Bucket=bucket)
     assert code_of(error.value) == "NotImplemented"
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 

@@ -142,3 +142,28 @@ def test_blobs_are_removed_when_nothing_uses_them(flexemu, s3, bucket):
     assert store.path(digest).exists()
     s3.put_object(Bucket=bucket, Key="b", Body=b"other")
     assert not store.path(digest).exists()
+
+
+def test_an_upload_without_parts_can_be_aborted(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="empty")["UploadId"]
+    s3.abort_multipart_upload(Bucket=bucket, Key="empty", UploadId=upload)
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+
+
+def test_acl_and_tags_given_at_initiation_apply_to_the_completed_object(s3, bucket, anonymous):
+    upload = s3.create_multipart_upload(
+        Bucket=bucket, Key="big", ACL="public-read", Tagging="kind=video"
+    )["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=1, Body=b"x")[
+        "ETag"
+    ]
+    s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="big",
+        UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+    )
+    assert s3.get_object_tagging(Bucket=bucket, Key="big")["TagSet"] == [
+        {"Key": "kind", "Value": "video"}
+    ]
+    assert anonymous.get_object(Bucket=bucket, Key="big")["Body"].read() == b"x"

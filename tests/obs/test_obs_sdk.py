@@ -1,23 +1,10 @@
 """esdk-obs-python (ObsClient): OBS signatures and headers, storage classes, append, quotas."""
 
-import socket
-
 import httpx
 import pytest
 from obs import AppendObjectContent, CreateBucketHeader, ObsClient, PutObjectHeader
 
-
-@pytest.fixture
-def localhost_names(monkeypatch):
-    """Resolve <bucket>.localhost to 127.0.0.1, as systemd-resolved or an /etc/hosts entry do."""
-    resolve = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if isinstance(host, str) and host.endswith(".localhost"):
-            host = "127.0.0.1"
-        return resolve(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+from tests.obs.helpers import ok
 
 
 @pytest.fixture(params=["obs", "v2", "v4"])
@@ -41,11 +28,6 @@ def obs(request, flexemu, localhost_names):
     client.mode = request.param
     yield client
     client.close()
-
-
-def ok(response):
-    assert response.status < 300, (response.status, response.errorCode, response.errorMessage)
-    return response.body
 
 
 def test_api_version_negotiation_is_answered(flexemu):
