@@ -95,11 +95,14 @@ class Emulator:
             self._db.dispose()
 
     def ensure_bootstrap(self) -> None:
+        """Create the bootstrap account on first start (and after a reset)."""
         from apis.iam import accounts
 
         boot = self.settings.bootstrap
         with self.db.transaction() as tx:
-            accounts.ensure_account(
+            if accounts.account_exists(tx, boot.domain):
+                return
+            accounts.create_account(
                 tx,
                 self,
                 domain=boot.domain,

@@ -42,10 +42,25 @@ class Settings(BaseSettings):
     # virtual clock. A key missing here falls back to `default_delay`.
     delays: dict[str, float] = Field(default_factory=dict)
     default_delay: float = 1.0
+    # Public (EIP) addresses per region: documentation and benchmarking ranges, never routable
+    # blocks. A region missing here uses `default_public_ip_ranges`.
+    public_ip_ranges: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "eu-west-0": ["192.0.2.0/24", "198.18.0.0/16"],
+            "eu-west-1": ["198.51.100.0/24", "198.19.0.0/16"],
+        }
+    )
+    default_public_ip_ranges: list[str] = Field(default_factory=lambda: ["203.0.113.0/24"])
+    # A JSON file of extra public images ({"images": [...]}, the shape of
+    # apis/ims/public_images.json), merged into the shipped catalogue.
+    public_images_file: Path | None = None
     bootstrap: Bootstrap = Field(default_factory=Bootstrap)
 
     def delay(self, name: str) -> float:
         return self.delays.get(name, self.default_delay)
+
+    def public_ranges(self, region: str) -> list[str]:
+        return self.public_ip_ranges.get(region, self.default_public_ip_ranges)
 
     @property
     def url(self) -> str:

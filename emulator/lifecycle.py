@@ -60,15 +60,17 @@ def schedule(
     after: float,
     payload: dict[str, Any] | None = None,
 ) -> Transition:
+    due_at = now + timedelta(seconds=max(after, 0.0))
     transition = Transition(
         service=service,
         kind=kind,
         resource_id=resource_id,
         target=target,
-        due_at=now + timedelta(seconds=max(after, 0.0)),
+        due_at=due_at,
         payload=payload or {},
     )
     tx.add(transition)
+    _hint.next_due = min(_hint.next_due, due_at)
     return transition
 
 

@@ -62,11 +62,14 @@ def offset_page(
     offset: int,
     limit: int | None,
     max_limit: int = 1000,
+    newest_first: bool = False,
 ) -> Page[Any]:
     """Huawei-native paging: skip `offset` rows, return `limit`, with the total count."""
     if offset < 0 or (limit is not None and limit < 0):
         raise BadRequest("offset and limit must be non-negative integers.")
     total = tx.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     size = min(limit if limit is not None else max_limit, max_limit)
-    rows = list(tx.scalars(query.order_by(model.created_at, model.id).offset(offset).limit(size)))
+    created, ident = model.created_at, model.id
+    order = (created.desc(), ident.desc()) if newest_first else (created, ident)
+    rows = list(tx.scalars(query.order_by(*order).offset(offset).limit(size)))
     return Page(rows, None, total)

@@ -29,33 +29,8 @@ def _check_regions(emulator: "Emulator", domain: str, regions: Iterable[str]) ->
     return chosen
 
 
-def ensure_account(
-    tx: Session,
-    emulator: "Emulator",
-    *,
-    domain: str,
-    user: str,
-    password: str,
-    regions: Iterable[str],
-    access_key: str | None = None,
-    secret_key: str | None = None,
-    stable_ids: bool = False,
-) -> Domain:
-    """Create the account if it does not exist yet (the bootstrap account on every start)."""
-    existing = tx.scalar(select(Domain).where(Domain.name == domain))
-    if existing is not None:
-        return existing
-    return create_account(
-        tx,
-        emulator,
-        domain=domain,
-        user=user,
-        password=password,
-        regions=regions,
-        access_key=access_key,
-        secret_key=secret_key,
-        stable_ids=stable_ids,
-    )
+def account_exists(tx: Session, domain: str) -> bool:
+    return tx.scalar(select(Domain.id).where(Domain.name == domain)) is not None
 
 
 def create_account(
@@ -73,7 +48,7 @@ def create_account(
     """A domain, one project per region named after it, an admin user (and an AK/SK)."""
     if not domain or not user or not password:
         raise BadRequest("An account needs a domain, a user and a password.")
-    if tx.scalar(select(Domain.id).where(Domain.name == domain)) is not None:
+    if account_exists(tx, domain):
         raise Conflict(f"Account {domain} already exists.")
     if access_key and tx.get(Credential, access_key) is not None:
         raise Conflict(f"Access key {access_key} is already in use.")

@@ -28,35 +28,64 @@ ENTRIES: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
+def _present() -> list[tuple[str, str, str]]:
+    available = services.available()
+    return [row for service, rows in ENTRIES.items() if service in available for row in rows]
+
+
 def catalog(base_url: str, project: Project | None, regions: list[str]) -> list[dict[str, Any]]:
     """Every region of the account gets an endpoint; as in Keystone, URLs carry the token's
-    project id. Without a project scope only the identity service is listed."""
-    present = services.available()
+    project id. Without a project scope only the identity services are listed."""
     entries: list[dict[str, Any]] = []
-    for service, rows in ENTRIES.items():
-        if service not in present:
+    for service_type, name, path in _present():
+        if project is None and not path.startswith("/iam"):
             continue
-        for service_type, name, path in rows:
-            if "{project_id}" in path and project is None:
-                continue
-            if service != "iam" and project is None:
-                continue
-            url = base_url + path.replace("{project_id}", project.id if project else "")
-            entries.append(
-                {
-                    "type": service_type,
-                    "name": name,
-                    "id": stable_hex_id("service", service_type),
-                    "endpoints": [
-                        {
-                            "id": stable_hex_id("endpoint", service_type, region),
-                            "interface": "public",
-                            "region": region,
-                            "region_id": region,
-                            "url": url,
-                        }
-                        for region in regions
-                    ],
-                }
-            )
+        url = base_url + path.replace("{project_id}", project.id if project else "")
+        entries.append(
+            {
+                "type": service_type,
+                "name": name,
+                "id": stable_hex_id("service", service_type),
+                "endpoints": [endpoint(service_type, region, url) for region in regions],
+            }
+        )
     return entries
+
+
+def endpoint(service_type: str, region: str, url: str) -> dict[str, Any]:
+    return {
+        "id": stable_hex_id("endpoint", service_type, region),
+        "interface": "public",
+        "region": region,
+        "region_id": region,
+        "url": url,
+    }
+
+
+def service_list() -> list[dict[str, Any]]:
+    """GET /v3/services: one entry per service type."""
+    return [
+        {
+            "id": stable_hex_id("service", service_type),
+            "type": service_type,
+            "name": name,
+            "enabled": True,
+            "description": "",
+        }
+        for service_type, name, _ in _present()
+    ]
+
+
+def endpoint_list(base_url: str, regions: list[str]) -> list[dict[str, Any]]:
+    """GET /v3/endpoints: URLs templated with $(tenant_id)s, as Keystone stores them."""
+    return [
+        {
+            **endpoint(
+                service_type, region, base_url + path.replace("{project_id}", "$(tenant_id)s")
+            ),
+            "service_id": stable_hex_id("service", service_type),
+            "enabled": True,
+        }
+        for service_type, _, path in _present()
+        for region in regions
+    ]

@@ -145,6 +145,19 @@ async def auth_catalog(request: Request, principal: PrincipalDep) -> dict[str, A
     }
 
 
+@router.get("/v3/services")
+async def list_services(request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    return views.collection(service_url(request), "services", catalog_module.service_list())
+
+
+@router.get("/v3/endpoints")
+async def list_endpoints(request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    with emulator_of(request).db.transaction() as tx:
+        regions = region_names(tx, principal.domain_id)
+    endpoints = catalog_module.endpoint_list(host_url(request), regions)
+    return views.collection(service_url(request), "endpoints", endpoints)
+
+
 # Regions and domains -------------------------------------------------------------------------
 
 

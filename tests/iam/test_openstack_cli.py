@@ -58,3 +58,10 @@ def test_user_create_list_delete(cli, flexemu):
     assert "dave" in {u["Name"] for u in cli("user", "list")}
     cli("user", "delete", "dave", output=False)
     assert "dave" not in {u["Name"] for u in cli("user", "list")}
+
+
+def test_service_and_endpoint_lists(cli):
+    assert {"identity", "iam"} <= {s["Type"] for s in cli("service", "list")}
+    endpoints = cli("endpoint", "list")
+    identity = [e for e in endpoints if e["Service Type"] == "identity"]
+    assert {e["Region"] for e in identity} == {"eu-west-0", "eu-west-1"}

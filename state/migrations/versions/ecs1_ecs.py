@@ -1,7 +1,7 @@
 """ECS: key pairs and server groups
 
 Revision ID: ecs1
-Revises: 0001
+Revises: evs1
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import state.types
 
 revision = "ecs1"
-down_revision = "0001"
+down_revision = "evs1"
 branch_labels = None
 depends_on = None
 

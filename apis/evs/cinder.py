@@ -1,0 +1,377 @@
+"""Cinder v2 and v3 (`/v2/{project_id}/…`, `/v3/{project_id}/…`): the same handlers on both."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from sqlalchemy.orm import Session
+
+from apis.evs import QUOTAS, errors, operations, schemas, snapshots, views, volume_types, wire
+from apis.evs.models import Snapshot, Volume
+from emulator import quotas
+from emulator.context import ProjectContext, RequestContext, host_url
+from emulator.dialects import CINDER, json_response
+from emulator.errors import NotFound
+from emulator.pagination import marker_page
+
+router = APIRouter(route_class=CINDER.route_class)
+VERSIONS = ("v2", "v3")
+
+
+def cinder(
+    method: str, path: str, status_code: int = 200
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a handler on both /v2/{project_id}{path} and /v3/{project_id}{path}."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        for version in VERSIONS:
+            router.add_api_route(
+                f"/{version}/{{project_id}}{path}",
+                handler,
+                methods=[method],
+                status_code=status_code,
+            )
+        return handler
+
+    return register
+
+
+# Versions ------------------------------------------------------------------------------------
+
+
+@router.get("/")
+async def versions(request: Request) -> Response:
+    host = host_url(request) + request.scope.get("root_path", "")
+    return json_response(300, {"versions": [views.version(host, v) for v in ("v2.0", "v3.0")]})
+
+
+@router.get("/v2")
+@router.get("/v2/")
+@router.get("/v3")
+@router.get("/v3/")
+async def version(request: Request) -> dict[str, Any]:
+    host = host_url(request) + request.scope.get("root_path", "")
+    current = "v3.0" if "/v3" in request.scope["path"] else "v2.0"
+    return {"versions": [views.version(host, current)]}
+
+
+# Volumes -------------------------------------------------------------------------------------
+
+
+def _volume_view(tx: Any, volume: Volume, base: str) -> dict[str, Any]:
+    return views.cinder_volume(volume, operations.attachments_of(tx, [volume.id])[volume.id], base)
+
+
+@cinder("POST", "/volumes", 202)
+async def create_volume(
+    request: Request, ctx: ProjectContext, body: schemas.CinderVolumeCreate
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        volume = operations.create_volume(tx, ctx, body.volume.to_spec())
+        return {"volume": _volume_view(tx, volume, wire.link_base(request, ctx))}
+
+
+def _list_volumes(
+    request: Request, ctx: RequestContext, detail: bool, limit: int | None, marker: str | None
+) -> dict[str, Any]:
+    params = request.query_params
+    filters = operations.VolumeFilters(
+        name=params.get("name"),
+        status=params.get("status"),
+        availability_zone=params.get("availability_zone"),
+        metadata=wire.metadata_filter(params.get("metadata")),
+    )
+    base = wire.link_base(request, ctx)
+    with ctx.transaction() as tx:
+        if marker is not None:
+            operations.get_volume(tx, ctx, marker)  # Cinder: an unknown marker is a 404
+        page = marker_page(
+            tx,
+            operations.query_volumes(ctx, filters),
+            Volume,
+            limit=limit,
+            marker=marker,
+            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+        )
+        attached = operations.attachments_of(tx, [v.id for v in page.items])
+        items = [
+            views.cinder_volume(v, attached[v.id], base)
+            if detail
+            else views.cinder_volume_summary(v, base)
+            for v in page.items
+        ]
+    body: dict[str, Any] = {"volumes": items}
+    links = wire.next_link(base, "volumes/detail" if detail else "volumes", page.next_marker, limit)
+    if links:
+        body["volumes_links"] = links
+    return body
+
+
+@cinder("GET", "/volumes")
+async def list_volumes(
+    request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
+) -> dict[str, Any]:
+    return _list_volumes(request, ctx, False, limit, marker)
+
+
+@cinder("GET", "/volumes/detail")
+async def list_volumes_detail(
+    request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
+) -> dict[str, Any]:
+    return _list_volumes(request, ctx, True, limit, marker)
+
+
+@cinder("GET", "/volumes/{volume_id}")
+async def show_volume(request: Request, ctx: ProjectContext, volume_id: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        volume = operations.get_volume(tx, ctx, volume_id)
+        return {"volume": _volume_view(tx, volume, wire.link_base(request, ctx))}
+
+
+@cinder("PUT", "/volumes/{volume_id}")
+async def update_volume(
+    request: Request, ctx: ProjectContext, volume_id: str, body: schemas.VolumeUpdate
+) -> dict[str, Any]:
+    changes = body.volume
+    with ctx.transaction() as tx:
+        volume = operations.update_volume(
+            tx,
+            ctx,
+            volume_id,
+            name=changes.name,
+            description=changes.description,
+            metadata=changes.metadata,
+        )
+        return {"volume": _volume_view(tx, volume, wire.link_base(request, ctx))}
+
+
+@cinder("DELETE", "/volumes/{volume_id}", 202)
+async def delete_volume(ctx: ProjectContext, volume_id: str, cascade: bool = False) -> Response:
+    with ctx.transaction() as tx:
+        operations.delete_volume(tx, ctx, volume_id, cascade=cascade)
+    return Response(status_code=202)
+
+
+def _extend(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]) -> None:
+    action = wire.parse(schemas.ExtendAction, body)
+    operations.extend_volume(tx, ctx, volume_id, action.os_extend.new_size)
+
+
+def _set_bootable(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]) -> None:
+    action = wire.parse(schemas.SetBootableAction, body)
+    operations.set_bootable(tx, ctx, volume_id, action.os_set_bootable.bootable)
+
+
+def _retype(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]) -> None:
+    action = wire.parse(schemas.RetypeAction, body)
+    operations.retype_volume(tx, ctx, volume_id, action.os_retype.new_type)
+
+
+ACTIONS = {"os-extend": _extend, "os-set_bootable": _set_bootable, "os-retype": _retype}
+
+
+@cinder("POST", "/volumes/{volume_id}/action", 202)
+async def volume_action(
+    ctx: ProjectContext, volume_id: str, body: Annotated[dict[str, Any], Body()]
+) -> Response:
+    name = next(iter(body), "")
+    if name not in ACTIONS:
+        raise errors.bad_request(f"There is no such action: {name}", native=errors.INVALID_BODY)
+    with ctx.transaction() as tx:
+        ACTIONS[name](tx, ctx, volume_id, body)
+    return Response(status_code=202)
+
+
+@cinder("GET", "/volumes/{volume_id}/metadata")
+async def show_metadata(ctx: ProjectContext, volume_id: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"metadata": dict(operations.get_volume(tx, ctx, volume_id).metadata_)}
+
+
+@cinder("POST", "/volumes/{volume_id}/metadata")
+async def merge_metadata(
+    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=False)
+    return {"metadata": values}
+
+
+@cinder("PUT", "/volumes/{volume_id}/metadata")
+async def replace_metadata(
+    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=True)
+    return {"metadata": values}
+
+
+@cinder("PUT", "/volumes/{volume_id}/metadata/{key}")
+async def set_metadata_item(
+    ctx: ProjectContext, volume_id: str, key: str, body: schemas.MetadataItem
+) -> dict[str, Any]:
+    if list(body.meta) != [key]:
+        raise errors.bad_request("Request body and URI mismatch", native=errors.INVALID_BODY)
+    with ctx.transaction() as tx:
+        operations.set_metadata(tx, ctx, volume_id, body.meta, replace=False)
+    return {"meta": body.meta}
+
+
+@cinder("DELETE", "/volumes/{volume_id}/metadata/{key}")
+async def delete_metadata_item(ctx: ProjectContext, volume_id: str, key: str) -> Response:
+    with ctx.transaction() as tx:
+        operations.delete_metadata_key(tx, ctx, volume_id, key)
+    return Response(status_code=200)
+
+
+# Snapshots -----------------------------------------------------------------------------------
+
+
+@cinder("POST", "/snapshots", 202)
+async def create_snapshot(ctx: ProjectContext, body: schemas.SnapshotCreate) -> dict[str, Any]:
+    option = body.snapshot
+    with ctx.transaction() as tx:
+        snapshot = snapshots.create_snapshot(
+            tx,
+            ctx,
+            option.volume_id,
+            name=option.name or "",
+            description=option.description or "",
+            metadata=option.metadata,
+            force=bool(option.force),
+        )
+        return {"snapshot": views.cinder_snapshot(snapshot)}
+
+
+async def _list_snapshots(
+    request: Request, ctx: RequestContext, limit: int | None, marker: str | None
+) -> dict[str, Any]:
+    params = request.query_params
+    query = snapshots.query_snapshots(
+        ctx, name=params.get("name"), status=params.get("status"), volume_id=params.get("volume_id")
+    )
+    base = wire.link_base(request, ctx)
+    with ctx.transaction() as tx:
+        if marker is not None:
+            snapshots.get_snapshot(tx, ctx, marker)
+        page = marker_page(
+            tx,
+            query,
+            Snapshot,
+            limit=limit,
+            marker=marker,
+            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+        )
+        body: dict[str, Any] = {"snapshots": [views.cinder_snapshot(s) for s in page.items]}
+    links = wire.next_link(base, "snapshots", page.next_marker, limit)
+    if links:
+        body["snapshots_links"] = links
+    return body
+
+
+@cinder("GET", "/snapshots")
+async def list_snapshots(
+    request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
+) -> dict[str, Any]:
+    return await _list_snapshots(request, ctx, limit, marker)
+
+
+@cinder("GET", "/snapshots/detail")
+async def list_snapshots_detail(
+    request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
+) -> dict[str, Any]:
+    return await _list_snapshots(request, ctx, limit, marker)
+
+
+@cinder("GET", "/snapshots/{snapshot_id}")
+async def show_snapshot(ctx: ProjectContext, snapshot_id: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"snapshot": views.cinder_snapshot(snapshots.get_snapshot(tx, ctx, snapshot_id))}
+
+
+@cinder("PUT", "/snapshots/{snapshot_id}")
+async def update_snapshot(
+    ctx: ProjectContext, snapshot_id: str, body: schemas.SnapshotUpdate
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        snapshot = snapshots.update_snapshot(
+            tx, ctx, snapshot_id, name=body.snapshot.name, description=body.snapshot.description
+        )
+        return {"snapshot": views.cinder_snapshot(snapshot)}
+
+
+@cinder("DELETE", "/snapshots/{snapshot_id}", 202)
+async def delete_snapshot(ctx: ProjectContext, snapshot_id: str) -> Response:
+    with ctx.transaction() as tx:
+        snapshots.delete_snapshot(tx, ctx, snapshot_id)
+    return Response(status_code=202)
+
+
+# Types, zones, quotas, limits ------------------------------------------------------------------
+
+
+def _zones(ctx: RequestContext) -> tuple[str, ...]:
+    return ctx.emulator.topology.region(ctx.region).zones
+
+
+@cinder("GET", "/types")
+async def list_types(ctx: ProjectContext) -> dict[str, Any]:
+    return {"volume_types": views.volume_types(_zones(ctx))}
+
+
+@cinder("GET", "/types/{type_id}")
+async def show_type(ctx: ProjectContext, type_id: str) -> dict[str, Any]:
+    vtype = volume_types.get(type_id)
+    if vtype is None:
+        raise NotFound(f"Volume type {type_id} could not be found.")
+    return {"volume_type": views.volume_type(vtype, _zones(ctx))}
+
+
+@cinder("GET", "/os-availability-zone")
+async def list_zones(ctx: ProjectContext) -> dict[str, Any]:
+    return views.availability_zones(_zones(ctx))
+
+
+# The keys Cinder's quota set shows: EVS's own, and the backup keys once VBS declares them.
+QUOTA_SET_KEYS = frozenset((*QUOTAS, "backups", "backup_gigabytes"))
+
+
+def _own_project(ctx: RequestContext, target_project_id: str) -> None:
+    """Quotas of another project are not the caller's to read."""
+    if target_project_id != ctx.project.id:
+        raise NotFound(f"Project {target_project_id} could not be found.")
+
+
+def _with_usage(text: str | None) -> bool:
+    return (text or "").lower() in ("true", "1", "yes")
+
+
+@cinder("GET", "/os-quota-sets/{target_project_id}")
+async def show_quotas(
+    ctx: ProjectContext, target_project_id: str, usage: Annotated[str | None, Query()] = None
+) -> dict[str, Any]:
+    _own_project(ctx, target_project_id)
+    with ctx.transaction() as tx:
+        limits = quotas.limits(tx, ctx.project.id)
+        limits = {key: value for key, value in limits.items() if key in QUOTA_SET_KEYS}
+        used = quotas.usage(tx, ctx.project.id)
+    return views.quota_set(ctx.project.id, limits, used, _with_usage(usage))
+
+
+@cinder("GET", "/os-quota-sets/{target_project_id}/defaults")
+async def show_default_quotas(ctx: ProjectContext, target_project_id: str) -> dict[str, Any]:
+    _own_project(ctx, target_project_id)
+    return views.quota_set(ctx.project.id, dict(QUOTAS), {}, with_usage=False)
+
+
+@cinder("GET", "/limits")
+async def show_limits(ctx: ProjectContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return views.absolute_limits(
+            quotas.limits(tx, ctx.project.id), quotas.usage(tx, ctx.project.id)
+        )
+
+
+@cinder("GET", "/extensions")
+async def list_extensions(ctx: ProjectContext) -> dict[str, Any]:
+    return {"extensions": []}

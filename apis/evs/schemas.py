@@ -1,0 +1,169 @@
+"""Request bodies of Cinder and of the native EVS API, named after the real API's objects."""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from apis.evs.operations import VolumeSpec
+
+Name = Field(default=None, max_length=255)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+# Cinder v2/v3 ------------------------------------------------------------------------------
+
+
+class CinderVolume(_Body):
+    size: int | None = None
+    name: str | None = Name
+    description: str | None = Name
+    volume_type: str | None = None
+    availability_zone: str | None = None
+    image_ref: str | None = Field(default=None, alias="imageRef")
+    snapshot_id: str | None = None
+    source_volid: str | None = None
+    metadata: dict[str, str] | None = None
+    multiattach: bool | None = None
+
+    def to_spec(self) -> VolumeSpec:
+        return VolumeSpec(
+            size=self.size,
+            volume_type=self.volume_type,
+            availability_zone=self.availability_zone,
+            name=self.name or "",
+            description=self.description or "",
+            metadata=self.metadata or {},
+            image_id=self.image_ref,
+            snapshot_id=self.snapshot_id,
+            source_volid=self.source_volid,
+            multiattach=bool(self.multiattach),
+        )
+
+
+class CinderVolumeCreate(_Body):
+    volume: CinderVolume
+
+
+class VolumeChanges(_Body):
+    name: str | None = Name
+    description: str | None = Name
+    metadata: dict[str, str] | None = None
+
+
+class VolumeUpdate(_Body):
+    volume: VolumeChanges
+
+
+class NewSize(_Body):
+    new_size: int
+
+
+class ExtendAction(_Body):
+    os_extend: NewSize = Field(alias="os-extend")
+
+
+class NewType(_Body):
+    new_type: str
+    migration_policy: str | None = None
+
+
+class RetypeAction(_Body):
+    os_retype: NewType = Field(alias="os-retype")
+
+
+class Bootable(_Body):
+    bootable: bool
+
+
+class SetBootableAction(_Body):
+    os_set_bootable: Bootable = Field(alias="os-set_bootable")
+
+
+class Metadata(_Body):
+    metadata: dict[str, str]
+
+
+class MetadataItem(_Body):
+    meta: dict[str, str]
+
+
+class SnapshotOption(_Body):
+    volume_id: str
+    name: str | None = Name
+    description: str | None = Name
+    force: bool | None = None
+    metadata: dict[str, str] | None = None
+
+
+class SnapshotCreate(_Body):
+    snapshot: SnapshotOption
+
+
+class SnapshotChanges(_Body):
+    name: str | None = Name
+    description: str | None = Name
+
+
+class SnapshotUpdate(_Body):
+    snapshot: SnapshotChanges
+
+
+# Native EVS ---------------------------------------------------------------------------------
+
+
+class EvsVolume(_Body):
+    availability_zone: str
+    volume_type: str
+    size: int | None = None
+    name: str | None = Name
+    description: str | None = Name
+    count: int = 1
+    image_ref: str | None = Field(default=None, alias="imageRef")
+    snapshot_id: str | None = None
+    backup_id: str | None = None
+    multiattach: bool | None = None
+    metadata: dict[str, str] | None = None
+    tags: dict[str, str] | None = None
+
+    def to_spec(self) -> VolumeSpec:
+        return VolumeSpec(
+            size=self.size,
+            volume_type=self.volume_type,
+            availability_zone=self.availability_zone,
+            name=self.name or "",
+            description=self.description or "",
+            metadata=self.metadata or {},
+            image_id=self.image_ref,
+            snapshot_id=self.snapshot_id,
+            multiattach=bool(self.multiattach),
+            tags=self.tags or {},
+        )
+
+
+class EvsVolumeCreate(_Body):
+    volume: EvsVolume
+    server_id: str | None = None
+    bss_param: dict[str, Any] | None = Field(default=None, alias="bssParam")
+    scheduler_hints: dict[str, Any] | None = Field(default=None, alias="OS-SCH-HNT:scheduler_hints")
+
+
+class RollbackOption(_Body):
+    volume_id: str
+    name: str | None = Name
+
+
+class SnapshotRollback(_Body):
+    rollback: RollbackOption
+
+
+class ResourceTag(_Body):
+    key: str
+    value: str | None = None
+
+
+class TagAction(_Body):
+    action: Literal["create", "delete"]
+    tags: list[ResourceTag]

@@ -1,0 +1,196 @@
+"""Rows as Cinder and the native EVS API print them."""
+
+from typing import Any
+
+from apis.evs.models import Snapshot, Volume, VolumeAttachment
+from apis.evs.volume_types import TYPES, VolumeType
+from emulator.clock import iso
+
+_UPDATED = "2017-02-25T12:00:00Z"
+_MEDIA = [{"base": "application/json", "type": "application/vnd.openstack.volume+json;version=1"}]
+
+
+def _time(value: Any) -> str | None:
+    """Cinder prints 2026-11-28T12:00:00.123456 (no zone)."""
+    text = iso(value)
+    return text[:-1] if text else None
+
+
+def _links(base: str, kind: str, ident: str) -> list[dict[str, str]]:
+    return [
+        {"href": f"{base}/{kind}/{ident}", "rel": "self"},
+        {
+            "href": f"{base}/{kind}/{ident}".replace("/v3/", "/").replace("/v2/", "/"),
+            "rel": "bookmark",
+        },
+    ]
+
+
+def attachment(row: VolumeAttachment) -> dict[str, Any]:
+    return {
+        "id": row.volume_id,
+        "attachment_id": row.id,
+        "volume_id": row.volume_id,
+        "server_id": row.server_id,
+        "device": row.device,
+        "host_name": None,
+        "attached_at": _time(row.attached_at),
+    }
+
+
+def cinder_volume_summary(volume: Volume, base: str) -> dict[str, Any]:
+    return {"id": volume.id, "name": volume.name, "links": _links(base, "volumes", volume.id)}
+
+
+def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": volume.id,
+        "name": volume.name,
+        "status": volume.status,
+        "size": volume.size,
+        "availability_zone": volume.availability_zone,
+        "volume_type": volume.volume_type,
+        "description": volume.description,
+        "created_at": _time(volume.created_at),
+        "updated_at": _time(volume.updated_at),
+        "attachments": [attachment(row) for row in attachments],
+        "bootable": "true" if volume.bootable else "false",
+        "encrypted": False,
+        "multiattach": volume.multiattach,
+        "shareable": "true" if volume.multiattach else "false",
+        "metadata": dict(volume.metadata_),
+        "snapshot_id": volume.snapshot_id,
+        "source_volid": volume.source_volid,
+        "consistencygroup_id": None,
+        "replication_status": "disabled",
+        "user_id": None,
+        "os-vol-tenant-attr:tenant_id": volume.project_id,
+        "os-vol-host-attr:host": None,
+        "os-vol-mig-status-attr:migstat": None,
+        "os-vol-mig-status-attr:name_id": None,
+        "os-volume-replication:extended_status": None,
+        "links": _links(base, "volumes", volume.id),
+    }
+    if volume.image_metadata is not None:
+        body["volume_image_metadata"] = dict(volume.image_metadata)
+    return body
+
+
+def native_volume(
+    volume: Volume, attachments: list[VolumeAttachment], tags: dict[str, str], base: str
+) -> dict[str, Any]:
+    return {
+        **cinder_volume(volume, attachments, base),
+        "service_type": "EVS",
+        "wwn": "688860300" + volume.id.replace("-", "")[:23],
+        "enterprise_project_id": "0",
+        "dedicated_storage_id": None,
+        "dedicated_storage_name": None,
+        "tags": tags,
+    }
+
+
+def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "id": snapshot.id,
+        "name": snapshot.name,
+        "description": snapshot.description,
+        "status": snapshot.status,
+        "size": snapshot.size,
+        "volume_id": snapshot.volume_id,
+        "metadata": dict(snapshot.metadata_),
+        "created_at": _time(snapshot.created_at),
+        "updated_at": _time(snapshot.updated_at),
+        "os-extended-snapshot-attributes:project_id": snapshot.project_id,
+        "os-extended-snapshot-attributes:progress": "100%"
+        if snapshot.status == "available"
+        else "0%",
+    }
+
+
+def native_snapshot(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        **cinder_snapshot(snapshot),
+        "service_type": "EVS",
+        "dedicated_storage_id": None,
+        "dedicated_storage_name": None,
+    }
+
+
+def volume_type(vtype: VolumeType, zones: tuple[str, ...]) -> dict[str, Any]:
+    listed = ",".join(zones)
+    return {
+        "id": vtype.id,
+        "name": vtype.name,
+        "description": vtype.description,
+        "is_public": True,
+        "os-volume-type-access:is_public": True,
+        "qos_specs_id": None,
+        "extra_specs": {
+            "volume_backend_name": vtype.name,
+            "availability-zone": listed,
+            "RESKEY:availability_zones": listed,
+            "os-vendor-extended:sold_out_availability_zones": "",
+            "max_iops": str(vtype.max_iops),
+            "max_throughput_mbps": str(vtype.max_throughput_mbps),
+            "latency_ms": vtype.latency_ms,
+        },
+    }
+
+
+def volume_types(zones: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [volume_type(vtype, zones) for vtype in TYPES]
+
+
+def availability_zones(zones: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "availabilityZoneInfo": [
+            {"zoneName": zone, "zoneState": {"available": True}} for zone in zones
+        ]
+    }
+
+
+def quota_set(
+    project_id: str, limits: dict[str, int], usage: dict[str, int], with_usage: bool
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": project_id}
+    for key in sorted(limits):
+        body[key] = (
+            {"limit": limits[key], "in_use": usage.get(key, 0), "reserved": 0, "allocated": 0}
+            if with_usage
+            else limits[key]
+        )
+    return {"quota_set": body}
+
+
+def absolute_limits(limits: dict[str, int], usage: dict[str, int]) -> dict[str, Any]:
+    return {
+        "limits": {
+            "rate": [],
+            "absolute": {
+                "maxTotalVolumes": limits["volumes"],
+                "maxTotalVolumeGigabytes": limits["gigabytes"],
+                "maxTotalSnapshots": limits["snapshots"],
+                "totalVolumesUsed": usage.get("volumes", 0),
+                "totalGigabytesUsed": usage.get("gigabytes", 0),
+                "totalSnapshotsUsed": usage.get("snapshots", 0),
+            },
+        }
+    }
+
+
+def version(host: str, version_id: str) -> dict[str, Any]:
+    """Cinder v3 is CURRENT without microversions above 3.0; v2 SUPPORTED; as EVS says."""
+    current = version_id == "v3.0"
+    return {
+        "id": version_id,
+        "status": "CURRENT" if current else "SUPPORTED",
+        "version": "3.0" if current else "",
+        "min_version": "3.0" if current else "",
+        "updated": _UPDATED,
+        "media-types": _MEDIA,
+        "links": [
+            {"rel": "describedby", "type": "text/html", "href": "http://docs.openstack.org/"},
+            {"rel": "self", "href": f"{host}/{version_id.split('.')[0]}/"},
+        ],
+    }

@@ -1,0 +1,59 @@
+"""What both EVS routers read off a request: the link base and list parameters."""
+
+import ast
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from apis.evs import errors
+from emulator.context import RequestContext, service_url
+from emulator.dialects import describe_validation
+from emulator.errors import BadRequest
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def link_base(request: Request, ctx: RequestContext) -> str:
+    """scheme://host[/evs]/v2|v3/{project_id}, as the client called us."""
+    path = request.scope["path"][len(request.scope.get("root_path", "")) :]
+    version = path.strip("/").split("/", 1)[0]
+    return f"{service_url(request)}/{version}/{ctx.project.id}"
+
+
+def metadata_filter(text: str | None) -> dict[str, str]:
+    """Cinder's `metadata` query parameter: a dict literal, "{'key': 'value'}"."""
+    if text is None:
+        return {}
+    try:
+        value: Any = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = None
+    if not isinstance(value, dict):
+        raise errors.invalid_input(f"Invalid metadata filter: {text}.", native=errors.INVALID_BODY)
+    return {str(key): str(item) for key, item in value.items()}
+
+
+def newest_first(sort_dir: str | None, sort: str | None) -> bool:
+    direction = sort_dir or (sort.split(":", 1)[1] if sort and ":" in sort else "desc")
+    if direction not in ("asc", "desc"):
+        raise errors.invalid_input(
+            f"Invalid sort direction {direction}.", native=errors.INVALID_BODY
+        )
+    return direction == "desc"
+
+
+def next_link(base: str, path: str, marker: str | None, limit: int | None) -> list[dict[str, str]]:
+    if marker is None:
+        return []
+    query = f"marker={marker}" + (f"&limit={limit}" if limit is not None else "")
+    return [{"href": f"{base}/{path}?{query}", "rel": "next"}]
+
+
+def parse(model: type[Model], body: Any) -> Model:
+    """Validate a body read by hand (an action), with the 400 a declared body would get."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise BadRequest(describe_validation(RequestValidationError(error.errors()))) from None

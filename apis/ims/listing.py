@@ -1,0 +1,63 @@
+"""Filtering and paging of image lists, shared by Glance and the native IMS list."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from apis.ims import images, views
+from emulator.context import RequestContext
+from emulator.errors import BadRequest
+
+# Query parameters that steer the listing rather than filter on a property.
+CONTROL = frozenset(("limit", "marker", "sort_key", "sort_dir", "sort"))
+SORT_KEYS = frozenset(
+    (
+        "created_at",
+        "updated_at",
+        "name",
+        "id",
+        "status",
+        "size",
+        "min_disk",
+        "min_ram",
+        "disk_format",
+        "container_format",
+    )
+)
+
+
+@dataclass
+class ImagePage:
+    images: list[dict[str, Any]]
+    next_marker: str | None
+
+
+def list_images(
+    ctx: RequestContext, params: dict[str, str], default_limit: int, max_limit: int = 1000
+) -> ImagePage:
+    filters = {key: value for key, value in params.items() if key not in CONTROL}
+    rendered = [views.image(row) for row in images.visible(ctx)]
+    found = [view for view in rendered if views.matches(view, filters)]
+    sort_key = params.get("sort_key", "created_at")
+    sort_dir = params.get("sort_dir", "desc")
+    if sort_key not in SORT_KEYS or sort_dir not in ("asc", "desc"):
+        raise BadRequest(f"Invalid sort: {sort_key} {sort_dir}.")
+    found.sort(key=lambda view: (view[sort_key], view["id"]), reverse=sort_dir == "desc")
+    start = 0
+    marker = params.get("marker")
+    if marker is not None:
+        positions = [index for index, view in enumerate(found) if view["id"] == marker]
+        if not positions:
+            raise BadRequest(f"marker [{marker}] not found")
+        start = positions[0] + 1
+    limit = _limit(params.get("limit"), default_limit, max_limit)
+    page = found[start : start + limit]
+    more = start + limit < len(found)
+    return ImagePage(page, page[-1]["id"] if more and page else None)
+
+
+def _limit(text: str | None, default: int, maximum: int) -> int:
+    if text is None:
+        return default
+    if not text.isdigit():
+        raise BadRequest(f"limit param must be an integer, got {text!r}.")
+    return min(int(text), maximum)

@@ -1,0 +1,74 @@
+"""List semantics of Neutron and the native VPC API over rendered objects: any attribute is a
+filter (repeated = any of), `fields` picks attributes, `limit`/`marker` page (ordered by
+creation), and Neutron gets `<collection>_links` with the next page.
+
+Lists are filtered after rendering because Neutron filters on every attribute of the view,
+including computed ones (`fixed_ips`, `router:external`, `status`); a tenant's lists are small.
+"""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+
+from emulator.errors import BadRequest
+
+CONTROL = frozenset(("limit", "marker", "fields", "sort_key", "sort_dir", "page_reverse"))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _matches(item: dict[str, Any], key: str, wanted: list[str]) -> bool:
+    if key not in item:
+        return True
+    value = item[key]
+    if key == "fixed_ips":
+        pairs = [w.split("=", 1) for w in wanted if "=" in w]
+        return all(any(ip.get(k) == v for ip in value) for k, v in pairs)
+    present = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
+    if isinstance(value, bool):  # "True" and "true" both mean true
+        wanted = [w.lower() for w in wanted]
+    return any(w in present for w in wanted)
+
+
+def _limit(request: Request) -> int | None:
+    text = request.query_params.get("limit")
+    if text is None:
+        return None
+    if not text.isdigit():
+        raise BadRequest(
+            f"Bad limit request: Limit must be an integer 0 or greater and not '{text}'."
+        )
+    return int(text) or None
+
+
+def select(
+    request: Request, items: list[dict[str, Any]], collection: str, *, links: bool = True
+) -> dict[str, Any]:
+    """`{collection: [...], collection_links: [...]}` for the query of `request`."""
+    params = request.query_params
+    for key in set(params) - CONTROL:
+        items = [i for i in items if _matches(i, key, params.getlist(key))]
+    marker = params.get("marker")
+    if marker:
+        position = next((n for n, item in enumerate(items) if item.get("id") == marker), None)
+        if position is None:
+            raise BadRequest(f"marker [{marker}] not found")
+        items = items[position + 1 :]
+    limit = _limit(request)
+    page = items[:limit] if limit else items
+    fields = params.getlist("fields")
+    if fields:
+        page = [{k: v for k, v in item.items() if k in fields} for item in page]
+    body: dict[str, Any] = {collection: page}
+    if links and limit and len(items) > limit:
+        query = [(k, v) for k, v in params.multi_items() if k != "marker"]
+        query.append(("marker", str(page[-1].get("id", items[limit - 1]["id"]))))
+        body[f"{collection}_links"] = [
+            {"rel": "next", "href": str(request.url.replace(query=urlencode(query)))}
+        ]
+    return body

@@ -1,0 +1,518 @@
+"""Neutron v2.0: networks, subnets, routers, ports, security groups, floating IPs, quotas."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
+
+from apis.vpc import eips, ipam, listing, ports, quotas_view, security, subnets, views, vpcs
+from apis.vpc import schemas as s
+from apis.vpc.models import Network, Subnet
+from apis.vpc.specs import port_changes, port_spec, rule_spec
+from emulator.context import RequestContext, ScopedContext, service_url
+from emulator.dialects import NEUTRON
+from emulator.errors import BadRequest, NotFound
+
+router = APIRouter(route_class=NEUTRON.route_class)
+EXTENSIONS = (
+    "router",
+    "external-net",
+    "extraroute",
+    "security-group",
+    "quotas",
+    "quota_details",
+    "allowed-address-pairs",
+    "binding",
+    "port-security",
+    "network-ip-availability",
+    "dns-integration",
+)
+
+
+def _no_content() -> Response:
+    return Response(status_code=204)
+
+
+# Discovery -------------------------------------------------------------------------------------
+
+
+@router.get("/")
+async def versions(request: Request) -> dict[str, Any]:
+    return {
+        "versions": [
+            {
+                "id": "v2.0",
+                "status": "CURRENT",
+                "links": [{"rel": "self", "href": service_url(request) + "/v2.0/"}],
+            }
+        ]
+    }
+
+
+@router.get("/v2.0")
+@router.get("/v2.0/")
+async def resources(request: Request) -> dict[str, Any]:
+    base = service_url(request) + "/v2.0/"
+    names = (
+        "network",
+        "subnet",
+        "port",
+        "router",
+        "security_group",
+        "security_group_rule",
+        "floatingip",
+        "quota",
+    )
+    return {
+        "resources": [
+            {
+                "name": n,
+                "collection": n.replace("_", "-") + "s",
+                "links": [{"rel": "self", "href": base + n.replace("_", "-") + "s"}],
+            }
+            for n in names
+        ]
+    }
+
+
+@router.get("/v2.0/extensions")
+async def extensions() -> dict[str, Any]:
+    return {"extensions": [_extension(alias) for alias in EXTENSIONS]}
+
+
+@router.get("/v2.0/extensions/{alias}")
+async def extension(alias: str) -> dict[str, Any]:
+    if alias not in EXTENSIONS:
+        raise NotFound(f"Extension with alias {alias} does not exist")
+    return {"extension": _extension(alias)}
+
+
+def _extension(alias: str) -> dict[str, Any]:
+    return {
+        "alias": alias,
+        "name": alias,
+        "description": alias,
+        "links": [],
+        "updated": "2017-01-01T00:00:00-00:00",
+    }
+
+
+# Networks --------------------------------------------------------------------------------------
+
+
+def _network_views(tx: Session, ctx: RequestContext, rows: list[Network]) -> list[dict[str, Any]]:
+    by_network: dict[str, list[str]] = {}
+    for subnet in subnets.list_subnets(tx, ctx):
+        by_network.setdefault(subnet.network_id, []).append(subnet.id)
+    return [views.neutron_network(n, by_network.get(n.id, [])) for n in rows]
+
+
+@router.post("/v2.0/networks", status_code=201)
+async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, Any]:
+    fields = body.network
+    with ctx.transaction() as tx:
+        network = subnets.create_network(
+            tx,
+            ctx,
+            name=fields.name or "",
+            description=fields.description or "",
+            admin_state_up=fields.admin_state_up is not False,
+            port_security_enabled=fields.port_security_enabled is not False,
+        )
+        return {"network": _network_views(tx, ctx, [network])[0]}
+
+
+@router.get("/v2.0/networks")
+async def list_networks(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = [views.external_network(), *_network_views(tx, ctx, subnets.list_networks(tx, ctx))]
+    return listing.select(request, items, "networks")
+
+
+@router.get("/v2.0/networks/{network_id}")
+async def show_network(network_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    if network_id == vpcs.EXTERNAL_NETWORK_ID:
+        return {"network": views.external_network()}
+    with ctx.transaction() as tx:
+        network = subnets.get_network(tx, ctx, network_id)
+        return {"network": _network_views(tx, ctx, [network])[0]}
+
+
+@router.put("/v2.0/networks/{network_id}")
+async def update_network(
+    network_id: str, body: s.NetworkBody, ctx: ScopedContext
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        network = subnets.update_network(
+            tx, ctx, network_id, body.network.model_dump(exclude_unset=True)
+        )
+        return {"network": _network_views(tx, ctx, [network])[0]}
+
+
+@router.delete("/v2.0/networks/{network_id}", status_code=204)
+async def delete_network(network_id: str, ctx: ScopedContext) -> Response:
+    with ctx.transaction() as tx:
+        subnets.delete_network(tx, ctx, network_id)
+    return _no_content()
+
+
+@router.get("/v2.0/network-ip-availabilities/{network_id}")
+async def ip_availability(network_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        network = subnets.get_network(tx, ctx, network_id)
+        rows = ports.subnets_of(tx, network.id)
+        per_subnet = [
+            {
+                "subnet_id": r.id,
+                "subnet_name": r.name,
+                "cidr": r.cidr,
+                "ip_version": 4,
+                "used_ips": len(ipam.taken(tx, r.id)),
+                "total_ips": len(ipam.taken(tx, r.id)) + ipam.available_count(tx, r),
+            }
+            for r in rows
+        ]
+    return {
+        "network_ip_availability": {
+            "network_id": network.id,
+            "network_name": network.name,
+            "tenant_id": network.project_id,
+            "project_id": network.project_id,
+            "subnet_ip_availability": per_subnet,
+            "used_ips": sum(p["used_ips"] for p in per_subnet),
+            "total_ips": sum(p["total_ips"] for p in per_subnet),
+        }
+    }
+
+
+# Subnets ---------------------------------------------------------------------------------------
+
+
+@router.post("/v2.0/subnets", status_code=201)
+async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[str, Any]:
+    fields = body.subnet
+    spec = subnets.SubnetSpec(
+        network_id=fields.network_id,
+        cidr=fields.cidr,
+        name=fields.name,
+        description=fields.description,
+        ip_version=fields.ip_version,
+        gateway_ip=fields.gateway_ip,
+        allocation_pools=(
+            [p.model_dump() for p in fields.allocation_pools] if fields.allocation_pools else None
+        ),
+        dns_nameservers=fields.dns_nameservers,
+        host_routes=[r.model_dump(exclude={"tenant_id", "project_id"}) for r in fields.host_routes],
+        enable_dhcp=fields.enable_dhcp,
+    )
+    with ctx.transaction() as tx:
+        return {"subnet": views.neutron_subnet(subnets.create_subnet(tx, ctx, spec))}
+
+
+@router.get("/v2.0/subnets")
+async def list_subnets(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = [views.neutron_subnet(r) for r in subnets.list_subnets(tx, ctx)]
+    return listing.select(request, items, "subnets")
+
+
+@router.get("/v2.0/subnets/{subnet_id}")
+async def show_subnet(subnet_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"subnet": views.neutron_subnet(subnets.get_subnet(tx, ctx, subnet_id))}
+
+
+@router.put("/v2.0/subnets/{subnet_id}")
+async def update_subnet(
+    subnet_id: str, body: s.SubnetUpdateBody, ctx: ScopedContext
+) -> dict[str, Any]:
+    changes = body.subnet.model_dump(exclude_unset=True)
+    with ctx.transaction() as tx:
+        return {"subnet": views.neutron_subnet(subnets.update_subnet(tx, ctx, subnet_id, changes))}
+
+
+@router.delete("/v2.0/subnets/{subnet_id}", status_code=204)
+async def delete_subnet(subnet_id: str, ctx: ScopedContext) -> Response:
+    with ctx.transaction() as tx:
+        subnets.delete_subnet(tx, ctx, subnet_id)
+    return _no_content()
+
+
+# Routers ---------------------------------------------------------------------------------------
+
+
+def _router_changes(fields: s.RouterFields) -> dict[str, Any]:
+    changes = fields.model_dump(exclude_unset=True, exclude={"tenant_id", "project_id"})
+    if "routes" in changes:
+        changes["routes"] = [r.model_dump() for r in fields.routes or []]
+    return changes
+
+
+@router.post("/v2.0/routers", status_code=201)
+async def create_router(body: s.RouterBody, ctx: ScopedContext) -> dict[str, Any]:
+    fields = body.router
+    spec = vpcs.VpcSpec(
+        name=fields.name or "",
+        description=fields.description or "",
+        admin_state_up=fields.admin_state_up is not False,
+        routes=_router_changes(fields).get("routes"),
+        external_gateway=(
+            fields.external_gateway_info.model_dump(exclude_none=True)
+            if fields.external_gateway_info
+            else None
+        ),
+    )
+    with ctx.transaction() as tx:
+        return {"router": views.neutron_router(vpcs.create_vpc(tx, ctx, spec))}
+
+
+@router.get("/v2.0/routers")
+async def list_routers(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = [views.neutron_router(r) for r in vpcs.list_vpcs(tx, ctx)]
+    return listing.select(request, items, "routers")
+
+
+@router.get("/v2.0/routers/{router_id}")
+async def show_router(router_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"router": views.neutron_router(vpcs.get_vpc(tx, ctx, router_id))}
+
+
+@router.put("/v2.0/routers/{router_id}")
+async def update_router(router_id: str, body: s.RouterBody, ctx: ScopedContext) -> dict[str, Any]:
+    changes = _router_changes(body.router)
+    with ctx.transaction() as tx:
+        return {"router": views.neutron_router(vpcs.update_vpc(tx, ctx, router_id, changes))}
+
+
+@router.delete("/v2.0/routers/{router_id}", status_code=204)
+async def delete_router(router_id: str, ctx: ScopedContext) -> Response:
+    with ctx.transaction() as tx:
+        vpcs.delete_vpc(tx, ctx, router_id)
+    return _no_content()
+
+
+def _interface(router_id: str, port_id: str, subnet: Subnet) -> dict[str, Any]:
+    return {
+        "id": router_id,
+        "port_id": port_id,
+        "subnet_id": subnet.id,
+        "subnet_ids": [subnet.id],
+        "network_id": subnet.network_id,
+        "tenant_id": subnet.project_id,
+        "project_id": subnet.project_id,
+    }
+
+
+@router.put("/v2.0/routers/{router_id}/add_router_interface")
+async def add_interface(
+    router_id: str, body: s.RouterInterface, ctx: ScopedContext
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        port, subnet = vpcs.add_interface(
+            tx, ctx, router_id, subnet_id=body.subnet_id, port_id=body.port_id
+        )
+        return _interface(router_id, port.id, subnet)
+
+
+@router.put("/v2.0/routers/{router_id}/remove_router_interface")
+async def remove_interface(
+    router_id: str, body: s.RouterInterface, ctx: ScopedContext
+) -> dict[str, Any]:
+    if not body.subnet_id and not body.port_id:
+        raise BadRequest("Bad router request: Either subnet_id or port_id must be specified.")
+    with ctx.transaction() as tx:
+        port_id, subnet = vpcs.remove_interface(
+            tx, ctx, router_id, subnet_id=body.subnet_id, port_id=body.port_id
+        )
+        return _interface(router_id, port_id, subnet)
+
+
+# Ports -----------------------------------------------------------------------------------------
+
+
+@router.post("/v2.0/ports", status_code=201)
+async def create_port(body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        port = ports.create_port(tx, ctx, port_spec(body.port))
+        return {"port": views.port_views(tx, [port])[0]}
+
+
+@router.get("/v2.0/ports")
+async def list_ports(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = views.port_views(tx, ports.list_ports(tx, ctx))
+    return listing.select(request, items, "ports")
+
+
+@router.get("/v2.0/ports/{port_id}")
+async def show_port(port_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"port": views.port_views(tx, [ports.get_port(tx, ctx, port_id)])[0]}
+
+
+@router.put("/v2.0/ports/{port_id}")
+async def update_port(port_id: str, body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        port = ports.update_port(tx, ctx, port_id, port_changes(body.port))
+        return {"port": views.port_views(tx, [port])[0]}
+
+
+@router.delete("/v2.0/ports/{port_id}", status_code=204)
+async def delete_port(port_id: str, ctx: ScopedContext) -> Response:
+    with ctx.transaction() as tx:
+        ports.delete_port(tx, ctx, port_id)
+    return _no_content()
+
+
+# Security groups -------------------------------------------------------------------------------
+
+
+@router.post("/v2.0/security-groups", status_code=201)
+async def create_security_group(body: s.SecurityGroupBody, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        group = security.create_group(
+            tx,
+            ctx,
+            name=body.security_group.name or "",
+            description=body.security_group.description or "",
+        )
+        return {"security_group": views.security_groups(tx, [group])[0]}
+
+
+@router.get("/v2.0/security-groups")
+async def list_security_groups(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = views.security_groups(tx, security.list_groups(tx, ctx))
+    return listing.select(request, items, "security_groups")
+
+
+@router.get("/v2.0/security-groups/{group_id}")
+async def show_security_group(group_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        group = security.get_group(tx, ctx, group_id)
+        return {"security_group": views.security_groups(tx, [group])[0]}
+
+
+@router.put("/v2.0/security-groups/{group_id}")
+async def update_security_group(
+    group_id: str, body: s.SecurityGroupBody, ctx: ScopedContext
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        group = security.update_group(
+            tx,
+            ctx,
+            group_id,
+            name=body.security_group.name,
+            description=body.security_group.description,
+        )
+        return {"security_group": views.security_groups(tx, [group])[0]}
+
+
+@router.delete("/v2.0/security-groups/{group_id}", status_code=204)
+async def delete_security_group(group_id: str, ctx: ScopedContext) -> Response:
+    with ctx.transaction() as tx:
+        security.delete_group(tx, ctx, group_id)
+    return _no_content()
+
+
+@router.post("/v2.0/security-group-rules", status_code=201)
+async def create_rule(body: s.SecurityGroupRuleBody, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        rule = security.create_rule(tx, ctx, rule_spec(body.security_group_rule))
+        return {"security_group_rule": views.rule(rule)}
+
+
+@router.get("/v2.0/security-group-rules")
+async def list_rules(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = [views.rule(r) for r in security.list_rules(tx, ctx)]
+    return listing.select(request, items, "security_group_rules")
+
+
+@router.get("/v2.0/security-group-rules/{rule_id}")
+async def show_rule(rule_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"security_group_rule": views.rule(security.get_rule(tx, ctx, rule_id))}
+
+
+@router.delete("/v2.0/security-group-rules/{rule_id}", status_code=204)
+async def delete_rule(rule_id: str, ctx: ScopedContext) -> Response:
+    with ctx.transaction() as tx:
+        security.delete_rule(tx, ctx, rule_id)
+    return _no_content()
+
+
+# Floating IPs ----------------------------------------------------------------------------------
+
+
+@router.post("/v2.0/floatingips", status_code=201)
+async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[str, Any]:
+    fields = body.floatingip
+    if fields.floating_network_id != vpcs.EXTERNAL_NETWORK_ID:
+        raise NotFound(
+            f"Network {fields.floating_network_id} could not be found.",
+            codes={"neutron": "NetworkNotFound"},
+        )
+    bandwidth = eips.BandwidthSpec(name=eips.FLOATINGIP_BANDWIDTH_NAME, size=eips.FLOATINGIP_MBITS)
+    with ctx.transaction() as tx:
+        publicip = eips.allocate_publicip(
+            tx,
+            ctx,
+            bandwidth,
+            ip_address=fields.floating_ip_address,
+            port_id=fields.port_id,
+            description=fields.description or "",
+        )
+        return {"floatingip": views.floatingip(tx, publicip)}
+
+
+@router.get("/v2.0/floatingips")
+async def list_floatingips(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = [views.floatingip(tx, r) for r in eips.list_publicips(tx, ctx)]
+    return listing.select(request, items, "floatingips")
+
+
+@router.get("/v2.0/floatingips/{floatingip_id}")
+async def show_floatingip(floatingip_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"floatingip": views.floatingip(tx, eips.get_publicip(tx, ctx, floatingip_id))}
+
+
+@router.put("/v2.0/floatingips/{floatingip_id}")
+async def update_floatingip(
+    floatingip_id: str, body: s.FloatingIpBody, ctx: ScopedContext
+) -> dict[str, Any]:
+    fields = body.floatingip
+    with ctx.transaction() as tx:
+        if fields.port_id:
+            publicip = eips.bind_publicip(tx, ctx, floatingip_id, fields.port_id)
+        elif "port_id" in fields.model_fields_set:
+            publicip = eips.unbind_publicip(tx, ctx, floatingip_id)
+        else:
+            publicip = eips.get_publicip(tx, ctx, floatingip_id)
+        return {"floatingip": views.floatingip(tx, publicip)}
+
+
+@router.delete("/v2.0/floatingips/{floatingip_id}", status_code=204)
+async def delete_floatingip(floatingip_id: str, ctx: ScopedContext) -> Response:
+    with ctx.transaction() as tx:
+        eips.release_publicip(tx, ctx, floatingip_id)
+    return _no_content()
+
+
+# Quotas ----------------------------------------------------------------------------------------
+
+
+@router.get("/v2.0/quotas/{project_id}")
+async def show_quota(project_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"quota": quotas_view.neutron(tx, ctx, project_id, details=False)}
+
+
+@router.get("/v2.0/quotas/{project_id}/details")
+async def show_quota_details(project_id: str, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"quota": quotas_view.neutron(tx, ctx, project_id, details=True)}

@@ -1,0 +1,273 @@
+"""Ports: fixed IPs from the subnets' pools, MAC addresses, security groups.
+
+Ports owned by the network itself (`network:*`, router interfaces) take an address but no
+quota and no security group. Deleting a port leaves its EIP allocated and unbound.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from ipaddress import ip_address, ip_network
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from apis.vpc import eips, ipam, security
+from apis.vpc.common import consume, owned, release
+from apis.vpc.errors import in_use, invalid
+from apis.vpc.models import IpAllocation, Network, Port, PortSecurityGroup, Subnet
+from emulator import ids
+from emulator.context import RequestContext
+from emulator.errors import Conflict
+
+ROUTER_INTERFACE = "network:router_interface_distributed"
+MAC_PREFIX = "fa:16:3e"
+
+
+@dataclass
+class PortSpec:
+    network_id: str
+    # None: one address from the network's first subnet; []: no address at all.
+    fixed_ips: list[dict[str, Any]] | None = None
+    # None: the `default` group of the network's VPC.
+    security_group_ids: list[str] | None = None
+    name: str = ""
+    description: str = ""
+    admin_state_up: bool = True
+    device_id: str = ""
+    device_owner: str = ""
+    mac_address: str | None = None
+    port_security_enabled: bool = True
+    allowed_address_pairs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def is_system_owned(port: Port) -> bool:
+    return port.device_owner.startswith("network:")
+
+
+def _new_mac(tx: Session) -> str:
+    while True:
+        mac = MAC_PREFIX + "".join(f":{secrets.randbelow(256):02x}" for _ in range(3))
+        if tx.scalars(select(Port.id).where(Port.mac_address == mac)).first() is None:
+            return mac
+
+
+def _checked_mac(tx: Session, network_id: str, mac: str) -> str:
+    parts = mac.lower().split(":")
+    if len(parts) != 6 or not all(
+        len(p) == 2 and all(c in "0123456789abcdef" for c in p) for p in parts
+    ):
+        raise invalid("port", f"'{mac}' is not a valid MAC address.")
+    mac = ":".join(parts)
+    if tx.scalars(select(Port.id).where(Port.mac_address == mac)).first() is not None:
+        raise Conflict(
+            f"Unable to complete operation for network {network_id}. The mac "
+            f"address {mac} is in use.",
+            codes={"neutron": "MacAddressInUse", "vpc": "VPC.2504"},
+        )
+    return mac
+
+
+def subnets_of(tx: Session, network_id: str) -> list[Subnet]:
+    return list(
+        tx.scalars(
+            select(Subnet)
+            .where(Subnet.network_id == network_id)
+            .order_by(Subnet.created_at, Subnet.id)
+        )
+    )
+
+
+def _subnet_for(subnets: list[Subnet], wanted: dict[str, Any], network_id: str) -> Subnet:
+    subnet_id, address = wanted.get("subnet_id"), wanted.get("ip_address")
+    if subnet_id:
+        match = next((s for s in subnets if s.id == subnet_id), None)
+        if match is None:
+            raise invalid(
+                "port",
+                f"Failed to create port on network {network_id}, because "
+                f"fixed_ips included invalid subnet {subnet_id}.",
+                neutron="InvalidInput",
+            )
+        return match
+    if address:
+        parsed = ipam.parse_ip(str(address), "port")
+        match = next((s for s in subnets if parsed in ip_network(s.cidr)), None)
+        if match is None:
+            raise invalid(
+                "port",
+                f"IP address {address} is not a valid IP for any subnet on network {network_id}.",
+                neutron="InvalidIpForNetwork",
+            )
+        return match
+    raise invalid("port", "fixed_ips entries need a subnet_id or an ip_address.")
+
+
+def _allocate_all(
+    tx: Session, port: Port, wanted: list[dict[str, Any]] | None, subnets: list[Subnet]
+) -> None:
+    if wanted is None:
+        wanted = [{"subnet_id": subnets[0].id}] if subnets else []
+    for item in wanted:
+        subnet = _subnet_for(subnets, item, port.network_id)
+        ipam.allocate(
+            tx,
+            subnet,
+            port.id,
+            item.get("ip_address"),
+            gateway_allowed=port.device_owner == ROUTER_INTERFACE,
+        )
+        tx.flush()
+
+
+def vpc_of_network(tx: Session, network_id: str) -> str | None:
+    return tx.scalars(
+        select(Subnet.router_id).where(
+            Subnet.network_id == network_id, Subnet.router_id.is_not(None)
+        )
+    ).first()
+
+
+def _set_groups(tx: Session, ctx: RequestContext, port: Port, group_ids: list[str]) -> None:
+    for group_id in dict.fromkeys(group_ids):
+        security.get_group(tx, ctx, group_id)
+    tx.execute(delete(PortSecurityGroup).where(PortSecurityGroup.port_id == port.id))
+    for group_id in dict.fromkeys(group_ids):
+        tx.add(
+            PortSecurityGroup(
+                port_id=port.id, security_group_id=group_id, project_id=port.project_id
+            )
+        )
+
+
+def create_port(tx: Session, ctx: RequestContext, spec: PortSpec) -> Port:
+    """A port on a network (= native subnet id), with fixed IPs and security groups.
+
+    Raises NotFound (network, subnet, group), Conflict (IP taken, no IP left, MAC in use),
+    QuotaExceeded; on any error nothing is written (the caller's transaction rolls back)."""
+    network = owned(tx, Network, spec.network_id, ctx, "network")
+    port = Port(
+        id=ids.uuid_id(),
+        project_id=ctx.project.id,
+        network_id=network.id,
+        name=spec.name,
+        description=spec.description,
+        admin_state_up=spec.admin_state_up,
+        device_id=spec.device_id,
+        device_owner=spec.device_owner,
+        mac_address=(
+            _checked_mac(tx, network.id, spec.mac_address) if spec.mac_address else _new_mac(tx)
+        ),
+        status="ACTIVE" if spec.device_id else "DOWN",
+        port_security_enabled=spec.port_security_enabled,
+        allowed_address_pairs=spec.allowed_address_pairs,
+        created_at=ctx.now(),
+        updated_at=ctx.now(),
+    )
+    if not is_system_owned(port):
+        consume(tx, ctx, "port")
+    tx.add(port)
+    tx.flush()
+    _allocate_all(tx, port, spec.fixed_ips, subnets_of(tx, network.id))
+    if not is_system_owned(port) and spec.port_security_enabled:
+        group_ids = spec.security_group_ids
+        if group_ids is None:
+            group_ids = [security.default_group_of(tx, ctx, vpc_of_network(tx, network.id)).id]
+        _set_groups(tx, ctx, port, group_ids)
+    return port
+
+
+def get_port(tx: Session, ctx: RequestContext, port_id: str) -> Port:
+    return owned(tx, Port, port_id, ctx, "port")
+
+
+def list_ports(tx: Session, ctx: RequestContext) -> list[Port]:
+    return list(
+        tx.scalars(
+            select(Port).where(Port.project_id == ctx.project.id).order_by(Port.created_at, Port.id)
+        )
+    )
+
+
+def fixed_ips(tx: Session, port_ids: list[str]) -> dict[str, list[IpAllocation]]:
+    found: dict[str, list[IpAllocation]] = {pid: [] for pid in port_ids}
+    for row in tx.scalars(select(IpAllocation).where(IpAllocation.port_id.in_(port_ids))):
+        found[row.port_id].append(row)
+    for rows in found.values():
+        rows.sort(key=lambda r: ip_address(r.ip_address))
+    return found
+
+
+def groups_of(tx: Session, port_ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {pid: [] for pid in port_ids}
+    for row in tx.scalars(select(PortSecurityGroup).where(PortSecurityGroup.port_id.in_(port_ids))):
+        found[row.port_id].append(row.security_group_id)
+    return found
+
+
+def update_port(tx: Session, ctx: RequestContext, port_id: str, changes: dict[str, Any]) -> Port:
+    """Changes among name, description, admin_state_up, device_id, device_owner,
+    allowed_address_pairs, security_groups (ids), fixed_ips (replaces the addresses)."""
+    port = get_port(tx, ctx, port_id)
+    if changes.get("fixed_ips") is not None:
+        if port.device_owner == ROUTER_INTERFACE:
+            raise in_use(
+                f"Port {port_id} is a router interface: its address cannot change.",
+                neutron="L3PortInUse",
+                native="VPC.2505",
+            )
+        tx.execute(delete(IpAllocation).where(IpAllocation.port_id == port.id))
+        tx.flush()
+        _allocate_all(tx, port, changes["fixed_ips"], subnets_of(tx, port.network_id))
+    for key in (
+        "name",
+        "description",
+        "admin_state_up",
+        "device_id",
+        "device_owner",
+        "allowed_address_pairs",
+    ):
+        if key in changes and changes[key] is not None:
+            setattr(port, key, changes[key])
+    if "security_groups" in changes and changes["security_groups"] is not None:
+        _set_groups(tx, ctx, port, changes["security_groups"])
+    port.status = "ACTIVE" if port.device_id else "DOWN"
+    port.updated_at = ctx.now()
+    return port
+
+
+def bind_device(
+    tx: Session,
+    ctx: RequestContext,
+    port_id: str,
+    *,
+    device_id: str,
+    device_owner: str = "compute:None",
+) -> Port:
+    """Attach a port to a server (compute: `device_owner="compute:<az>"`)."""
+    return update_port(tx, ctx, port_id, {"device_id": device_id, "device_owner": device_owner})
+
+
+def delete_port(tx: Session, ctx: RequestContext, port_id: str, *, by_router: bool = False) -> None:
+    """Delete a port and free its IPs; its EIP stays allocated, unbound.
+    Router interfaces go only through the router (`by_router=True`)."""
+    port = get_port(tx, ctx, port_id)
+    if port.device_owner == ROUTER_INTERFACE and not by_router:
+        raise in_use(
+            f"Port {port_id} cannot be deleted directly via the port API: has device "
+            f"owner {port.device_owner}.",
+            neutron="L3PortInUse",
+            native="VPC.2505",
+        )
+    eips.detach_from_port(tx, ctx, port_id)
+    tx.execute(delete(IpAllocation).where(IpAllocation.port_id == port_id))
+    tx.execute(delete(PortSecurityGroup).where(PortSecurityGroup.port_id == port_id))
+    if not is_system_owned(port):
+        release(tx, ctx, "port")
+    tx.delete(port)
+    tx.flush()
+
+
+def first_ipv4(tx: Session, port_id: str) -> IpAllocation | None:
+    rows = fixed_ips(tx, [port_id])[port_id]
+    return rows[0] if rows else None

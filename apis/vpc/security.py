@@ -1,0 +1,303 @@
+"""Security groups and their rules (free of charge, same ids in both dialects)."""
+
+from dataclasses import dataclass
+from ipaddress import ip_network
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from apis.vpc.common import consume, owned, release
+from apis.vpc.errors import in_use, invalid
+from apis.vpc.models import PortSecurityGroup, SecurityGroup, SecurityGroupRule
+from emulator import ids, tags
+from emulator.context import RequestContext
+from emulator.errors import BadRequest, Conflict
+
+DEFAULT_NAME = "default"
+TAG_TYPE = "vpc.security_group"
+PROTOCOLS_WITH_PORTS = ("tcp", "udp")
+ICMP = "icmp"
+ANY_PROTOCOL = (None, "", "any")
+
+
+@dataclass
+class RuleSpec:
+    security_group_id: str
+    direction: str
+    ethertype: str = "IPv4"
+    protocol: str | None = None
+    port_range_min: int | None = None
+    port_range_max: int | None = None
+    remote_ip_prefix: str | None = None
+    remote_group_id: str | None = None
+    description: str = ""
+
+
+def create_group(
+    tx: Session,
+    ctx: RequestContext,
+    *,
+    name: str,
+    description: str = "",
+    vpc_id: str | None = None,
+    enterprise_project_id: str = "0",
+    with_member_ingress: bool = False,
+) -> SecurityGroup:
+    """A group that lets all traffic out; `with_member_ingress` also lets its members in
+    (the rules of a `default` group, and of groups made with the native API)."""
+    consume(tx, ctx, "securityGroup")
+    now = ctx.now()
+    group = SecurityGroup(
+        id=ids.uuid_id(),
+        project_id=ctx.project.id,
+        name=name,
+        description=description,
+        vpc_id=vpc_id,
+        enterprise_project_id=enterprise_project_id,
+        created_at=now,
+        updated_at=now,
+    )
+    tx.add(group)
+    tx.flush()
+    directions = ("egress", "ingress") if with_member_ingress else ("egress",)
+    for direction in directions:
+        for ethertype in ("IPv4", "IPv6"):
+            remote = group.id if direction == "ingress" else None
+            create_rule(tx, ctx, RuleSpec(group.id, direction, ethertype, remote_group_id=remote))
+    return group
+
+
+def create_vpc_default_group(tx: Session, ctx: RequestContext, vpc_id: str) -> SecurityGroup:
+    return create_group(
+        tx,
+        ctx,
+        name=DEFAULT_NAME,
+        description="Default security group",
+        vpc_id=vpc_id,
+        with_member_ingress=True,
+    )
+
+
+def default_group_of(tx: Session, ctx: RequestContext, vpc_id: str | None) -> SecurityGroup:
+    """The `default` group of a VPC; for a network outside any VPC, the project's own one,
+    made on first use as Neutron does."""
+    query = select(SecurityGroup).where(
+        SecurityGroup.project_id == ctx.project.id,
+        SecurityGroup.name == DEFAULT_NAME,
+        SecurityGroup.vpc_id.is_(None) if vpc_id is None else SecurityGroup.vpc_id == vpc_id,
+    )
+    group = tx.scalars(query.order_by(SecurityGroup.created_at)).first()
+    if group is None:
+        group = create_group(
+            tx,
+            ctx,
+            name=DEFAULT_NAME,
+            description="Default security group",
+            vpc_id=vpc_id,
+            with_member_ingress=True,
+        )
+    return group
+
+
+def get_group(tx: Session, ctx: RequestContext, group_id: str) -> SecurityGroup:
+    return owned(tx, SecurityGroup, group_id, ctx, "security_group")
+
+
+def list_groups(tx: Session, ctx: RequestContext) -> list[SecurityGroup]:
+    return list(
+        tx.scalars(
+            select(SecurityGroup)
+            .where(SecurityGroup.project_id == ctx.project.id)
+            .order_by(SecurityGroup.created_at, SecurityGroup.id)
+        )
+    )
+
+
+def update_group(
+    tx: Session,
+    ctx: RequestContext,
+    group_id: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+) -> SecurityGroup:
+    group = get_group(tx, ctx, group_id)
+    if name is not None:
+        group.name = name
+    if description is not None:
+        group.description = description
+    group.updated_at = ctx.now()
+    return group
+
+
+def delete_group(tx: Session, ctx: RequestContext, group_id: str) -> None:
+    group = get_group(tx, ctx, group_id)
+    if (
+        tx.scalars(
+            select(PortSecurityGroup).where(PortSecurityGroup.security_group_id == group_id)
+        ).first()
+        is not None
+    ):
+        raise in_use(
+            f"Security Group {group_id} in use.", neutron="SecurityGroupInUse", native="VPC.0608"
+        )
+    rules = rules_of(tx, [group_id])[group_id]
+    referring = list(
+        tx.scalars(
+            select(SecurityGroupRule).where(
+                SecurityGroupRule.remote_group_id == group_id,
+                SecurityGroupRule.security_group_id != group_id,
+            )
+        )
+    )
+    for rule in [*rules, *referring]:
+        delete_rule(tx, ctx, rule.id)
+    tags.remove_all(tx, TAG_TYPE, group_id)
+    tx.delete(group)
+    release(tx, ctx, "securityGroup")
+
+
+def rules_of(tx: Session, group_ids: list[str]) -> dict[str, list[SecurityGroupRule]]:
+    found: dict[str, list[SecurityGroupRule]] = {gid: [] for gid in group_ids}
+    rows = tx.scalars(
+        select(SecurityGroupRule)
+        .where(SecurityGroupRule.security_group_id.in_(group_ids))
+        .order_by(SecurityGroupRule.created_at, SecurityGroupRule.id)
+    )
+    for rule in rows:
+        found[rule.security_group_id].append(rule)
+    return found
+
+
+def _rule_error(message: str, neutron: str) -> BadRequest:
+    return invalid("security_group_rule", message, neutron=neutron)
+
+
+def _checked_ports(spec: RuleSpec, protocol: str | None) -> tuple[int | None, int | None]:
+    low, high = spec.port_range_min, spec.port_range_max
+    if protocol in PROTOCOLS_WITH_PORTS:
+        low = high if low is None else low  # one bound alone is a single port
+        high = low if high is None else high
+        if low is None or high is None:
+            return None, None
+        if not 1 <= low <= high <= 65535:
+            raise _rule_error(
+                f"Invalid port range: {low}-{high}: ports are 1-65535 and the "
+                "minimum is not above the maximum.",
+                "SecurityGroupInvalidPortRange",
+            )
+        return low, high
+    if protocol == ICMP:
+        if low is None and high is not None:
+            raise _rule_error(
+                f"ICMP code (port-range-max) {high} is provided but ICMP type "
+                "(port-range-min) is missing.",
+                "SecurityGroupMissingIcmpType",
+            )
+        for field, value in (("type", low), ("code", high)):
+            if value is not None and not 0 <= value <= 255:
+                raise _rule_error(
+                    f"Invalid value for ICMP {field} (port-range-"
+                    f"{'min' if field == 'type' else 'max'}): {value}. It must "
+                    "be 0 to 255.",
+                    "SecurityGroupInvalidIcmpValue",
+                )
+        return low, high
+    if low is not None or high is not None:
+        raise _rule_error(
+            "Must also specify protocol if port range is given.",
+            "SecurityGroupProtocolRequiredWithPorts",
+        )
+    return None, None
+
+
+def _checked_prefix(spec: RuleSpec) -> str | None:
+    if not spec.remote_ip_prefix:
+        return None
+    try:
+        prefix = ip_network(spec.remote_ip_prefix, strict=False)
+    except ValueError:
+        raise _rule_error(
+            f"'{spec.remote_ip_prefix}' is not a valid IP prefix.", "InvalidInput"
+        ) from None
+    if f"IPv{prefix.version}" != spec.ethertype:
+        raise _rule_error(
+            f"Conflicting value ethertype {spec.ethertype} for CIDR {spec.remote_ip_prefix}.",
+            "SecurityGroupRuleParameterConflict",
+        )
+    return str(prefix)
+
+
+def create_rule(tx: Session, ctx: RequestContext, spec: RuleSpec) -> SecurityGroupRule:
+    get_group(tx, ctx, spec.security_group_id)
+    if spec.direction not in ("ingress", "egress"):
+        raise _rule_error(f"'{spec.direction}' is not in ['ingress', 'egress'].", "InvalidInput")
+    if spec.ethertype not in ("IPv4", "IPv6"):
+        raise _rule_error(
+            f"Security group rule for ethertype '{spec.ethertype}' not "
+            "supported. Allowed values are ['IPv4', 'IPv6'].",
+            "SecurityGroupRuleInvalidEtherType",
+        )
+    protocol = None if spec.protocol in ANY_PROTOCOL else str(spec.protocol).lower()
+    if protocol not in (None, ICMP, *PROTOCOLS_WITH_PORTS):
+        raise _rule_error(
+            f"Security group rule protocol {spec.protocol} not supported. Only "
+            "protocol values [tcp, udp, icmp] and null are supported.",
+            "SecurityGroupRuleInvalidProtocol",
+        )
+    low, high = _checked_ports(spec, protocol)
+    if spec.remote_ip_prefix and spec.remote_group_id:
+        raise _rule_error(
+            "Only remote_ip_prefix or remote_group_id may be provided.",
+            "SecurityGroupRemoteGroupAndRemoteIpPrefix",
+        )
+    prefix = _checked_prefix(spec)
+    if spec.remote_group_id:
+        get_group(tx, ctx, spec.remote_group_id)
+    values = dict(
+        direction=spec.direction,
+        ethertype=spec.ethertype,
+        protocol=protocol,
+        port_range_min=low,
+        port_range_max=high,
+        remote_ip_prefix=prefix,
+        remote_group_id=spec.remote_group_id or None,
+    )
+    for existing in rules_of(tx, [spec.security_group_id])[spec.security_group_id]:
+        if all(getattr(existing, key) == value for key, value in values.items()):
+            raise Conflict(
+                f"Security group rule already exists. Rule id is {existing.id}.",
+                codes={"neutron": "SecurityGroupRuleExists", "vpc": "VPC.0604"},
+            )
+    consume(tx, ctx, "securityGroupRule")
+    rule = SecurityGroupRule(
+        id=ids.uuid_id(),
+        project_id=ctx.project.id,
+        security_group_id=spec.security_group_id,
+        description=spec.description,
+        created_at=ctx.now(),
+        **values,
+    )
+    tx.add(rule)
+    tx.flush()
+    return rule
+
+
+def get_rule(tx: Session, ctx: RequestContext, rule_id: str) -> SecurityGroupRule:
+    return owned(tx, SecurityGroupRule, rule_id, ctx, "security_group_rule")
+
+
+def list_rules(tx: Session, ctx: RequestContext) -> list[SecurityGroupRule]:
+    return list(
+        tx.scalars(
+            select(SecurityGroupRule)
+            .where(SecurityGroupRule.project_id == ctx.project.id)
+            .order_by(SecurityGroupRule.created_at, SecurityGroupRule.id)
+        )
+    )
+
+
+def delete_rule(tx: Session, ctx: RequestContext, rule_id: str) -> None:
+    get_rule(tx, ctx, rule_id)
+    tx.execute(delete(SecurityGroupRule).where(SecurityGroupRule.id == rule_id))
+    release(tx, ctx, "securityGroupRule")

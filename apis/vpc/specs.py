@@ -1,0 +1,47 @@
+"""Request bodies of either dialect -> the operations' specs (ports and rules look alike)."""
+
+from typing import Any
+
+from apis.vpc import ports, security
+from apis.vpc import schemas as s
+from emulator.errors import BadRequest
+
+
+def port_spec(fields: s.PortFields | s.NativePortFields) -> ports.PortSpec:
+    if not fields.network_id:
+        raise BadRequest(
+            "Invalid input for operation: 'network_id' is a required property.",
+            codes={"vpc": "VPC.2500"},
+        )
+    return ports.PortSpec(
+        network_id=fields.network_id,
+        fixed_ips=(
+            [ip.model_dump(exclude_none=True) for ip in fields.fixed_ips]
+            if fields.fixed_ips is not None
+            else None
+        ),
+        security_group_ids=fields.security_groups,
+        name=fields.name or "",
+        description=getattr(fields, "description", None) or "",
+        admin_state_up=fields.admin_state_up is not False,
+        device_id=getattr(fields, "device_id", None) or "",
+        device_owner=fields.device_owner or "",
+        mac_address=getattr(fields, "mac_address", None),
+        port_security_enabled=getattr(fields, "port_security_enabled", None) is not False,
+        allowed_address_pairs=[
+            p.model_dump(exclude_none=True) for p in fields.allowed_address_pairs or []
+        ],
+    )
+
+
+def port_changes(fields: s.PortFields | s.NativePortFields) -> dict[str, Any]:
+    changes = fields.model_dump(exclude_unset=True)
+    if "allowed_address_pairs" in changes:
+        changes["allowed_address_pairs"] = [
+            p.model_dump(exclude_none=True) for p in fields.allowed_address_pairs or []
+        ]
+    return changes
+
+
+def rule_spec(fields: s.SecurityGroupRuleFields | s.NativeRule) -> security.RuleSpec:
+    return security.RuleSpec(**fields.model_dump(exclude={"tenant_id", "project_id"}))

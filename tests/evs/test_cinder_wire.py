@@ -1,0 +1,216 @@
+"""Cinder's wire format through raw HTTP: v2 and v3 paths, error bodies, quotas and limits."""
+
+import pytest
+from openstack import exceptions
+
+from tests.evs.conftest import set_quotas
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_both_versions_serve_the_same_volumes(api, version):
+    created = api("POST", f"/{version}/{{pid}}/volumes", json={"volume": {"size": 10}})
+    assert created.status_code == 202
+    assert created.headers["X-Openstack-Request-Id"].startswith("req-")
+    volume = created.json()["volume"]
+    assert volume["bootable"] == "false" and volume["status"] == "creating"
+    other = "v3" if version == "v2" else "v2"
+    shown = api("GET", f"/{other}/{{pid}}/volumes/{volume['id']}").json()["volume"]
+    assert shown["id"] == volume["id"]
+    summary = api("GET", f"/{other}/{{pid}}/volumes").json()["volumes"]
+    assert set(summary[0]) == {"id", "name", "links"}
+
+
+def test_prefixed_paths_reach_cinder(api):
+    assert api("GET", "/evs/v3/{pid}/types").status_code == 200
+    assert api("GET", "/evs/v2/{pid}/volumes/detail").json() == {"volumes": []}
+
+
+def test_version_documents(api):
+    root = api("GET", "/evs/")
+    assert root.status_code == 300
+    assert {v["id"]: v["status"] for v in root.json()["versions"]} == {
+        "v2.0": "SUPPORTED",
+        "v3.0": "CURRENT",
+    }
+    assert api("GET", "/evs/v3/").json()["versions"][0]["min_version"] == "3.0"
+
+
+@pytest.mark.parametrize(
+    "body,fragment",
+    [
+        (b"{not json", "Malformed request body"),
+        (b"{}", "'volume' is a required property"),
+        (b'{"volume": {"size": "ten"}}', "volume.size"),
+        (b'{"volume": {"size": 10, "volume_type": "GOLD"}}', "Volume type with name GOLD"),
+        (b'{"volume": {"size": 10, "availability_zone": "eu-west-1a"}}', "eu-west-1a"),
+        (b'{"volume": {"size": 10, "availability_zone": "nowhere"}}', "is invalid"),
+        (b'{"volume": {}}', "Size must be specified"),
+    ],
+)
+def test_bad_creates_are_cinder_400s_and_write_nothing(api, body, fragment):
+    response = api(
+        "POST", "/v2/{pid}/volumes", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    error = response.json()["badRequest"]
+    assert error["code"] == 400 and fragment in error["message"]
+    assert api("GET", "/v2/{pid}/volumes").json() == {"volumes": []}
+
+
+def test_unknown_action_is_400(api):
+    volume = api("POST", "/v2/{pid}/volumes", json={"volume": {"size": 10}}).json()["volume"]
+    response = api("POST", f"/v2/{{pid}}/volumes/{volume['id']}/action", json={"os-frobnicate": {}})
+    assert response.status_code == 400
+    assert response.json()["badRequest"]["message"] == "There is no such action: os-frobnicate"
+
+
+def test_unknown_volume_is_item_not_found(api):
+    response = api("GET", "/v3/{pid}/volumes/nope")
+    assert response.status_code == 404
+    assert response.json() == {
+        "itemNotFound": {"code": 404, "message": "Volume nope could not be found."}
+    }
+
+
+def test_volume_quota_is_413_overlimit_and_writes_nothing(flexemu, api, pid):
+    set_quotas(flexemu, pid, volumes=1)
+    assert api("POST", "/v2/{pid}/volumes", json={"volume": {"size": 10}}).status_code == 202
+    refused = api("POST", "/v2/{pid}/volumes", json={"volume": {"size": 10}})
+    assert refused.status_code == 413
+    assert refused.json() == {
+        "overLimit": {
+            "code": 413,
+            "retryAfter": "0",
+            "message": "VolumeLimitExceeded: Maximum number of volumes allowed (1) exceeded for "
+            "quota 'volumes'.",
+        }
+    }
+    assert len(api("GET", "/v2/{pid}/volumes").json()["volumes"]) == 1
+    usage = api("GET", "/v2/{pid}/os-quota-sets/{pid}?usage=True").json()["quota_set"]
+    assert usage["volumes"]["in_use"] == 1 and usage["gigabytes"]["in_use"] == 10
+
+
+def test_per_type_gigabytes_quota(flexemu, api, pid):
+    set_quotas(flexemu, pid, gigabytes_SSD=15)
+    refused = api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 20, "volume_type": "SSD"}})
+    assert refused.status_code == 413
+    assert refused.json()["overLimit"]["message"] == (
+        "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
+        "gigabytes_SSD quota. Requested 20G, quota is 15G and 0G has been consumed."
+    )
+    assert (
+        api(
+            "POST", "/v3/{pid}/volumes", json={"volume": {"size": 20, "volume_type": "SAS"}}
+        ).status_code
+        == 202
+    )
+
+
+def test_quota_set_and_limits_through_openstacksdk(flexemu, conn, pid):
+    set_quotas(flexemu, pid, volumes=7)
+    conn.block_storage.create_volume(size=25, volume_type="SAS")
+    quota = conn.block_storage.get_quota_set(pid, usage=True)
+    assert quota.volumes == 7
+    assert quota.usage["volumes"] == 1 and quota.usage["gigabytes"] == 25
+    assert quota.usage["volumes_SAS"] == 1 and quota.usage["gigabytes_SAS"] == 25
+    limits = conn.block_storage.get_limits().absolute
+    assert (limits.max_total_volumes, limits.total_volumes_used) == (7, 1)
+    assert limits.total_gigabytes_used == 25
+
+
+def test_quota_of_another_project_is_404(api):
+    response = api("GET", "/v3/{pid}/os-quota-sets/" + "0" * 32)
+    assert response.status_code == 404
+
+
+def test_quota_is_released_when_the_deletion_completes(flexemu, conn, pid):
+    set_quotas(flexemu, pid, volumes=1)
+    volume = conn.block_storage.create_volume(size=10)
+    flexemu.advance("PT1M")
+    conn.block_storage.delete_volume(volume)
+    with pytest.raises(exceptions.HttpException):
+        conn.block_storage.create_volume(size=10)
+    flexemu.advance("PT1M")
+    assert conn.block_storage.create_volume(size=10).status == "creating"
+
+
+def test_types_with_performance_and_zones(conn):
+    types = {t.name: t for t in conn.block_storage.types()}
+    assert set(types) == {"SATA", "SAS", "SSD"}
+    assert types["SSD"].extra_specs["max_iops"] == "20000"
+    assert types["SATA"].extra_specs["max_iops"] == "1000"
+    assert types["SAS"].extra_specs["RESKEY:availability_zones"] == (
+        "eu-west-0a,eu-west-0b,eu-west-0c"
+    )
+    assert conn.block_storage.get_type(types["SAS"].id).name == "SAS"
+
+
+def test_type_ids_are_stable_across_resets(flexemu, conn):
+    before = {t.name: t.id for t in conn.block_storage.types()}
+    flexemu.reset()
+    assert {t.name: t.id for t in flexemu.openstack().block_storage.types()} == before
+
+
+def test_availability_zones_of_the_region(conn):
+    zones = {z.name: z.state for z in conn.block_storage.availability_zones()}
+    assert zones == {
+        name: {"available": True} for name in ("eu-west-0a", "eu-west-0b", "eu-west-0c")
+    }
+
+
+def test_eu_west_1_has_its_own_zones(flexemu):
+    conn = flexemu.openstack(project="eu-west-1")
+    volume = conn.block_storage.create_volume(size=10)
+    assert volume.availability_zone == "eu-west-1a"
+    with pytest.raises(exceptions.BadRequestException):
+        conn.block_storage.create_volume(size=10, availability_zone="eu-west-0a")
+
+
+def test_per_volume_gigabytes_caps_one_volume(flexemu, api, pid):
+    set_quotas(flexemu, pid, per_volume_gigabytes=100)
+    refused = api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 101}})
+    assert refused.status_code == 413
+    assert refused.json()["overLimit"]["message"] == (
+        "VolumeSizeExceedsLimit: Requested volume size 101G is larger than maximum allowed "
+        "limit 100G."
+    )
+    assert api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 100}}).status_code == 202
+
+
+def test_metadata_items(conn, api):
+    volume = conn.block_storage.create_volume(size=10, metadata={"a": "1"})
+    conn.block_storage.set_volume_metadata(volume, b="2")
+    assert conn.block_storage.get_volume(volume).metadata == {"a": "1", "b": "2"}
+    conn.block_storage.delete_volume_metadata(volume, keys=["a"])
+    assert api("GET", f"/v3/{{pid}}/volumes/{volume.id}/metadata").json() == {
+        "metadata": {"b": "2"}
+    }
+    missing = api("DELETE", f"/v3/{{pid}}/volumes/{volume.id}/metadata/zzz")
+    assert missing.status_code == 404
+    replaced = api(
+        "PUT", f"/v2/{{pid}}/volumes/{volume.id}/metadata", json={"metadata": {"c": "3"}}
+    )
+    assert replaced.json() == {"metadata": {"c": "3"}}
+
+
+def test_set_bootable_action(conn):
+    volume = conn.block_storage.create_volume(size=10)
+    conn.block_storage.set_volume_bootable_status(volume, True)
+    assert conn.block_storage.get_volume(volume).is_bootable is True
+
+
+def test_a_malformed_action_is_400(api):
+    volume = api("POST", "/v2/{pid}/volumes", json={"volume": {"size": 10}}).json()["volume"]
+    response = api(
+        "POST",
+        f"/v2/{{pid}}/volumes/{volume['id']}/action",
+        json={"os-extend": {"new_size": "big"}},
+    )
+    assert response.status_code == 400
+    assert "os-extend.new_size" in response.json()["badRequest"]["message"]
+
+
+def test_quota_defaults(conn, pid, flexemu):
+    set_quotas(flexemu, pid, volumes=3)
+    defaults = conn.block_storage.get_quota_set_defaults(pid)
+    assert (defaults.volumes, defaults.gigabytes, defaults.snapshots) == (50, 12800, 50)

@@ -1,0 +1,210 @@
+"""Neutron through openstacksdk, the `openstack` CLI and raw calls: networks, subnets, routers."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openstack.exceptions
+import pytest
+
+EXTERNAL_ID = "0a2228f2-7f8a-45f1-8e09-9039e1d09975"
+
+
+def network_with_subnet(conn, cidr="192.168.10.0/24", name="net"):
+    network = conn.network.create_network(name=name)
+    subnet = conn.network.create_subnet(
+        network_id=network.id, cidr=cidr, ip_version=4, name=f"{name}-subnet"
+    )
+    return network, subnet
+
+
+def test_network_create_answers_201_with_neutron_body(api):
+    response = api(
+        "POST", "/v2.0/networks", json={"network": {"name": "n", "admin_state_up": True}}
+    )
+    assert response.status_code == 201
+    network = response.json()["network"]
+    assert network["status"] == "ACTIVE"
+    assert network["router:external"] is False
+    assert network["subnets"] == []
+    assert network["project_id"] == api.project_id
+    assert response.headers["X-Openstack-Request-Id"].startswith("req-")
+
+
+def test_external_network_is_visible_to_every_tenant(conn, other_tenant_api):
+    external = conn.network.find_network("admin_external_net")
+    assert external.id == EXTERNAL_ID
+    assert external.is_router_external is True
+    listed = other_tenant_api("GET", "/v2.0/networks?router:external=true").json()["networks"]
+    assert [n["id"] for n in listed] == [EXTERNAL_ID]
+
+
+def test_subnet_gets_default_pools_without_the_clouds_reserved_addresses(conn):
+    _, subnet = network_with_subnet(conn)
+    assert subnet.gateway_ip == "192.168.10.1"
+    assert subnet.allocation_pools == [{"start": "192.168.10.2", "end": "192.168.10.252"}]
+
+
+def test_subnet_errors_are_neutron_errors(api):
+    network_id = api("POST", "/v2.0/networks", json={"network": {}}).json()["network"]["id"]
+    for cidr, version in (("8.8.8.0/24", 4), ("not-a-cidr", 4), ("fd00::/64", 6)):
+        response = api(
+            "POST",
+            "/v2.0/subnets",
+            json={"subnet": {"network_id": network_id, "cidr": cidr, "ip_version": version}},
+        )
+        assert response.status_code == 400, cidr
+        assert response.json()["NeutronError"]["type"] == "InvalidInput"
+    assert api("GET", "/v2.0/subnets").json()["subnets"] == []
+
+
+def test_unknown_attribute_and_wrong_type_are_400(api):
+    unknown = api("POST", "/v2.0/networks", json={"network": {"colour": "blue"}})
+    assert unknown.status_code == 400
+    assert unknown.json()["NeutronError"]["type"] == "BadRequest"
+    wrong = api("POST", "/v2.0/networks", json={"network": {"admin_state_up": "maybe"}})
+    assert wrong.status_code == 400
+
+
+def test_unknown_ids_are_404_in_neutron_body(api):
+    response = api("GET", "/v2.0/networks/6f1e9b0c-0000-4000-8000-000000000000")
+    assert response.status_code == 404
+    assert response.json()["NeutronError"]["type"] == "NetworkNotFound"
+
+
+def test_network_with_subnets_is_in_use(conn, api):
+    network, subnet = network_with_subnet(conn)
+    busy = api("DELETE", f"/v2.0/networks/{network.id}")
+    assert busy.status_code == 409
+    assert busy.json()["NeutronError"]["type"] == "NetworkInUse"
+    conn.network.delete_subnet(subnet)
+    conn.network.delete_network(network)
+    assert conn.network.find_network(network.id) is None
+
+
+def test_router_with_interface_and_static_route(conn):
+    _, subnet = network_with_subnet(conn)
+    router = conn.network.create_router(name="r", external_gateway_info={"network_id": EXTERNAL_ID})
+    interface = conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    port = conn.network.get_port(interface["port_id"])
+    assert port.fixed_ips == [{"subnet_id": subnet.id, "ip_address": "192.168.10.1"}]
+    routed = conn.network.update_router(
+        router, routes=[{"destination": "10.20.0.0/16", "nexthop": "192.168.10.9"}]
+    )
+    assert routed.routes == [{"destination": "10.20.0.0/16", "nexthop": "192.168.10.9"}]
+    with pytest.raises(openstack.exceptions.BadRequestException):
+        conn.network.update_router(
+            router, routes=[{"destination": "10.30.0.0/16", "nexthop": "172.16.0.9"}]
+        )
+    with pytest.raises(openstack.exceptions.ConflictException):
+        conn.network.delete_router(router)
+    conn.network.remove_interface_from_router(router, subnet_id=subnet.id)
+    conn.network.delete_router(router)
+    assert conn.network.find_router(router.id) is None
+
+
+def test_subnet_with_an_interface_is_in_use(conn):
+    _, subnet = network_with_subnet(conn)
+    router = conn.network.create_router(name="r")
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    with pytest.raises(openstack.exceptions.ConflictException):
+        conn.network.delete_subnet(subnet)
+
+
+def test_lists_filter_and_page(conn):
+    made = [conn.network.create_network(name=f"n{i}").id for i in range(5)]
+    assert [n.id for n in conn.network.networks(name="n3")] == [made[3]]
+    paged = [n.id for n in conn.network.networks(limit=2, is_router_external=False)]
+    assert paged == made
+
+
+def test_links_point_to_the_next_page(api):
+    for i in range(3):
+        api("POST", "/v2.0/networks", json={"network": {"name": f"n{i}"}})
+    first = api("GET", "/v2.0/networks?limit=2").json()
+    assert len(first["networks"]) == 2
+    href = first["networks_links"][0]["href"]
+    second = api("GET", href[len(api.base_url) :]).json()
+    # admin_external_net and n0 came first.
+    assert [n["name"] for n in second["networks"]] == ["n1", "n2"]
+    assert "networks_links" not in second
+
+
+def test_quota_show_through_the_cli(flexemu, conn, tmp_path: Path):
+    network_with_subnet(conn)
+    env = {
+        **os.environ,
+        "OS_AUTH_URL": flexemu.auth_url,
+        "OS_USERNAME": flexemu.username,
+        "OS_PASSWORD": flexemu.password,
+        "OS_USER_DOMAIN_NAME": flexemu.domain,
+        "OS_PROJECT_NAME": "eu-west-0",
+        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
+        "OS_REGION_NAME": "eu-west-0",
+        "OS_IDENTITY_API_VERSION": "3",
+        "HOME": str(tmp_path),
+    }
+    cli = Path(sys.executable).parent / "openstack"
+
+    def run(*args: str) -> object:
+        done = subprocess.run(
+            [str(cli), *args, "-f", "json"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    quota = run("quota", "show", "--network")
+    by_resource = {row["Resource"]: row["Limit"] for row in quota}
+    assert by_resource["networks"] == 100
+    networks = run("network", "list")
+    assert {"admin_external_net", "net"} <= {n["Name"] for n in networks}
+
+
+def test_subnet_pools_and_gateway_can_change(conn, api):
+    _, subnet = network_with_subnet(conn)
+    updated = conn.network.update_subnet(
+        subnet, allocation_pools=[{"start": "192.168.10.100", "end": "192.168.10.110"}]
+    )
+    assert updated.allocation_pools == [{"start": "192.168.10.100", "end": "192.168.10.110"}]
+    clash = api(
+        "PUT", f"/v2.0/subnets/{subnet.id}", json={"subnet": {"gateway_ip": "192.168.10.105"}}
+    )
+    assert clash.status_code == 400
+    moved = conn.network.update_subnet(subnet, gateway_ip="192.168.10.250")
+    assert moved.gateway_ip == "192.168.10.250"
+
+
+def test_floating_ip_for_a_port_outside_any_router_is_404(api, conn):
+    network, _ = network_with_subnet(conn)
+    port = conn.network.create_port(network_id=network.id)
+    response = api(
+        "POST",
+        "/v2.0/floatingips",
+        json={"floatingip": {"floating_network_id": EXTERNAL_ID, "port_id": port.id}},
+    )
+    assert response.status_code == 404
+    assert response.json()["NeutronError"]["type"] == "ExternalGatewayForFloatingIPNotFound"
+    assert api("GET", "/v2.0/floatingips").json()["floatingips"] == []
+
+
+def test_huawei_sdk_reaches_neutron_with_aksk(vpc_client, conn):
+    from huaweicloudsdkvpc.v2 import NeutronListNetworksRequest
+
+    network = conn.network.create_network(name="seen-by-aksk")
+    listed = vpc_client.neutron_list_networks(NeutronListNetworksRequest(name="seen-by-aksk"))
+    assert [n.id for n in listed.networks] == [network.id]
+
+
+def test_interface_needed_by_a_floating_ip_cannot_be_removed(conn, api):
+    network, subnet = network_with_subnet(conn)
+    router = conn.network.create_router(name="r")
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    port = conn.network.create_port(network_id=network.id)
+    conn.network.create_ip(floating_network_id=EXTERNAL_ID, port_id=port.id)
+    response = api(
+        "PUT", f"/v2.0/routers/{router.id}/remove_router_interface", json={"subnet_id": subnet.id}
+    )
+    assert response.status_code == 409
+    assert response.json()["NeutronError"]["type"] == "RouterInterfaceInUseByFloatingIP"
