@@ -23,9 +23,23 @@ QUOTAS = {
 
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.ecs import native, nova, versions
+    from apis.ecs import native, native_servers, nova, nova_servers, versions
     from emulator import jobs
     from emulator.dialects import NOVA
     from emulator.service_app import service_app
 
-    return service_app(NOVA, [versions.router, nova.router, native.router, jobs.router])
+    return service_app(
+        NOVA,
+        [
+            versions.router,
+            nova.router,
+            nova_servers.router,
+            native.router,
+            native_servers.router,
+            jobs.router,
+        ],
+    )
+
+
+# Server statuses change on the clock even before the first request builds the app.
+from apis.ecs import transitions  # noqa: E402, F401

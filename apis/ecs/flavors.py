@@ -52,6 +52,10 @@ class Flavor:
     def has_local_disks(self) -> bool:
         return self.local_disks > 0
 
+    def usage(self, count: int = 1) -> dict[str, int]:
+        """The quota amounts of `count` servers of this flavor."""
+        return {"instances": count, "cores": self.vcpus * count, "ram": self.ram_mb * count}
+
     @property
     def max_nics(self) -> int:
         return 2 if self.vcpus <= 2 else 4
