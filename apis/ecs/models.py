@@ -60,6 +60,8 @@ class Server(Base):
     user_data: Mapped[str | None] = mapped_column(Text)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     reservation_id: Mapped[str] = mapped_column(String(64))
+    # The EIP made with the server goes with it (native publicip.delete_on_termination).
+    publicip_delete_on_termination: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     launched_at: Mapped[datetime | None]
@@ -91,3 +93,12 @@ class ServerInterface(Base):
     project_id: Mapped[str] = mapped_column(String(64), index=True)
     owned: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+
+
+class ServerGroupMember(Base):
+    __tablename__ = "ecs_server_group_members"
+    group_id: Mapped[str] = mapped_column(
+        ForeignKey("ecs_server_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    server_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -3,12 +3,14 @@
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
-from apis.ecs import flavors, limits, schemas, server_groups, views
+from apis.ecs import flavors, limits, schemas, server_groups, servers, views
 from apis.ecs.models import ServerGroup
 from emulator import pagination
 from emulator.context import ProjectContext, service_url
 from emulator.dialects import HUAWEI
+from emulator.errors import BadRequest
 
 router = APIRouter(prefix="/v1/{project_id}", route_class=HUAWEI.route_class)
 
@@ -40,6 +42,11 @@ async def show_limits(ctx: ProjectContext) -> dict[str, Any]:
 # Server groups -------------------------------------------------------------------------------
 
 
+def _groups(tx: Session, groups: list[ServerGroup]) -> list[dict[str, Any]]:
+    members = server_groups.members(tx, [group.id for group in groups])
+    return [views.server_group(group, members[group.id]) for group in groups]
+
+
 @router.post("/cloudservers/os-server-groups")
 async def create_server_group(
     body: schemas.ServerGroupCreateRequest, ctx: ProjectContext
@@ -48,7 +55,7 @@ async def create_server_group(
         group = server_groups.create(
             tx, ctx, name=body.server_group.name, policies=body.server_group.policies
         )
-        return {"server_group": views.server_group(group, [])}
+        return {"server_group": _groups(tx, [group])[0]}
 
 
 @router.get("/cloudservers/os-server-groups")
@@ -59,9 +66,7 @@ async def list_server_groups(
         page = pagination.marker_page(
             tx, server_groups.of_project(ctx), ServerGroup, limit=limit, marker=marker
         )
-        body: dict[str, Any] = {
-            "server_groups": [views.server_group(group, []) for group in page.items]
-        }
+        body: dict[str, Any] = {"server_groups": _groups(tx, page.items)}
     if page.next_marker:
         body["page_info"] = {"next_marker": page.next_marker}
     return body
@@ -70,11 +75,29 @@ async def list_server_groups(
 @router.get("/cloudservers/os-server-groups/{group_id}")
 async def show_server_group(group_id: str, ctx: ProjectContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"server_group": views.server_group(server_groups.get(tx, ctx, group_id), [])}
+        return {"server_group": _groups(tx, [server_groups.get(tx, ctx, group_id)])[0]}
 
 
 @router.delete("/cloudservers/os-server-groups/{group_id}")
 async def delete_server_group(group_id: str, ctx: ProjectContext) -> Response:
     with ctx.transaction() as tx:
         server_groups.delete(tx, ctx, group_id)
+    return Response(status_code=204)
+
+
+@router.post("/cloudservers/os-server-groups/{group_id}/action")
+async def server_group_action(
+    group_id: str, body: schemas.ServerGroupMemberAction, ctx: ProjectContext
+) -> Response:
+    """{"add_member": {"instance_uuid"}} or {"remove_member": {...}}."""
+    member = body.add_member or body.remove_member
+    if member is None or (body.add_member and body.remove_member):
+        raise BadRequest("Give one of add_member or remove_member.", codes={"huawei": "Ecs.0005"})
+    with ctx.transaction() as tx:
+        group = server_groups.get(tx, ctx, group_id)
+        server = servers.get(tx, ctx, member.instance_uuid)
+        if body.add_member is not None:
+            server_groups.join(tx, ctx, group, [server.id])
+        else:
+            server_groups.leave(tx, server.id, group)
     return Response(status_code=204)

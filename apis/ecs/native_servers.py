@@ -115,6 +115,7 @@ def _spec(body: schemas.NativeServer) -> servers.ServerSpec:
         tags={tag.key: tag.value for tag in body.server_tags},
         description=body.description,
         vpc_id=body.vpcid,
+        server_group_id=body.scheduler_hints.group if body.scheduler_hints else None,
     )
 
 
@@ -242,7 +243,7 @@ async def delete_servers(body: schemas.NativeDeleteRequest, ctx: ProjectContext)
     with ctx.transaction() as tx:
         chosen = _batch(tx, ctx, body.servers)
         job = _job(tx, ctx, "deleteServer")
-        for server in chosen:
+        scheduled = [
             servers.delete(
                 tx,
                 ctx,
@@ -251,6 +252,10 @@ async def delete_servers(body: schemas.NativeDeleteRequest, ctx: ProjectContext)
                 delete_volume=body.delete_volume,
                 job=job,
             )
+            for server in chosen
+        ]
+        if not any(scheduled):
+            jobs.finish(tx, job, ctx.now())  # every one was being deleted already
         return {"job_id": job.id}
 
 

@@ -4,6 +4,7 @@ quota sets and server groups. Parses requests, calls the operations, renders Nov
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
 
 from apis.ecs import flavors, keypairs, limits, schemas, server_groups, views
 from apis.ecs.microversions import MicroversionDep, NovaRoute
@@ -298,11 +299,15 @@ async def create_server_group(
         group = server_groups.create(
             tx, ctx, name=body.server_group.name, policies=body.server_group.policies
         )
-        return {"server_group": _nova_group(group, version)}
+        return {"server_group": _nova_groups(tx, [group], version)[0]}
 
 
-def _nova_group(group: ServerGroup, version: MicroversionDep) -> dict[str, Any]:
-    return views.server_group(group, [], with_owner=version.at_least("2.13"))
+def _nova_groups(
+    tx: Session, groups: list[ServerGroup], version: MicroversionDep
+) -> list[dict[str, Any]]:
+    members = server_groups.members(tx, [group.id for group in groups])
+    owner = version.at_least("2.13")
+    return [views.server_group(g, members[g.id], with_owner=owner) for g in groups]
 
 
 @router.get("/os-server-groups")
@@ -321,7 +326,7 @@ async def list_server_groups(
             offset=offset,
             limit=limit,
         )
-        return {"server_groups": [_nova_group(group, version) for group in page.items]}
+        return {"server_groups": _nova_groups(tx, page.items, version)}
 
 
 @router.get("/os-server-groups/{group_id}")
@@ -329,7 +334,9 @@ async def show_server_group(
     group_id: str, ctx: ProjectContext, version: MicroversionDep
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"server_group": _nova_group(server_groups.get(tx, ctx, group_id), version)}
+        return {
+            "server_group": _nova_groups(tx, [server_groups.get(tx, ctx, group_id)], version)[0]
+        }
 
 
 @router.delete("/os-server-groups/{group_id}", status_code=204)

@@ -67,7 +67,9 @@ def _nics(networks: list[schemas.NovaNetwork] | str | None) -> list[NicSpec]:
     ]
 
 
-def _spec(body: schemas.NovaServerCreate) -> servers.ServerSpec:
+def _spec(
+    body: schemas.NovaServerCreate, hints: schemas.SchedulerHints | None
+) -> servers.ServerSpec:
     count = body.max_count or body.min_count
     if count < body.min_count:
         raise states.invalid("min_count must be <= max_count")
@@ -84,6 +86,7 @@ def _spec(body: schemas.NovaServerCreate) -> servers.ServerSpec:
         user_data=body.user_data,
         metadata=body.metadata,
         description=body.description or "",
+        server_group_id=hints.group if hints else None,
     )
 
 
@@ -92,7 +95,7 @@ async def create_server(
     request: Request, body: schemas.NovaServerCreateRequest, ctx: ProjectContext
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        created = servers.create(tx, ctx, _spec(body.server))
+        created = servers.create(tx, ctx, _spec(body.server, body.scheduler_hints))
         facts = details.gather(tx, created)
         first = created[0]
         return {

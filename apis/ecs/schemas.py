@@ -74,8 +74,13 @@ class NovaServerCreate(Loose):
     description: str | None = None
 
 
+class SchedulerHints(Loose):
+    group: str | None = None
+
+
 class NovaServerCreateRequest(Loose):
     server: NovaServerCreate
+    scheduler_hints: SchedulerHints | None = Field(default=None, alias="os:scheduler_hints")
 
 
 class NovaServerUpdate(Loose):
@@ -167,6 +172,7 @@ class NativeServer(Loose):
     metadata: dict[str, str] = Field(default_factory=dict)
     server_tags: list[KeyValue] = Field(default_factory=list)
     description: str = Field(default="", max_length=85)
+    scheduler_hints: SchedulerHints | None = Field(default=None, alias="os:scheduler_hints")
 
 
 class NativeServerCreateRequest(Loose):
@@ -200,6 +206,15 @@ class NativeResize(Loose):
 
 class NativeResizeRequest(Loose):
     resize: NativeResize
+
+
+class MemberRef(Loose):
+    instance_uuid: str
+
+
+class ServerGroupMemberAction(Loose):
+    add_member: MemberRef | None = None
+    remove_member: MemberRef | None = None
 
 
 class NativeNicsRequest(Loose):

@@ -1,12 +1,14 @@
-"""Server groups: named placement policies (anti-affinity ...) that servers join at creation."""
+"""Server groups: named placement policies (anti-affinity ...) that servers join at creation
+or later (native API), up to `server_group_members` servers per group."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy import delete as delete_rows
 from sqlalchemy.orm import Session
 
-from apis.ecs.models import ServerGroup
+from apis.ecs.models import ServerGroup, ServerGroupMember
 from emulator import ids, quotas
 from emulator.context import RequestContext
 from emulator.errors import BadRequest, NotFound, QuotaExceeded
@@ -62,3 +64,39 @@ def of_project(ctx: RequestContext) -> Select[Any]:
 def delete(tx: Session, ctx: RequestContext, group_id: str) -> None:
     tx.delete(get(tx, ctx, group_id))
     quotas.release(tx, ctx.project.id, {"server_groups": 1})
+
+
+def members(tx: Session, group_ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {group_id: [] for group_id in group_ids}
+    rows = tx.scalars(select(ServerGroupMember).where(ServerGroupMember.group_id.in_(group_ids)))
+    for row in rows:
+        found[row.group_id].append(row.server_id)
+    return found
+
+
+def join(tx: Session, ctx: RequestContext, group: ServerGroup, server_ids: list[str]) -> None:
+    """Servers join a group; a server is in one group at most."""
+    current = members(tx, [group.id])[group.id]
+    ceiling = quotas.limit(tx, ctx.project.id, "server_group_members")
+    if ceiling != quotas.UNLIMITED and len(current) + len(server_ids) > ceiling:
+        raise BadRequest(
+            "Quota exceeded, too many servers in group",
+            codes={"huawei": "Ecs.0005"},
+            statuses={"nova": 403},
+        )
+    for server_id in server_ids:
+        if tx.scalars(
+            select(ServerGroupMember).where(ServerGroupMember.server_id == server_id)
+        ).first():
+            raise BadRequest(
+                f"Server {server_id} is already in a server group.", codes={"huawei": "Ecs.0005"}
+            )
+        tx.add(ServerGroupMember(group_id=group.id, server_id=server_id, project_id=ctx.project.id))
+    tx.flush()
+
+
+def leave(tx: Session, server_id: str, group: ServerGroup | None = None) -> None:
+    query = delete_rows(ServerGroupMember).where(ServerGroupMember.server_id == server_id)
+    if group is not None:
+        query = query.where(ServerGroupMember.group_id == group.id)
+    tx.execute(query)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from apis.ecs import billing, disks, flavors, keypairs, nics, states, transitions
+from apis.ecs import billing, disks, flavors, keypairs, nics, server_groups, states, transitions
 from apis.ecs.disks import DiskSpec
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
@@ -55,6 +55,7 @@ class ServerSpec:
     tags: dict[str, str] = field(default_factory=dict)
     description: str = ""
     vpc_id: str | None = None
+    server_group_id: str | None = None
 
 
 def consume(tx: Session, project_id: str, amounts: dict[str, int]) -> None:
@@ -165,9 +166,10 @@ def create(
     group_ids = (
         nics.resolve_groups(tx, ctx, spec.security_groups, vpc_id) if spec.security_groups else None
     )
+    group = _server_group(tx, ctx, spec.server_group_id)
     consume(tx, ctx.project.id, flavor.usage(len(spec.names)))
     reservation = "r-" + ids.hex_id()[:8]
-    return [
+    created = [
         _create_one(
             tx,
             ctx,
@@ -184,6 +186,20 @@ def create(
         )
         for name in spec.names
     ]
+    if group is not None:
+        server_groups.join(tx, ctx, group, [server.id for server in created])
+    return created
+
+
+def _server_group(
+    tx: Session, ctx: RequestContext, group_id: str | None
+) -> server_groups.ServerGroup | None:
+    if group_id is None:
+        return None
+    try:
+        return server_groups.get(tx, ctx, group_id)
+    except NotFound:
+        raise states.invalid(f"Server group {group_id} could not be found.") from None
 
 
 def _create_one(
@@ -219,6 +235,7 @@ def _create_one(
         user_data=spec.user_data,
         metadata_=dict(spec.metadata),
         reservation_id=reservation,
+        publicip_delete_on_termination=bool(spec.publicip and spec.publicip.delete_on_termination),
         created_at=now,
         updated_at=now,
         launched_at=None,
@@ -327,14 +344,16 @@ def delete(
     delete_publicip: bool = False,
     delete_volume: bool = False,
     job: Job | None = None,
-) -> None:
-    """Ports go (their IPs freed; EIPs stay unless `delete_publicip`), volumes are detached
+) -> bool:
+    """Ports go (their IPs freed; EIPs stay unless `delete_publicip` or the server's EIP was
+    made `delete_on_termination`), volumes are detached
     and deleted per `delete_on_termination` (all of them with `delete_volume`); the server
-    itself is gone after the `server_delete` delay."""
+    itself is gone after the `server_delete` delay. False if it was being deleted already."""
     if server.task_state == "deleting":
-        return
+        return False
     transitions.cancel(tx, server, ctx.now())
-    nics.unplug_all(tx, ctx, server, release_eips=delete_publicip)
+    release_eips = delete_publicip or server.publicip_delete_on_termination
+    nics.unplug_all(tx, ctx, server, release_eips=release_eips)
     disks.release_all(tx, ctx, server, delete_volumes=delete_volume)
     server.task_state = "deleting"
     server.updated_at = ctx.now()
@@ -347,6 +366,7 @@ def delete(
         ctx.emulator.settings.delay("server_delete"),
         job=sub_job(tx, ctx, job, "deleteSingleServer", server),
     )
+    return True
 
 
 def swap_usage(tx: Session, project_id: str, old: flavors.Flavor, new: flavors.Flavor) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from apis.ecs import billing, disks, flavors, states
+from apis.ecs import billing, disks, flavors, server_groups, states
 from apis.ecs.models import Server
 from emulator import jobs, lifecycle, quotas, tags
 from emulator.context import RequestContext
@@ -83,6 +83,7 @@ def _resized(tx: Session, server: Server, payload: dict[str, Any], now: datetime
 def _deleted(tx: Session, server: Server, payload: dict[str, Any], now: datetime) -> None:
     quotas.release(tx, server.project_id, flavors.get(server.flavor_id).usage())
     tags.remove_all(tx, TAG_TYPE, server.id)
+    server_groups.leave(tx, server.id)
     tx.delete(server)
 
 

@@ -59,7 +59,15 @@ from tests.ecs.conftest import set_quotas
 def create(ecs, network, image_id):
     """CreatePostPaidServers with a system disk, optional data disks and EIP."""
 
-    def make(name="app", count=1, data=(), eip=False, flavor="s3.large.2", **extra):
+    def make(
+        name="app",
+        count=1,
+        data=(),
+        eip=False,
+        eip_goes_with_server=False,
+        flavor="s3.large.2",
+        **extra,
+    ):
         extra.setdefault("vpcid", network["vpc_id"])
         server = PostPaidServer(
             name=name,
@@ -76,7 +84,8 @@ def create(ecs, network, image_id):
                     bandwidth=PostPaidServerEipBandwidth(
                         size=10, sharetype="PER", chargemode="traffic"
                     ),
-                )
+                ),
+                delete_on_termination=eip_goes_with_server,
             )
             if eip
             else None,
@@ -242,6 +251,14 @@ def test_delete_with_publicip_and_volumes(flexemu, ecs, create, conn):
     assert list(conn.network.ips()) == []
     flexemu.advance("PT1M")
     assert list(conn.block_storage.volumes()) == []
+
+
+def test_eip_made_delete_on_termination_goes_with_the_server(flexemu, ecs, create, conn):
+    (server_id,) = create(eip=True, eip_goes_with_server=True).server_ids
+    flexemu.advance("PT1M")
+    assert len(list(conn.network.ips())) == 1
+    ecs.delete_servers(DeleteServersRequest(body=DeleteServersRequestBody(servers=refs(server_id))))
+    assert list(conn.network.ips()) == []
 
 
 def test_attach_and_detach_a_volume(flexemu, ecs, create, conn):

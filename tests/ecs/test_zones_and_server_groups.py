@@ -114,3 +114,42 @@ def test_server_group_owner_fields_from_2_13(nova):
     assert group["project_id"] and group["user_id"]
     plain = nova.get(f"/os-server-groups/{group['id']}").json()["server_group"]
     assert "project_id" not in plain
+
+
+def test_servers_join_a_group_through_scheduler_hints(flexemu, conn, nova, network, image_id):
+    group = conn.compute.create_server_group(name="spread", policies=["anti-affinity"])
+    body = {
+        "server": {
+            "name": "member",
+            "imageRef": image_id,
+            "flavorRef": "s3.large.2",
+            "networks": [{"uuid": network["subnet_id"]}],
+        },
+        "os:scheduler_hints": {"group": group.id},
+    }
+    server_id = nova.post("/servers", json=body).json()["server"]["id"]
+    assert conn.compute.get_server_group(group.id).member_ids == [server_id]
+    conn.compute.delete_server(server_id)
+    flexemu.advance("PT1M")
+    assert conn.compute.get_server_group(group.id).member_ids == []
+    body["os:scheduler_hints"] = {"group": "0" * 36}
+    assert nova.post("/servers", json=body).status_code == 400
+
+
+def test_group_member_quota_and_native_membership_actions(
+    flexemu, conn, ecs, boot, project_id, api
+):
+    set_quotas(flexemu, project_id, server_group_members=1)
+    group = conn.compute.create_server_group(name="pair", policies=["anti-affinity"])
+    first, second = boot("one"), boot("two")
+    path = f"/v1/{{pid}}/cloudservers/os-server-groups/{group.id}/action"
+    joined = api("POST", path, json={"add_member": {"instance_uuid": first.id}})
+    assert joined.status_code == 204
+    refused = api("POST", path, json={"add_member": {"instance_uuid": second.id}})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "Ecs.0005"
+    shown = ecs.show_server_group(ShowServerGroupRequest(server_group_id=group.id))
+    assert shown.server_group.members == [first.id]
+    left = api("POST", path, json={"remove_member": {"instance_uuid": first.id}})
+    assert left.status_code == 204
+    assert conn.compute.get_server_group(group.id).member_ids == []

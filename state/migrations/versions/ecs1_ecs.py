@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("user_data", sa.Text(), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("reservation_id", sa.String(length=64), nullable=False),
+        sa.Column("publicip_delete_on_termination", sa.Boolean(), nullable=False),
         sa.Column("created_at", state.types.UTCDateTime(), nullable=False),
         sa.Column("updated_at", state.types.UTCDateTime(), nullable=False),
         sa.Column("launched_at", state.types.UTCDateTime(), nullable=True),
@@ -78,6 +79,22 @@ def upgrade() -> None:
     with op.batch_alter_table("ecs_servers", schema=None) as batch_op:
         batch_op.create_index(
             "ix_ecs_servers_listing", ["project_id", "created_at", "id"], unique=False
+        )
+
+    op.create_table(
+        "ecs_server_group_members",
+        sa.Column("group_id", sa.String(length=64), nullable=False),
+        sa.Column("server_id", sa.String(length=64), nullable=False),
+        sa.Column("project_id", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(["group_id"], ["ecs_server_groups.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("group_id", "server_id"),
+    )
+    with op.batch_alter_table("ecs_server_group_members", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ecs_server_group_members_project_id"), ["project_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_ecs_server_group_members_server_id"), ["server_id"], unique=False
         )
 
     op.create_table(
@@ -130,6 +147,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ecs_server_interfaces_project_id"))
 
     op.drop_table("ecs_server_interfaces")
+    with op.batch_alter_table("ecs_server_group_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ecs_server_group_members_server_id"))
+        batch_op.drop_index(batch_op.f("ix_ecs_server_group_members_project_id"))
+
+    op.drop_table("ecs_server_group_members")
     with op.batch_alter_table("ecs_servers", schema=None) as batch_op:
         batch_op.drop_index("ix_ecs_servers_listing")
 
