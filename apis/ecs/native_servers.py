@@ -460,3 +460,22 @@ async def tag_action(
         else:
             tags.remove(tx, servers.TAG_TYPE, server.id, [tag.key for tag in body.tags])
     return Response(status_code=204)
+
+
+# Metadata ------------------------------------------------------------------------------------
+
+
+@route("POST", "/{server_id}/metadata")
+async def update_metadata(
+    server_id: str, body: schemas.MetadataRequest, ctx: ProjectContext
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        server = servers.get(tx, ctx, server_id)
+        return {"metadata": servers.set_metadata(tx, ctx, server, body.metadata, replace=False)}
+
+
+@route("DELETE", "/{server_id}/metadata/{key}", status_code=204)
+async def delete_metadata(server_id: str, key: str, ctx: ProjectContext) -> Response:
+    with ctx.transaction() as tx:
+        servers.delete_metadata_key(tx, ctx, servers.get(tx, ctx, server_id), key)
+    return Response(status_code=204)

@@ -369,3 +369,52 @@ async def detach_interface(server_id: str, port_id: str, ctx: ProjectContext) ->
         states.require(server, "detach_interface")
         nics.unplug(tx, ctx, server, port_id)
     return Response(status_code=202)
+
+
+# Metadata ------------------------------------------------------------------------------------
+
+
+@router.get("/servers/{server_id}/metadata")
+async def show_metadata(server_id: str, ctx: ProjectContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"metadata": dict(servers.get(tx, ctx, server_id).metadata_)}
+
+
+@router.put("/servers/{server_id}/metadata")
+@router.post("/servers/{server_id}/metadata")
+async def set_metadata(
+    request: Request, server_id: str, body: schemas.MetadataRequest, ctx: ProjectContext
+) -> dict[str, Any]:
+    """PUT replaces the metadata, POST merges into it."""
+    with ctx.transaction() as tx:
+        server = servers.get(tx, ctx, server_id)
+        replace = request.method == "PUT"
+        return {"metadata": servers.set_metadata(tx, ctx, server, body.metadata, replace=replace)}
+
+
+@router.get("/servers/{server_id}/metadata/{key}")
+async def show_metadata_item(server_id: str, key: str, ctx: ProjectContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        metadata = servers.get(tx, ctx, server_id).metadata_
+    if key not in metadata:
+        raise states.invalid("Metadata item was not found", nova_status=404)
+    return {"meta": {key: metadata[key]}}
+
+
+@router.put("/servers/{server_id}/metadata/{key}")
+async def set_metadata_item(
+    server_id: str, key: str, body: schemas.MetaItemRequest, ctx: ProjectContext
+) -> dict[str, Any]:
+    if key not in body.meta:
+        raise BadRequest("Request body and URI mismatch")
+    with ctx.transaction() as tx:
+        server = servers.get(tx, ctx, server_id)
+        servers.set_metadata(tx, ctx, server, body.meta, replace=False)
+    return {"meta": body.meta}
+
+
+@router.delete("/servers/{server_id}/metadata/{key}", status_code=204)
+async def delete_metadata_item(server_id: str, key: str, ctx: ProjectContext) -> Response:
+    with ctx.transaction() as tx:
+        servers.delete_metadata_key(tx, ctx, servers.get(tx, ctx, server_id), key)
+    return Response(status_code=204)

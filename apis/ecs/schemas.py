@@ -228,3 +228,11 @@ class NativeNicRefsRequest(Loose):
 class NativeTagsRequest(Loose):
     action: str
     tags: list[KeyValue] = Field(min_length=1)
+
+
+class MetadataRequest(BaseModel):
+    metadata: dict[str, str]
+
+
+class MetaItemRequest(BaseModel):
+    meta: dict[str, str] = Field(min_length=1, max_length=1)

@@ -143,6 +143,19 @@ def _vpc_of_nics(tx: Session, ctx: RequestContext, spec: ServerSpec) -> str | No
     return vpc_ids.pop()
 
 
+@dataclass
+class _Plan:
+    """What every server of one request shares, checked before anything is written."""
+
+    flavor: flavors.Flavor
+    zone: str
+    vpc_id: str | None
+    disks: list[DiskSpec]
+    group_ids: list[str] | None
+    tags: dict[str, str]
+    reservation: str
+
+
 def create(
     tx: Session, ctx: RequestContext, spec: ServerSpec, job: Job | None = None
 ) -> list[Server]:
@@ -168,24 +181,8 @@ def create(
     )
     group = _server_group(tx, ctx, spec.server_group_id)
     consume(tx, ctx.project.id, flavor.usage(len(spec.names)))
-    reservation = "r-" + ids.hex_id()[:8]
-    created = [
-        _create_one(
-            tx,
-            ctx,
-            spec,
-            name,
-            flavor,
-            zone,
-            vpc_id,
-            disk_specs,
-            group_ids,
-            tag_values,
-            reservation,
-            job,
-        )
-        for name in spec.names
-    ]
+    plan = _Plan(flavor, zone, vpc_id, disk_specs, group_ids, tag_values, "r-" + ids.hex_id()[:8])
+    created = [_create_one(tx, ctx, spec, plan, name, job) for name in spec.names]
     if group is not None:
         server_groups.join(tx, ctx, group, [server.id for server in created])
     return created
@@ -203,18 +200,7 @@ def _server_group(
 
 
 def _create_one(
-    tx: Session,
-    ctx: RequestContext,
-    spec: ServerSpec,
-    name: str,
-    flavor: flavors.Flavor,
-    zone: str,
-    vpc_id: str | None,
-    disk_specs: list[DiskSpec],
-    group_ids: list[str] | None,
-    tag_values: dict[str, str],
-    reservation: str,
-    job: Job | None,
+    tx: Session, ctx: RequestContext, spec: ServerSpec, plan: _Plan, name: str, job: Job | None
 ) -> Server:
     now = ctx.now()
     server = Server(
@@ -227,14 +213,14 @@ def _create_one(
         status="BUILD",
         task_state="spawning",
         power_state=states.NOSTATE,
-        flavor_id=flavor.id,
+        flavor_id=plan.flavor.id,
         image_id=spec.image_id or "",
-        availability_zone=zone,
-        vpc_id=vpc_id,
+        availability_zone=plan.zone,
+        vpc_id=plan.vpc_id,
         key_name=spec.key_name,
         user_data=spec.user_data,
         metadata_=dict(spec.metadata),
-        reservation_id=reservation,
+        reservation_id=plan.reservation,
         publicip_delete_on_termination=bool(spec.publicip and spec.publicip.delete_on_termination),
         created_at=now,
         updated_at=now,
@@ -242,17 +228,17 @@ def _create_one(
     )
     tx.add(server)
     tx.flush()
-    ports = [nics.plug(tx, ctx, server, nic, group_ids) for nic in spec.nics]
-    disks.create_for(tx, ctx, server, disk_specs)
+    ports = [nics.plug(tx, ctx, server, nic, plan.group_ids) for nic in spec.nics]
+    disks.create_for(tx, ctx, server, plan.disks)
     if spec.publicip is not None:
         _attach_publicip(tx, ctx, spec.publicip, server, ports[0].id)
-    if tag_values:
+    if plan.tags:
         tags.put(
             tx,
             project_id=ctx.project.id,
             resource_type=TAG_TYPE,
             resource_id=server.id,
-            tags=tag_values,
+            tags=plan.tags,
             codes={"huawei": states.INVALID},
         )
     billing.sync(tx, server, now)
@@ -373,3 +359,21 @@ def swap_usage(tx: Session, project_id: str, old: flavors.Flavor, new: flavors.F
     """A resize moves the server's cores and RAM from one flavor to the other."""
     quotas.release(tx, project_id, old.usage())
     consume(tx, project_id, new.usage())
+
+
+def set_metadata(
+    tx: Session, ctx: RequestContext, server: Server, values: dict[str, str], *, replace: bool
+) -> dict[str, str]:
+    """Merge `values` into the server's metadata, or replace it; within metadata_items."""
+    merged = dict(values) if replace else {**server.metadata_, **values}
+    check_metadata(tx, ctx.project.id, merged)
+    server.metadata_ = merged
+    server.updated_at = ctx.now()
+    return merged
+
+
+def delete_metadata_key(tx: Session, ctx: RequestContext, server: Server, key: str) -> None:
+    if key not in server.metadata_:
+        raise NotFound("Metadata item was not found", codes={"huawei": states.INVALID})
+    server.metadata_ = {k: v for k, v in server.metadata_.items() if k != key}
+    server.updated_at = ctx.now()

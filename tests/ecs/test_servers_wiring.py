@@ -4,6 +4,11 @@ from decimal import Decimal
 
 import openstack.exceptions
 import pytest
+from huaweicloudsdkecs.v2 import (
+    DeleteServerMetadataRequest,
+    UpdateServerMetadataRequest,
+    UpdateServerMetadataRequestBody,
+)
 
 from emulator import metering
 
@@ -144,3 +149,22 @@ def test_openstack_server_commands(flexemu, cli, network, image_id):
     assert [row["Name"] for row in cli("server", "list")] == ["cli-server"]
     shown = cli("server", "show", "cli-server")
     assert shown["status"] == "ACTIVE" and shown["OS-EXT-AZ:availability_zone"] == "eu-west-0a"
+
+
+def test_server_metadata_through_both_apis(flexemu, conn, boot, ecs, nova, project_id):
+    server = boot(metadata={"team": "web"})
+    conn.compute.set_server_metadata(server, env="prod")
+    assert conn.compute.get_server_metadata(server).metadata == {"team": "web", "env": "prod"}
+    body = UpdateServerMetadataRequestBody(metadata={"tier": "front"})
+    ecs.update_server_metadata(UpdateServerMetadataRequest(server_id=server.id, body=body))
+    ecs.delete_server_metadata(DeleteServerMetadataRequest(server_id=server.id, key="team"))
+    assert nova.get(f"/servers/{server.id}/metadata").json()["metadata"] == {
+        "env": "prod",
+        "tier": "front",
+    }
+    assert nova.get(f"/servers/{server.id}/metadata/team").status_code == 404
+    replaced = nova.request("PUT", f"/servers/{server.id}/metadata", json={"metadata": {}})
+    assert replaced.json()["metadata"] == {}
+    flexemu.admin("PUT", f"/quotas/{project_id}", json={"quotas": {"metadata_items": 1}})
+    too_many = nova.post(f"/servers/{server.id}/metadata", json={"metadata": {"a": "1", "b": "2"}})
+    assert too_many.status_code == 403
