@@ -1,4 +1,4 @@
-"""The emulator's own API under /_emulator: health, reset, clock, accounts, quotas."""
+"""The emulator's own API under /_emulator: health, reset, clock, accounts, quotas, billing."""
 
 import hmac
 from datetime import datetime
@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 
 from emulator import __version__, quotas, services
+from emulator.billing import api as billing_api
 from emulator.clock import iso, parse_time
 from emulator.context import emulator_of, host_url
 from emulator.dialects import EMULATOR
@@ -114,7 +115,9 @@ async def move_clock(request: Request, body: ClockMove) -> dict[str, Any]:
     except ValueError as error:
         raise BadRequest(f"Cannot move the clock: {error}.") from None
     emulator.save_clock()
-    return _clock_view(emulator, emulator.tick())
+    applied = emulator.tick()
+    billing_api.check_budgets(emulator)
+    return _clock_view(emulator, applied)
 
 
 # Accounts ------------------------------------------------------------------------------------
@@ -233,6 +236,9 @@ async def update_quotas(request: Request, project_id: str, body: QuotaUpdate) ->
             raise NotFound(f"Project {project_id} does not exist.")
         quotas.set_limits(tx, project_id, body.quotas)
     return _quota_view(emulator, project_id)
+
+
+billing_api.routes(guarded)
 
 
 def build_app(emulator: "Emulator") -> FastAPI:

@@ -20,6 +20,8 @@ from emulator.routing import BARE_RULES, Route, Router
 from emulator.topology import Topology
 
 if TYPE_CHECKING:
+    from emulator.billing.prices import PriceTable
+    from state.blobs import BlobStore
     from state.db import Database
 
 Scope = MutableMapping[str, Any]
@@ -38,6 +40,8 @@ class Emulator:
         self.clock = Clock()
         self.router = Router(BARE_RULES)  # refuses to start on overlapping rules
         self._db: Database | None = None
+        self._blobs: BlobStore | None = None  # opened on first use
+        self._prices: PriceTable | None = None
         self._ready = threading.Event()
         self.failure: BaseException | None = None
         self.on_ready: Callable[[Emulator], None] | None = None
@@ -52,15 +56,36 @@ class Emulator:
             raise RuntimeError("the emulator has not started")
         return self._db
 
+    @property
+    def blobs(self) -> "BlobStore":
+        """Object bodies, image files, backup payloads (a temporary directory if ephemeral)."""
+        if self._blobs is None:
+            from state.blobs import BlobStore
+
+            self._blobs = (
+                BlobStore.temporary()
+                if self.settings.ephemeral
+                else BlobStore(self.settings.state_dir / "blobs")
+            )
+        return self._blobs
+
+    @property
+    def prices(self) -> "PriceTable":
+        if self._prices is None:
+            raise RuntimeError("the emulator has not started")
+        return self._prices
+
     def start(self) -> None:
         """Open the state: schema, clock offset, bootstrap account. Idempotent."""
         if self.ready:
             return
+        from emulator.billing import prices
         from state import migrate
         from state.db import Database, sqlite_url
         from state.models import Setting
 
         try:
+            self._prices = prices.load(self.settings.prices_file)
             url = self.settings.url or sqlite_url(self.settings.state_dir)
             self._db = Database(url)
             services.load_declarations()
@@ -93,6 +118,9 @@ class Emulator:
         self._ready.clear()
         if self._db is not None:
             self._db.dispose()
+        if self._blobs is not None and self.settings.ephemeral:
+            self._blobs.destroy()
+            self._blobs = None
 
     def ensure_bootstrap(self) -> None:
         """Create the bootstrap account on first start (and after a reset)."""
@@ -119,6 +147,7 @@ class Emulator:
 
         self.db.wipe(keep=("alembic_version",))
         lifecycle.forget_hint()
+        self.blobs.clear()
         self.clock.reset()
         self.ensure_bootstrap()
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # virtual clock. A key missing here falls back to `default_delay`.
     delays: dict[str, float] = Field(default_factory=dict)
     default_delay: float = 1.0
+    # Seconds one backup operation (create, delete, restore) runs once it holds one of the
+    # tenant's slots (FLEXEMU_BACKUP_SECONDS), on the virtual clock.
+    backup_seconds: float = 5.0
     # Public (EIP) addresses per region: documentation and benchmarking ranges, never routable
     # blocks. A region missing here uses `default_public_ip_ranges`.
     public_ip_ranges: dict[str, list[str]] = Field(
@@ -54,6 +57,8 @@ class Settings(BaseSettings):
     # A JSON file of extra public images ({"images": [...]}, the shape of
     # apis/ims/public_images.json), merged into the shipped catalogue.
     public_images_file: Path | None = None
+    # A CSV price table (region,meter,class,price) replacing the shipped sample prices.
+    prices_file: Path | None = None
     bootstrap: Bootstrap = Field(default_factory=Bootstrap)
 
     def delay(self, name: str) -> float:
@@ -64,7 +69,8 @@ class Settings(BaseSettings):
 
     @property
     def url(self) -> str:
-        return self.database_url or ("sqlite://" if self.ephemeral else "")
+        """The database: in memory when ephemeral, else the given URL, else "" (the state dir)."""
+        return "sqlite://" if self.ephemeral else (self.database_url or "")
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

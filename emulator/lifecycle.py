@@ -2,9 +2,10 @@
 
 A service schedules `(kind, resource_id) -> target` for a due time and registers a handler for
 its kinds. Before each request (and after the clock moves) every transition due by now is applied
-in due order, each in its own transaction. No threads sleep. The process remembers the earliest
-due time it knows of, so a request costs no query at all while nothing can be due; the database
-is asked again at least every second, for transitions scheduled by other processes sharing it.
+in due order, each in its own transaction and as of its due time. No threads sleep. The process
+remembers the earliest due time it knows of, so a request costs no query at all while nothing can
+be due; the database is asked again at least every second, for transitions scheduled by other
+processes sharing it.
 """
 
 import time
@@ -102,6 +103,8 @@ def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> i
                 import_module(service_modules[transition.service])
                 handler = _handlers.get(transition.kind)
             if handler is not None:
-                handler(tx, transition, now)
+                # As of its due time: a deletion stops its meters when it happened, however
+                # late the next request or clock move comes.
+                handler(tx, transition, transition.due_at)
             tx.delete(transition)
             applied += 1

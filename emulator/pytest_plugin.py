@@ -8,6 +8,7 @@
 session; `flexemu` resets it before handing it to a test.
 """
 
+import os
 import socket
 import threading
 import time
@@ -25,7 +26,10 @@ class FlexemuServer:
     """A running emulator, its URLs and bootstrap credentials, and client factories."""
 
     def __init__(self, settings: Settings | None = None):
-        self.settings = settings or Settings(ephemeral=True, host="127.0.0.1", port=0)
+        # In memory, unless FLEXEMU_DATABASE_URL names a database to run against (PostgreSQL).
+        self.settings = settings or Settings(
+            ephemeral=not os.environ.get("FLEXEMU_DATABASE_URL"), host="127.0.0.1", port=0
+        )
         self.gateway: Gateway = create_app(self.settings)
         self.emulator = self.gateway.emulator
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

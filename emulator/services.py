@@ -25,6 +25,7 @@ PACKAGES: dict[str, str] = {
 
 @cache
 def available() -> dict[str, str]:
+    """Service name -> package, for the packages installed (looked up once per process)."""
     return {name: package for name, package in PACKAGES.items() if find_spec(package) is not None}
 
 
@@ -33,10 +34,16 @@ def package(name: str) -> ModuleType | None:
     return import_module(module) if module else None
 
 
+# Tables of the runtime that live outside state/models.py.
+RUNTIME_MODELS = ("emulator.billing.models",)
+
+
 def load_declarations() -> None:
     """Import every service's tables and quota defaults (cheap: no routers)."""
     from emulator import quotas
 
+    for module_name in RUNTIME_MODELS:
+        import_module(module_name)
     for module_name in sorted(set(available().values())):
         module = import_module(module_name)
         quotas.declare(getattr(module, "QUOTAS", {}))

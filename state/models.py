@@ -189,3 +189,12 @@ class Tag(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255), default="")
     project_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class BlobRef(Base):
+    """How many rows use one blob of the blob store (`state.blobs`); its file goes at zero."""
+
+    __tablename__ = "blob_refs"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int]
+    refs: Mapped[int] = mapped_column(default=0)

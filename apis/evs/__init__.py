@@ -22,12 +22,12 @@ QUOTAS = {
 
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.evs import cinder, native
+    from apis.evs import backups, cinder, native
     from emulator import jobs
     from emulator.dialects import CINDER
     from emulator.service_app import service_app
 
-    return service_app(CINDER, [native.router, cinder.router, jobs.router])
+    return service_app(CINDER, [native.router, cinder.router, backups.router, jobs.router])
 
 
 # Status transitions are applied before any request, whichever service it is for.

@@ -18,22 +18,30 @@ router = APIRouter(route_class=CINDER.route_class)
 VERSIONS = ("v2", "v3")
 
 
-def cinder(
-    method: str, path: str, status_code: int = 200
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a handler on both /v2/{project_id}{path} and /v3/{project_id}{path}."""
+Register = Callable[[Callable[..., Any]], Callable[..., Any]]
 
-    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
-        for version in VERSIONS:
-            router.add_api_route(
-                f"/{version}/{{project_id}}{path}",
-                handler,
-                methods=[method],
-                status_code=status_code,
-            )
-        return handler
 
-    return register
+def cinder_routes(target: APIRouter) -> Callable[..., Register]:
+    """A decorator factory registering handlers of `target` on both /v2/{project_id}{path} and
+    /v3/{project_id}{path}."""
+
+    def route(method: str, path: str, status_code: int = 200) -> Register:
+        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+            for version in VERSIONS:
+                target.add_api_route(
+                    f"/{version}/{{project_id}}{path}",
+                    handler,
+                    methods=[method],
+                    status_code=status_code,
+                )
+            return handler
+
+        return register
+
+    return route
+
+
+cinder = cinder_routes(router)
 
 
 # Versions ------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from apis.backup import restores
 from apis.evs import errors, operations, schemas, snapshots, views, wire
 from apis.evs.models import Snapshot, Volume
 from emulator import jobs, tags
@@ -39,14 +40,29 @@ async def create_volumes(ctx: ProjectContext, body: schemas.EvsVolumeCreate) -> 
             native=errors.INVALID_BODY,
         )
     if body.volume.backup_id is not None:
-        raise errors.bad_request(
-            "Creating a volume from a backup is not supported yet.", native=errors.INVALID_BODY
-        )
+        return _create_from_backup(ctx, body.volume)
     with ctx.transaction() as tx:
         job, volumes = operations.create_volumes_in_job(
             tx, ctx, body.volume.to_spec(), body.volume.count
         )
         return {"job_id": job.id, "volume_ids": [volume.id for volume in volumes]}
+
+
+def _create_from_backup(ctx: RequestContext, option: schemas.EvsVolume) -> dict[str, Any]:
+    """A new volume restored from a VBS backup (one at a time), its job ending with the restore."""
+    if option.count != 1:
+        raise errors.bad_request(
+            "count must be 1 to create a volume from a backup.", native=errors.INVALID_BODY
+        )
+    with ctx.transaction() as tx:
+        job = jobs.create(
+            tx, project_id=ctx.project.id, job_type="createVolume", now=ctx.now(), status=jobs.INIT
+        )
+        restored = restores.restore_backup(
+            ctx, tx, str(option.backup_id), new_volume=option.to_spec(), job=job
+        )
+        job.entities = {**job.entities, **operations.job_entities(restored.volume)}
+        return {"job_id": job.id, "volume_ids": [restored.volume.id]}
 
 
 @router.get("/v2/{project_id}/cloudvolumes/detail")

@@ -311,7 +311,7 @@ def create_volumes_in_job(
     if count == 1:
         job = jobs.create(tx, project_id=ctx.project.id, job_type="createVolume", now=now)
         volume = create_volume(tx, ctx, spec, job_id=job.id)
-        job.entities = _job_entities(volume)
+        job.entities = job_entities(volume)
         return job, [volume]
     parent = jobs.create(tx, project_id=ctx.project.id, job_type="batchCreateVolume", now=now)
     volumes = []
@@ -321,12 +321,12 @@ def create_volumes_in_job(
         )
         named = VolumeSpec(**{**spec.__dict__, "name": f"{spec.name}-{index:04d}"})
         volume = create_volume(tx, ctx, named, job_id=sub_job.id)
-        sub_job.entities = _job_entities(volume)
+        sub_job.entities = job_entities(volume)
         volumes.append(volume)
     return parent, volumes
 
 
-def _job_entities(volume: Volume) -> dict[str, Any]:
+def job_entities(volume: Volume) -> dict[str, Any]:
     return {
         "volume_id": volume.id,
         "volume_type": volume.volume_type,

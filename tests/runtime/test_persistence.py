@@ -7,7 +7,7 @@ from emulator.pytest_plugin import FlexemuServer
 
 
 def test_restart_keeps_accounts_tokens_keys_and_the_clock(tmp_path):
-    settings = Settings(state_dir=tmp_path, host="127.0.0.1", port=0)
+    settings = Settings(state_dir=tmp_path, database_url=None, host="127.0.0.1", port=0)
     first = FlexemuServer(settings).start()
     try:
         identity = first.openstack().identity
@@ -18,7 +18,9 @@ def test_restart_keeps_accounts_tokens_keys_and_the_clock(tmp_path):
     finally:
         first.stop()
 
-    second = FlexemuServer(Settings(state_dir=tmp_path, host="127.0.0.1", port=0)).start()
+    second = FlexemuServer(
+        Settings(state_dir=tmp_path, database_url=None, host="127.0.0.1", port=0)
+    ).start()
     try:
         shown = httpx.get(
             f"{second.auth_url}/users", params={"name": "kept"}, headers={"X-Auth-Token": token}

@@ -1,7 +1,7 @@
 """ECS: servers with their volumes and interfaces, key pairs, server groups
 
 Revision ID: ecs1
-Revises: evs1
+Revises: vbs1
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import state.types
 
 revision = "ecs1"
-down_revision = "evs1"
+down_revision = "vbs1"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,50 @@
+"""What every OBS operation gets: the emulator, the verified caller, the clock, the blob store."""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from apis.obs.auth import Caller
+from state.blobs import BlobStore
+
+if TYPE_CHECKING:
+    from emulator.app import Emulator
+
+
+@dataclass
+class ObsContext:
+    emulator: "Emulator"
+    caller: Caller
+    request_id: str
+    default_region: str  # of new buckets: the Host label's, the SigV4 scope's or the default
+
+    @property
+    def blobs(self) -> BlobStore:
+        return self.emulator.blobs
+
+    def now(self) -> datetime:
+        return self.emulator.clock.now()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction; blobs it stops using are removed once it has committed."""
+        released: list[str] = []
+        with self.emulator.db.transaction() as tx:
+            tx.info["released_blobs"] = released
+            yield tx
+        if released:
+            with self.emulator.db.transaction() as tx:
+                self.blobs.collect(tx, released)
+
+    def forget_blobs(self, digests: Iterable[str]) -> None:
+        """Blobs written for a request that failed: removed unless something uses them."""
+        with self.emulator.db.transaction() as tx:
+            self.blobs.collect(tx, digests)
+
+
+def note_released(tx: Session, digests: Iterable[str]) -> None:
+    tx.info.setdefault("released_blobs", []).extend(digests)

@@ -1,0 +1,99 @@
+"""Object listings (v1 and v2) by indexed range queries on (bucket, key).
+
+Keys are read in key order after a cursor, one page at a time; with a delimiter, a key that
+falls under a common prefix adds the prefix once and moves the cursor past every key under it,
+so a page costs about the same whatever the bucket's size.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from apis.obs import buckets, usage
+from apis.obs.context import ObsContext
+from apis.obs.models import ObjectVersion
+
+AFTER_EVERYTHING = "\U0010ffff"
+MAX_KEYS = 1000
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime
+    storage_class: str
+    owner_id: str
+
+
+@dataclass
+class Listing:
+    entries: list[Entry] = field(default_factory=list)
+    common_prefixes: list[str] = field(default_factory=list)
+    truncated: bool = False
+    last: str = ""  # the last key or common prefix returned (v1 NextMarker)
+    cursor: str = ""  # where the next page starts, exclusive (v2 continuation)
+
+
+def _skip_prefix(marker: str, prefix: str, delimiter: str) -> str:
+    """A marker that is itself a common prefix means "after every key under it"."""
+    if delimiter and marker.startswith(prefix):
+        index = marker.find(delimiter, len(prefix))
+        if index >= 0 and index + len(delimiter) == len(marker):
+            return marker + AFTER_EVERYTHING
+    return marker
+
+
+def list_keys(
+    ctx: ObsContext, bucket_name: str, prefix: str, delimiter: str, after: str, max_keys: int
+) -> Listing:
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        usage.request(tx, bucket, "write", "STANDARD", ctx.now())
+        listing = Listing()
+        cursor = _skip_prefix(after, prefix, delimiter)
+        if prefix > cursor:
+            cursor = ""
+        wanted = max(0, min(max_keys, MAX_KEYS))
+        returned = 0
+        while True:
+            query = select(
+                ObjectVersion.key,
+                ObjectVersion.size,
+                ObjectVersion.etag,
+                ObjectVersion.last_modified,
+                ObjectVersion.storage_class,
+                ObjectVersion.owner_id,
+            ).where(
+                ObjectVersion.bucket_id == bucket.id,
+                ObjectVersion.is_latest.is_(True),
+                ObjectVersion.delete_marker.is_(False),
+            )
+            if cursor:
+                query = query.where(ObjectVersion.key > cursor)
+            if prefix:
+                query = query.where(
+                    ObjectVersion.key >= prefix, ObjectVersion.key < prefix + AFTER_EVERYTHING
+                )
+            rows = tx.execute(query.order_by(ObjectVersion.key).limit(wanted - returned + 1)).all()
+            restart = False
+            for row in rows:
+                if returned == wanted:
+                    listing.truncated = True
+                    return listing
+                index = row.key.find(delimiter, len(prefix)) if delimiter else -1
+                if index >= 0:
+                    common = row.key[: index + len(delimiter)]
+                    listing.common_prefixes.append(common)
+                    listing.last = common
+                    listing.cursor = cursor = common + AFTER_EVERYTHING
+                    returned += 1
+                    restart = True
+                    break
+                listing.entries.append(Entry(*row))
+                listing.last = listing.cursor = cursor = row.key
+                returned += 1
+            if not restart:
+                return listing

@@ -1,0 +1,215 @@
+"""Multipart uploads: initiate, upload parts (or copy them), list, complete, abort."""
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from apis.obs import buckets, objects, usage
+from apis.obs.context import ObsContext, note_released
+from apis.obs.errors import S3Error, invalid_argument, malformed_xml, no_such_upload
+from apis.obs.models import Bucket, MultipartUpload, ObjectVersion, UploadPart
+from apis.obs.objects import NewObject
+from emulator import ids
+from state import blobs
+from state.blobs import Blob
+
+MIN_PART_SIZE = 5 * 1024 * 1024
+MAX_PARTS = 10000
+
+
+def check_part_number(text: str) -> int:
+    number = int(text) if text.isdigit() else 0
+    if not 1 <= number <= MAX_PARTS:
+        raise invalid_argument(
+            "Part number must be an integer between 1 and 10000, inclusive", "partNumber", text
+        )
+    return number
+
+
+def initiate(ctx: ObsContext, bucket_name: str, key: str, spec: NewObject) -> MultipartUpload:
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        upload = MultipartUpload(
+            id=ids.hex_id(),
+            bucket_id=bucket.id,
+            project_id=bucket.project_id,
+            key=key,
+            owner_id=ctx.caller.domain_id,
+            storage_class=spec.storage_class or bucket.storage_class,
+            content_headers=spec.content_headers,
+            user_metadata=spec.user_metadata,
+            initiated_at=ctx.now(),
+        )
+        tx.add(upload)
+        usage.request(tx, bucket, "write", upload.storage_class, ctx.now())
+        return upload
+
+
+def _upload(
+    tx: Session, ctx: ObsContext, bucket_name: str, key: str, upload_id: str
+) -> tuple[Bucket, MultipartUpload]:
+    bucket = buckets.find(tx, ctx, bucket_name)
+    upload = tx.get(MultipartUpload, upload_id)
+    if upload is None or upload.bucket_id != bucket.id or upload.key != key:
+        raise no_such_upload(upload_id)
+    return bucket, upload
+
+
+def check_upload(ctx: ObsContext, bucket_name: str, key: str, upload_id: str) -> None:
+    """Refuse a part for an unknown upload before its body is read."""
+    with ctx.transaction() as tx:
+        _upload(tx, ctx, bucket_name, key, upload_id)
+
+
+def put_part(
+    ctx: ObsContext, bucket_name: str, key: str, upload_id: str, number: int, blob: Blob
+) -> UploadPart:
+    try:
+        with ctx.transaction() as tx:
+            bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
+            old = tx.get(UploadPart, (upload_id, number))
+            if old is not None:
+                note_released(tx, blobs.release(tx, [old.blob]))
+                tx.delete(old)
+                tx.flush()
+            blobs.retain(tx, blob)
+            part = UploadPart(
+                upload_id=upload_id,
+                number=number,
+                project_id=upload.project_id,
+                blob=blob.digest,
+                size=blob.size,
+                etag=f'"{blob.md5}"',
+                last_modified=ctx.now(),
+            )
+            tx.add(part)
+            usage.request(tx, bucket, "write", upload.storage_class, ctx.now())
+            return part
+    finally:
+        ctx.forget_blobs([blob.digest])
+
+
+def source_for_copy(ctx: ObsContext, bucket_name: str, key: str, check: object) -> ObjectVersion:
+    with ctx.transaction() as tx:
+        row = objects.find(tx, buckets.find(tx, ctx, bucket_name), key)
+        check(row)  # type: ignore[operator]
+        if not objects.readable(row, ctx.now()):
+            raise objects.invalid_state(row)
+        return row
+
+
+def list_parts(
+    ctx: ObsContext, bucket_name: str, key: str, upload_id: str, marker: int, max_parts: int
+) -> tuple[MultipartUpload, list[UploadPart], bool]:
+    with ctx.transaction() as tx:
+        _, upload = _upload(tx, ctx, bucket_name, key, upload_id)
+        parts = list(
+            tx.scalars(
+                select(UploadPart)
+                .where(UploadPart.upload_id == upload_id, UploadPart.number > marker)
+                .order_by(UploadPart.number)
+                .limit(max_parts + 1)
+            )
+        )
+        return upload, parts[:max_parts], len(parts) > max_parts
+
+
+def list_uploads(ctx: ObsContext, bucket_name: str, prefix: str) -> list[MultipartUpload]:
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        return list(
+            tx.scalars(
+                select(MultipartUpload)
+                .where(
+                    MultipartUpload.bucket_id == bucket.id, MultipartUpload.key.startswith(prefix)
+                )
+                .order_by(MultipartUpload.key, MultipartUpload.initiated_at)
+            )
+        )
+
+
+def _drop(tx: Session, upload: MultipartUpload) -> None:
+    digests = list(tx.scalars(select(UploadPart.blob).where(UploadPart.upload_id == upload.id)))
+    tx.execute(delete(UploadPart).where(UploadPart.upload_id == upload.id))
+    note_released(tx, blobs.release(tx, digests))
+    tx.delete(upload)
+
+
+def abort(ctx: ObsContext, bucket_name: str, key: str, upload_id: str) -> None:
+    with ctx.transaction() as tx:
+        _, upload = _upload(tx, ctx, bucket_name, key, upload_id)
+        _drop(tx, upload)
+
+
+@dataclass(frozen=True)
+class Completed:
+    row: ObjectVersion
+    bucket: Bucket
+
+
+def _chosen_parts(
+    tx: Session, upload_id: str, requested: list[tuple[int, str]]
+) -> list[UploadPart]:
+    if not requested:
+        raise malformed_xml()
+    numbers = [number for number, _ in requested]
+    if numbers != sorted(set(numbers)):
+        raise S3Error(
+            "InvalidPartOrder",
+            "The list of parts was not in ascending order. The "
+            "parts list must be specified in order by part number.",
+        )
+    stored = {
+        part.number: part
+        for part in tx.scalars(select(UploadPart).where(UploadPart.upload_id == upload_id))
+    }
+    chosen = []
+    for number, etag in requested:
+        part = stored.get(number)
+        if part is None or part.etag.strip('"') != etag.strip().strip('"'):
+            raise S3Error(
+                "InvalidPart",
+                "One or more of the specified parts could not be found. "
+                "The part might not have been uploaded, or the specified entity tag "
+                "might not have matched the part's entity tag.",
+                400,
+                PartNumber=str(number),
+                ETag=etag,
+            )
+        chosen.append(part)
+    for part in chosen[:-1]:
+        if part.size < MIN_PART_SIZE:
+            raise S3Error(
+                "EntityTooSmall",
+                "Your proposed upload is smaller than the minimum allowed object size.",
+                400,
+                ProposedSize=str(part.size),
+                MinSizeAllowed=str(MIN_PART_SIZE),
+                PartNumber=str(part.number),
+                ETag=part.etag,
+            )
+    return chosen
+
+
+def complete(
+    ctx: ObsContext, bucket_name: str, key: str, upload_id: str, requested: list[tuple[int, str]]
+) -> Completed:
+    written: list[str] = []
+    try:
+        with ctx.transaction() as tx:
+            bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
+            parts = _chosen_parts(tx, upload_id, requested)
+            joined = ctx.blobs.compose([part.blob for part in parts])
+            written.append(joined.digest)
+            md5s = b"".join(bytes.fromhex(part.etag.strip('"')) for part in parts)
+            etag = f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
+            spec = NewObject(upload.storage_class, upload.content_headers, upload.user_metadata, {})
+            row = objects.store(
+                tx, ctx, bucket, key, joined, joined.size, etag, spec, parts=len(parts)
+            )
+            _drop(tx, upload)
+            return Completed(row, bucket)
+    finally:
+        ctx.forget_blobs(written)

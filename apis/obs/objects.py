@@ -1,0 +1,301 @@
+"""Objects: write (put, copy, append), read (get, head), delete, restore from COLD."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import bindparam, select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.orm import Session
+
+from apis.obs import buckets, usage
+from apis.obs.context import ObsContext, note_released
+from apis.obs.errors import S3Error, no_such_key
+from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
+from state import blobs
+from state.blobs import Blob
+
+T = TypeVar("T")
+CONTENT_HEADERS = (
+    "content-type",
+    "content-encoding",
+    "content-disposition",
+    "cache-control",
+    "expires",
+    "content-language",
+)
+DEFAULT_CONTENT_TYPE = "binary/octet-stream"
+
+
+@dataclass
+class NewObject:
+    """What a write decided about the object, before it is stored."""
+
+    storage_class: str | None  # None: the bucket's default
+    content_headers: dict[str, str]
+    user_metadata: dict[str, str]
+    checksums: dict[str, str]
+
+
+_CURRENT = select(ObjectVersion).where(
+    ObjectVersion.bucket_id == bindparam("bucket"),
+    ObjectVersion.key == bindparam("key"),
+    ObjectVersion.version_id == NULL_VERSION,
+)
+
+
+def _current(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
+    return tx.scalar(_CURRENT, {"bucket": bucket.id, "key": key})
+
+
+def _check_quota(bucket: Bucket, growth: int) -> None:
+    if bucket.quota_bytes and bucket.bytes_used + growth > bucket.quota_bytes:
+        raise S3Error(
+            "InsufficientStorageSpace",
+            "Insufficient storage space: the bucket's quota would be exceeded.",
+            403,
+            BucketName=bucket.name,
+        )
+
+
+def store(
+    tx: Session,
+    ctx: ObsContext,
+    bucket: Bucket,
+    key: str,
+    blob: Blob | str,
+    size: int,
+    etag: str,
+    spec: NewObject,
+    parts: int = 0,
+    appendable: bool = False,
+) -> ObjectVersion:
+    """Make `key` point at `blob`, replacing what it held: counters, quota and meters follow."""
+    now = ctx.now()
+    storage_class = spec.storage_class or bucket.storage_class
+    old = _current(tx, bucket, key)
+    old_size = old.size if old else 0
+    _check_quota(bucket, size - old_size)
+    changes = {storage_class: size}
+    if old is not None:
+        changes[old.storage_class] = changes.get(old.storage_class, 0) - old.size
+        note_released(tx, blobs.release(tx, [old.blob]))
+        tx.delete(old)
+        tx.flush()
+    blobs.retain(tx, blob)
+    row = ObjectVersion(
+        bucket_id=bucket.id,
+        project_id=bucket.project_id,
+        key=key,
+        version_id=NULL_VERSION,
+        is_latest=True,
+        delete_marker=False,
+        owner_id=ctx.caller.domain_id,
+        blob=blob if isinstance(blob, str) else blob.digest,
+        size=size,
+        etag=etag,
+        storage_class=storage_class,
+        content_headers=spec.content_headers,
+        user_metadata=spec.user_metadata,
+        checksums=spec.checksums,
+        parts=parts,
+        appendable=appendable,
+        last_modified=now,
+        restore_ready_at=None,
+        restore_expires_at=None,
+    )
+    tx.add(row)
+    bucket.bytes_used += size - old_size
+    bucket.object_count += 0 if old else 1
+    usage.stored_changed(tx, bucket, changes, now)
+    usage.request(tx, bucket, "write", storage_class, now)
+    return row
+
+
+def put(
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    blob: Blob,
+    spec: NewObject,
+) -> ObjectVersion:
+    try:
+        with ctx.transaction() as tx:
+            bucket = buckets.find(tx, ctx, bucket_name)
+            return store(tx, ctx, bucket, key, blob, blob.size, f'"{blob.md5}"', spec)
+    except Exception:
+        ctx.forget_blobs([blob.digest])
+        raise
+
+
+def find(tx: Session, bucket: Bucket, key: str) -> ObjectVersion:
+    row = _current(tx, bucket, key)
+    if row is None or row.delete_marker:
+        raise no_such_key(key)
+    return row
+
+
+def readable(row: ObjectVersion, now: datetime) -> bool:
+    """COLD objects are read only while a completed restore lasts."""
+    if row.storage_class != "COLD":
+        return True
+    return (
+        row.restore_ready_at is not None
+        and row.restore_ready_at <= now
+        and row.restore_expires_at is not None
+        and now < row.restore_expires_at
+    )
+
+
+def invalid_state(row: ObjectVersion) -> S3Error:
+    return S3Error(
+        "InvalidObjectState",
+        "The operation is not valid for the object's storage class",
+        403,
+        StorageClass=row.storage_class,
+    )
+
+
+def read(
+    ctx: ObsContext, bucket_name: str, key: str, plan: Callable[[ObjectVersion], tuple[T, int]]
+) -> T:
+    """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
+    sends; the read request and those bytes are metered in the same transaction."""
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        row = find(tx, bucket, key)
+        now = ctx.now()
+        usage.request(tx, bucket, "read", row.storage_class, now)
+        answer, sent = plan(row)
+        usage.transferred_out(tx, bucket, sent, now)
+        return answer
+
+
+def delete(ctx: ObsContext, bucket_name: str, key: str) -> None:
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        remove(tx, ctx, bucket, [key])
+
+
+def remove(tx: Session, ctx: ObsContext, bucket: Bucket, keys: list[str]) -> None:
+    """Delete these keys of the bucket (missing ones are fine, as in S3), in few queries."""
+    now = ctx.now()
+    rows: list[Any] = []
+    for start in range(0, len(keys), 500):
+        batch = keys[start : start + 500]
+        rows += tx.execute(
+            select(
+                ObjectVersion.id,
+                ObjectVersion.blob,
+                ObjectVersion.size,
+                ObjectVersion.storage_class,
+            ).where(ObjectVersion.bucket_id == bucket.id, ObjectVersion.key.in_(batch))
+        ).all()
+    usage.request(tx, bucket, "write", "STANDARD", now)
+    if not rows:
+        return
+    changes: dict[str, int] = {}
+    for row in rows:
+        changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), 500):
+        tx.execute(
+            sql_delete(ObjectVersion)
+            .where(ObjectVersion.id.in_(ids[start : start + 500]))
+            .execution_options(synchronize_session=False)
+        )
+    note_released(tx, blobs.release(tx, [row.blob for row in rows]))
+    bucket.bytes_used -= sum(row.size for row in rows)
+    bucket.object_count -= len(rows)
+    usage.stored_changed(tx, bucket, changes, now)
+
+
+def copy(
+    ctx: ObsContext,
+    source_bucket: str,
+    source_key: str,
+    bucket_name: str,
+    key: str,
+    replacement: NewObject | None,
+    storage_class: str | None,
+    check: Any,
+) -> ObjectVersion:
+    """Copy an object, sharing its blob: its metadata, or `replacement` (directive REPLACE).
+
+    `check(row)` raises if the copy conditions (x-amz-copy-source-if-*) do not hold. As in S3,
+    the copy takes the class asked for, else the bucket's default.
+    """
+    with ctx.transaction() as tx:
+        source = find(tx, buckets.find(tx, ctx, source_bucket), source_key)
+        check(source)
+        if not readable(source, ctx.now()):
+            raise invalid_state(source)
+        bucket = buckets.find(tx, ctx, bucket_name)
+        unchanged = replacement is None and storage_class in (None, source.storage_class)
+        if unchanged and source.bucket_id == bucket.id and source.key == key:
+            raise S3Error(
+                "InvalidRequest",
+                "This copy request is illegal because it is trying "
+                "to copy an object to itself without changing the object's metadata, "
+                "storage class, website redirect location or encryption attributes.",
+            )
+        spec = replacement or NewObject(
+            None, dict(source.content_headers), dict(source.user_metadata), dict(source.checksums)
+        )
+        spec.storage_class = storage_class
+        return store(
+            tx, ctx, bucket, key, source.blob, source.size, source.etag, spec, parts=source.parts
+        )
+
+
+def restore(ctx: ObsContext, bucket_name: str, key: str, days: int, tier: str) -> int:
+    """Start (202) or extend (200) a restore of a COLD object; done on the virtual clock."""
+    now = ctx.now()
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        row = find(tx, bucket, key)
+        if row.storage_class != "COLD":
+            raise invalid_state(row)
+        usage.request(tx, bucket, "write", row.storage_class, now)
+        if row.restore_ready_at is not None and row.restore_ready_at > now:
+            raise S3Error("RestoreAlreadyInProgress", "Object restore is already in progress", 409)
+        if readable(row, now):
+            row.restore_expires_at = now + timedelta(days=days)
+            return 200
+        delay = ctx.emulator.settings.delay(f"obs_restore_{tier.lower()}")
+        row.restore_ready_at = now + timedelta(seconds=delay)
+        row.restore_expires_at = row.restore_ready_at + timedelta(days=days)
+        return 202
+
+
+def append(
+    ctx: ObsContext, bucket_name: str, key: str, position: int, body: Blob, spec: NewObject
+) -> ObjectVersion:
+    """OBS append upload: the body goes at `position`, which must be the object's length."""
+    written = [body.digest]
+    try:
+        with ctx.transaction() as tx:
+            bucket = buckets.find(tx, ctx, bucket_name)
+            old = _current(tx, bucket, key)
+            if old is not None and not old.appendable:
+                raise S3Error("ObjectNotAppendable", "This object can not be appended", 409)
+            length = old.size if old else 0
+            if position != length:
+                raise S3Error(
+                    "PositionNotEqualToLength", "Position is not equal to the object length", 409
+                )
+            if old is None:
+                return store(
+                    tx, ctx, bucket, key, body, body.size, f'"{body.md5}"', spec, appendable=True
+                )
+            joined = ctx.blobs.concat([old.blob, body.digest])
+            written.append(joined.digest)
+            spec = NewObject(
+                old.storage_class, dict(old.content_headers), dict(old.user_metadata), {}
+            )
+            return store(
+                tx, ctx, bucket, key, joined, joined.size, f'"{joined.md5}"', spec, appendable=True
+            )
+    finally:
+        ctx.forget_blobs(written)

@@ -1,0 +1,64 @@
+"""XML in and out: small, fast documents of the S3 namespace, and tolerant parsing of bodies."""
+
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from apis.obs.errors import malformed_xml
+
+NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+# An element's content: text, a number, or child elements (name, content); None omits it.
+Content = str | int | None | Iterable[tuple[str, "Content"]]
+
+
+def _write(parts: list[str], name: str, content: Content) -> None:
+    if content is None:
+        return
+    if isinstance(content, bool):
+        content = "true" if content else "false"
+    if isinstance(content, str | int):
+        parts.append(f"<{name}>{escape(str(content))}</{name}>")
+        return
+    parts.append(f"<{name}>")
+    for child, value in content:
+        _write(parts, child, value)
+    parts.append(f"</{name}>")
+
+
+def document(root: str, children: Iterable[tuple[str, Content]], namespace: bool = True) -> bytes:
+    parts = [DECLARATION, f'<{root} xmlns="{NAMESPACE}">' if namespace else f"<{root}>"]
+    for name, value in children:
+        _write(parts, name, value)
+    parts.append(f"</{root}>")
+    return "".join(parts).encode()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse(body: bytes, root: str) -> ElementTree.Element:
+    """The root element, which must be named `root` (any namespace), else MalformedXML."""
+    try:
+        element = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        raise malformed_xml() from None
+    if _local(element.tag) != root:
+        raise malformed_xml()
+    return element
+
+
+def children(element: ElementTree.Element, name: str) -> list[ElementTree.Element]:
+    return [child for child in element if _local(child.tag) == name]
+
+
+def text(element: ElementTree.Element, name: str) -> str | None:
+    found = children(element, name)
+    return (found[0].text or "") if found else None
+
+
+def text_document(root: str, text: str) -> bytes:
+    """A document whose root holds only text (`<LocationConstraint>eu-west-0</...>`)."""
+    return f'{DECLARATION}<{root} xmlns="{NAMESPACE}">{escape(text)}</{root}>'.encode()

@@ -1,0 +1,219 @@
+"""The blob store: bodies of objects, images and backups, kept as files named by their SHA-256.
+
+A body is written to a temporary file while its hashes are computed, then fsynced and renamed to
+`<root>/<aa>/<bb>/<sha256>` (DESIGN §4): a reader never sees half a blob, and two equal bodies
+share one file. Rows that use a blob count their references in `blob_refs` (`retain`/`release`
+inside the caller's transaction); `collect` removes the files nobody references once that
+transaction has committed. An ephemeral emulator keeps its blobs in a temporary directory and
+skips the fsyncs.
+"""
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO, cast
+
+from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from state.models import BlobRef
+
+READ_CHUNK = 1024 * 1024
+TMPFS_MIN_FREE = 4 * 1024**3
+
+
+@dataclass(frozen=True)
+class Blob:
+    digest: str  # hex SHA-256, the blob's name
+    size: int
+    md5: str  # hex MD5, which S3 ETags and Glance checksums use
+
+
+class BlobWriter:
+    """Receives a body chunk by chunk; `finish` makes it a blob, `abort` leaves nothing behind."""
+
+    def __init__(self, store: "BlobStore", extra_hashers: Iterable[Any] = ()):
+        self._store = store
+        handle, name = tempfile.mkstemp(dir=store.tmp_dir)
+        self._file = os.fdopen(handle, "wb")
+        self._temp = Path(name)
+        self._sha256 = hashlib.sha256()
+        self._md5 = hashlib.md5()
+        self._extra = list(extra_hashers)
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._sha256.update(chunk)
+        self._md5.update(chunk)
+        for hasher in self._extra:
+            hasher.update(chunk)
+        self.size += len(chunk)
+
+    def peek(self) -> Blob:
+        """What the blob will be if finished now (checks before keeping it)."""
+        return Blob(self._sha256.hexdigest(), self.size, self._md5.hexdigest())
+
+    def finish(self) -> Blob:
+        self._file.flush()
+        if self._store.durable:
+            os.fsync(self._file.fileno())
+        self._file.close()
+        blob = self.peek()
+        target = self._store.path(blob.digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._temp, target)
+        return blob
+
+    def abort(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self._temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "BlobWriter":
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is not None:
+            self.abort()
+
+
+class BlobStore:
+    def __init__(self, root: Path, durable: bool = True):
+        self.root = root
+        self.durable = durable
+        self.tmp_dir = root / "tmp"
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def temporary(cls) -> "BlobStore":
+        """A throwaway store, in memory-backed /dev/shm when it has room (renames there cost
+        microseconds, not the millisecond of an overlay file system)."""
+        shm = Path("/dev/shm")
+        roomy = shm.is_dir() and shutil.disk_usage(shm).free > TMPFS_MIN_FREE
+        base = str(shm) if roomy and os.access(shm, os.W_OK) else None
+        return cls(Path(tempfile.mkdtemp(prefix="flexemu-blobs-", dir=base)), durable=False)
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest[2:4] / digest
+
+    def writer(self, extra_hashers: Iterable[Any] = ()) -> BlobWriter:
+        return BlobWriter(self, extra_hashers)
+
+    def open(self, digest: str) -> BinaryIO:
+        return self.path(digest).open("rb")
+
+    def concat(self, digests: Iterable[str]) -> Blob:
+        """A new blob made of these blobs one after the other (multipart, append)."""
+        with self.writer() as writer:
+            for digest in digests:
+                with self.open(digest) as handle:
+                    while chunk := handle.read(READ_CHUNK):
+                        writer.write(chunk)
+            return writer.finish()
+
+    def compose(self, digests: list[str]) -> Blob:
+        """A blob made of these blobs one after the other, copied by the kernel and named by
+        the SHA-256 of its parts' names (no rehashing: multipart uploads of any size). Its
+        `md5` is empty: whoever needs one computes it from the parts."""
+        digest = hashlib.sha256(("compose\n" + "\n".join(digests)).encode()).hexdigest()
+        target = self.path(digest)
+        if target.exists():
+            return Blob(digest, target.stat().st_size, "")
+        handle, name = tempfile.mkstemp(dir=self.tmp_dir)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for part in digests:
+                    with self.open(part) as source:
+                        _copy(source, out)
+                out.flush()
+                if self.durable:
+                    os.fsync(out.fileno())
+                size = out.tell()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(name, target)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+        return Blob(digest, size, "")
+
+    def read_range(self, digest: str, start: int, length: int) -> Iterator[bytes]:
+        """The bytes [start, start + length) of a blob, in chunks."""
+        with self.open(digest) as handle:
+            handle.seek(start)
+            while length > 0:
+                chunk = handle.read(min(READ_CHUNK, length))
+                if not chunk:
+                    return
+                length -= len(chunk)
+                yield chunk
+
+    def collect(self, tx: Session, digests: Iterable[str]) -> None:
+        """Remove the files of these blobs that no row references any more (after commit)."""
+        for digest in set(digests):
+            if tx.get(BlobRef, digest) is None:
+                self.path(digest).unlink(missing_ok=True)
+
+    def destroy(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def clear(self) -> None:
+        """Every blob and temporary file (the emulator's reset)."""
+        for child in self.root.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _copy(source: BinaryIO, target: BinaryIO) -> None:
+    """Append all of `source` to `target`, in the kernel where it can."""
+    target.flush()
+    try:
+        while os.copy_file_range(source.fileno(), target.fileno(), 1 << 30):
+            pass
+        target.seek(0, os.SEEK_END)
+    except (AttributeError, OSError):
+        shutil.copyfileobj(source, target, READ_CHUNK)
+
+
+_table = cast(Table, BlobRef.__table__)
+_refs = _table.c
+# Prebuilt Core statements: reference counts change on every write.
+_ADD_REFS = (
+    update(_table)
+    .where(_refs.digest == bindparam("blob"))
+    .values(refs=_refs.refs + bindparam("count"))
+)
+_INSERT_REF = insert(_table)
+
+
+def retain(tx: Session, blob: Blob | str, count: int = 1) -> None:
+    """Count `count` more rows using this blob (inside the caller's transaction)."""
+    digest = blob if isinstance(blob, str) else blob.digest
+    connection = tx.connection()
+    if connection.execute(_ADD_REFS, {"blob": digest, "count": count}).rowcount == 0:
+        assert not isinstance(blob, str), "a new blob must be retained by its Blob"
+        connection.execute(_INSERT_REF, {"digest": digest, "size": blob.size, "refs": count})
+
+
+def release(tx: Session, digests: Iterable[str]) -> list[str]:
+    """Drop one reference per digest listed; returns the digests nobody uses any more."""
+    counts: dict[str, int] = {}
+    for digest in digests:
+        counts[digest] = counts.get(digest, 0) + 1
+    connection = tx.connection()
+    connection.execute(
+        _ADD_REFS, [{"blob": digest, "count": -count} for digest, count in counts.items()]
+    )
+    unused = list(
+        connection.scalars(
+            select(_refs.digest).where(_refs.digest.in_(list(counts)), _refs.refs <= 0)
+        )
+    )
+    if unused:
+        connection.execute(delete(_table).where(_refs.digest.in_(unused)))
+    return unused

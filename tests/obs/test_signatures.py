@@ -1,0 +1,222 @@
+"""Signatures are checked for real: SigV4 (header, presigned, chunked), SigV2, tokens."""
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+import boto3
+import httpx
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from state.models import Credential
+from tests.obs.helpers import code_of, error_of, signed
+
+
+def test_a_signed_request_passes_and_a_tampered_one_does_not(flexemu, s3, bucket):
+    url, headers = signed(flexemu, "PUT", f"/{bucket}/k", b"hello")
+    assert httpx.put(url, content=b"hello", headers=headers).status_code == 200
+    url, headers = signed(flexemu, "PUT", f"/{bucket}/k", b"hello")
+    response = httpx.put(url + "x", content=b"hello", headers=headers)
+    assert response.status_code == 403
+    error = error_of(response)
+    assert error["Code"] == "SignatureDoesNotMatch"
+    assert error["RequestId"] == response.headers["x-amz-request-id"]
+    assert "StringToSign" in error and "HostId" in error
+
+
+def test_a_body_that_does_not_match_its_signed_hash_is_refused(flexemu, s3, bucket):
+    url, headers = signed(flexemu, "PUT", f"/{bucket}/k", b"hello")
+    response = httpx.put(url, content=b"hellO", headers=headers)
+    assert response.status_code == 400
+    assert error_of(response)["Code"] == "XAmzContentSHA256Mismatch"
+    with pytest.raises(ClientError) as error:
+        s3.head_object(Bucket=bucket, Key="k")
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+
+
+def test_wrong_secret_unknown_key_and_anonymous(flexemu, bucket):
+    wrong = boto3.client(
+        "s3",
+        endpoint_url=flexemu.url,
+        region_name="eu-west-0",
+        aws_access_key_id=flexemu.access_key,
+        aws_secret_access_key="wrong",
+    )
+    with pytest.raises(ClientError) as error:
+        wrong.list_buckets()
+    assert code_of(error.value) == "SignatureDoesNotMatch"
+    unknown = boto3.client(
+        "s3",
+        endpoint_url=flexemu.url,
+        region_name="eu-west-0",
+        aws_access_key_id="NOSUCHKEY0000000000",
+        aws_secret_access_key="x",
+    )
+    with pytest.raises(ClientError) as error:
+        unknown.list_buckets()
+    assert code_of(error.value) == "InvalidAccessKeyId"
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    response = httpx.get(f"{flexemu.url}/{bucket}/k")
+    assert response.status_code == 403
+    assert error_of(response)["Code"] == "AccessDenied"
+
+
+def test_content_md5_and_checksums_are_verified(flexemu, s3, bucket):
+    import base64
+
+    md5 = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"hello", ContentMD5=md5)
+    assert code_of(error.value) == "BadDigest"
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"hello", ChecksumCRC32="AAAAAA==")
+    assert code_of(error.value) == "BadDigest"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"hello", ChecksumAlgorithm="SHA256")
+    got = s3.get_object(Bucket=bucket, Key="k", ChecksumMode="ENABLED")
+    assert got["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(b"hello").digest()).decode()
+
+
+def test_presigned_get_and_put_urls_work_then_expire(flexemu, s3, bucket):
+    put_url = s3.generate_presigned_url(
+        "put_object", Params={"Bucket": bucket, "Key": "up"}, ExpiresIn=600
+    )
+    assert httpx.put(put_url, content=b"via url").status_code == 200
+    get_url = s3.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "up"}, ExpiresIn=600
+    )
+    assert httpx.get(get_url).content == b"via url"
+    assert httpx.get(get_url.replace("Signature=", "Signature=0")).status_code == 403
+    flexemu.advance("PT11M")
+    response = httpx.get(get_url)
+    assert response.status_code == 403
+    error = error_of(response)
+    assert (error["Code"], error["Message"]) == ("AccessDenied", "Request has expired")
+
+
+def test_sigv2_header_and_presigned(flexemu, bucket):
+    v2 = flexemu.boto3(config=Config(signature_version="s3"))
+    v2.put_object(Bucket=bucket, Key="v2", Body=b"old school", Metadata={"a": "b"})
+    assert v2.get_object(Bucket=bucket, Key="v2")["Body"].read() == b"old school"
+    url = v2.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "v2"})
+    assert "AWSAccessKeyId=" in url
+    assert httpx.get(url).content == b"old school"
+    bad = boto3.client(
+        "s3",
+        endpoint_url=flexemu.url,
+        region_name="eu-west-0",
+        aws_access_key_id=flexemu.access_key,
+        aws_secret_access_key="nope",
+        config=Config(signature_version="s3"),
+    )
+    with pytest.raises(ClientError) as error:
+        bad.get_object(Bucket=bucket, Key="v2")
+    assert code_of(error.value) == "SignatureDoesNotMatch"
+
+
+def _temporary(flexemu, expires_in: timedelta) -> Credential:
+    from apis.iam.credentials import ids
+
+    with flexemu.emulator.db.transaction() as tx:
+        permanent = tx.get(Credential, flexemu.access_key)
+        row = Credential(
+            access=ids.access_key(),
+            secret=ids.secret_key(),
+            user_id=permanent.user_id,
+            created_at=flexemu.emulator.clock.now(),
+            security_token="tok-" + ids.secret_key(),
+            expires_at=flexemu.emulator.clock.now() + expires_in,
+        )
+        tx.add(row)
+    return row
+
+
+def test_temporary_credentials_need_their_token_and_expire(flexemu, bucket):
+    row = _temporary(flexemu, timedelta(minutes=15))
+    client = boto3.client(
+        "s3",
+        endpoint_url=flexemu.url,
+        region_name="eu-west-0",
+        aws_access_key_id=row.access,
+        aws_secret_access_key=row.secret,
+        aws_session_token=row.security_token,
+    )
+    assert [b["Name"] for b in client.list_buckets()["Buckets"]] == [bucket]
+    tokenless = boto3.client(
+        "s3",
+        endpoint_url=flexemu.url,
+        region_name="eu-west-0",
+        aws_access_key_id=row.access,
+        aws_secret_access_key=row.secret,
+    )
+    with pytest.raises(ClientError) as error:
+        tokenless.list_buckets()
+    assert code_of(error.value) == "InvalidToken"
+    flexemu.advance("PT16M")
+    with pytest.raises(ClientError) as error:
+        client.list_buckets()
+    assert code_of(error.value) == "ExpiredToken"
+
+
+def _chunk_signature(secret, timestamp, scope, previous, data):
+    def sign(key, text):
+        return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+    key = sign(
+        sign(sign(sign(f"AWS4{secret}".encode(), timestamp[:8]), "eu-west-0"), "s3"), "aws4_request"
+    )
+    text = "\n".join(
+        [
+            "AWS4-HMAC-SHA256-PAYLOAD",
+            timestamp,
+            scope,
+            previous,
+            hashlib.sha256(b"").hexdigest(),
+            hashlib.sha256(data).hexdigest(),
+        ]
+    )
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def _chunked_upload(flexemu, bucket, chunks, tamper=False):
+    """A STREAMING-AWS4-HMAC-SHA256-PAYLOAD upload, as the AWS SDKs for Java and Go send."""
+    total = sum(len(chunk) for chunk in chunks)
+    encoded = sum(
+        len(f"{len(c):x};chunk-signature={'0' * 64}\r\n") + len(c) + 2 for c in [*chunks, b""]
+    )
+    url, headers = signed(
+        flexemu,
+        "PUT",
+        f"/{bucket}/streamed",
+        headers={
+            "x-amz-decoded-content-length": str(total),
+            "content-encoding": "aws-chunked",
+            "content-length": str(encoded),
+        },
+        payload="STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+    )
+    seed = headers["Authorization"].rsplit("Signature=", 1)[1]
+    scope = f"{headers['X-Amz-Date'][:8]}/eu-west-0/s3/aws4_request"
+    previous, body = seed, b""
+    for chunk in [*chunks, b""]:
+        signature = _chunk_signature(
+            flexemu.secret_key, headers["X-Amz-Date"], scope, previous, chunk
+        )
+        previous = signature
+        data = chunk.replace(b"a", b"b") if tamper else chunk
+        body += f"{len(chunk):x};chunk-signature={signature}\r\n".encode() + data + b"\r\n"
+    return httpx.put(url, content=body, headers=headers)
+
+
+def test_streaming_sigv4_chunks_are_verified(flexemu, s3, bucket):
+    chunks = [b"a" * 65536, b"b" * 1000]
+    response = _chunked_upload(flexemu, bucket, chunks)
+    assert response.status_code == 200, response.text
+    assert s3.get_object(Bucket=bucket, Key="streamed")["Body"].read() == b"".join(chunks)
+    s3.delete_object(Bucket=bucket, Key="streamed")
+    response = _chunked_upload(flexemu, bucket, chunks, tamper=True)
+    assert response.status_code == 403
+    assert error_of(response)["Code"] == "SignatureDoesNotMatch"
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="streamed")
