@@ -54,6 +54,8 @@ class Server(Base):
     flavor_id: Mapped[str] = mapped_column(String(64))
     previous_flavor_id: Mapped[str | None] = mapped_column(String(64))
     image_id: Mapped[str] = mapped_column(String(64), default="")
+    # The platform of a licensed image (Windows, RedHat, SUSE), billed by the hour.
+    licence: Mapped[str | None] = mapped_column(String(32))
     availability_zone: Mapped[str] = mapped_column(String(64))
     vpc_id: Mapped[str | None] = mapped_column(String(64))
     key_name: Mapped[str | None] = mapped_column(String(255))

@@ -132,6 +132,11 @@ def _boot_disks(ctx: RequestContext, spec: ServerSpec) -> list[DiskSpec]:
     return wanted
 
 
+def _licence(ctx: RequestContext, image_id: str | None) -> str | None:
+    image = images.lookup(ctx, image_id) if image_id else None
+    return image.platform if image is not None and image.licensed else None
+
+
 def _vpc_of_nics(tx: Session, ctx: RequestContext, spec: ServerSpec) -> str | None:
     if not spec.nics:
         raise states.invalid("At least one network is required.")
@@ -151,6 +156,7 @@ class _Plan:
     zone: str
     vpc_id: str | None
     disks: list[DiskSpec]
+    licence: str | None
     group_ids: list[str] | None
     tags: dict[str, str]
     reservation: str
@@ -181,7 +187,9 @@ def create(
     )
     group = _server_group(tx, ctx, spec.server_group_id)
     consume(tx, ctx.project.id, flavor.usage(len(spec.names)))
-    plan = _Plan(flavor, zone, vpc_id, disk_specs, group_ids, tag_values, "r-" + ids.hex_id()[:8])
+    reservation = "r-" + ids.hex_id()[:8]
+    licence = _licence(ctx, spec.image_id)
+    plan = _Plan(flavor, zone, vpc_id, disk_specs, licence, group_ids, tag_values, reservation)
     created = [_create_one(tx, ctx, spec, plan, name, job) for name in spec.names]
     if group is not None:
         server_groups.join(tx, ctx, group, [server.id for server in created])
@@ -215,6 +223,7 @@ def _create_one(
         power_state=states.NOSTATE,
         flavor_id=plan.flavor.id,
         image_id=spec.image_id or "",
+        licence=plan.licence,
         availability_zone=plan.zone,
         vpc_id=plan.vpc_id,
         key_name=spec.key_name,

@@ -168,3 +168,32 @@ def test_server_metadata_through_both_apis(flexemu, conn, boot, ecs, nova, proje
     flexemu.admin("PUT", f"/quotas/{project_id}", json={"quotas": {"metadata_items": 1}})
     too_many = nova.post(f"/servers/{server.id}/metadata", json={"metadata": {"a": "1", "b": "2"}})
     assert too_many.status_code == 403
+
+
+def test_licensed_images_bill_licence_hours_while_running(flexemu, conn, network):
+    windows = conn.image.find_image("OBS Windows Server 2019 Standard")
+    server = conn.compute.create_server(
+        name="win",
+        image_id=windows.id,
+        flavor_id="s3.large.4",
+        networks=[{"uuid": network["subnet_id"]}],
+    )
+    flexemu.advance("PT1M")
+    with flexemu.emulator.db.transaction() as tx:
+        meters = {
+            (row.meter, row.unit_class, row.ended_at is None)
+            for row in metering.intervals(tx)
+            if row.resource_id == server.id
+        }
+    assert meters == {
+        ("ecs.instance_hours", "s3.large.4", True),
+        ("ecs.licence_hours", "Windows", True),
+    }
+    conn.compute.stop_server(server)
+    flexemu.advance("PT1M")
+    with flexemu.emulator.db.transaction() as tx:
+        assert all(
+            row.ended_at is not None
+            for row in metering.intervals(tx)
+            if row.resource_id == server.id
+        )

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("flavor_id", sa.String(length=64), nullable=False),
         sa.Column("previous_flavor_id", sa.String(length=64), nullable=True),
         sa.Column("image_id", sa.String(length=64), nullable=False),
+        sa.Column("licence", sa.String(length=32), nullable=True),
         sa.Column("availability_zone", sa.String(length=64), nullable=False),
         sa.Column("vpc_id", sa.String(length=64), nullable=True),
         sa.Column("key_name", sa.String(length=255), nullable=True),
