@@ -28,6 +28,11 @@ def keys() -> list[str]:
     return sorted(_defaults)
 
 
+def defaults() -> dict[str, int]:
+    """The declared defaults, before any per-project override (Nova's quota-set defaults)."""
+    return dict(_defaults)
+
+
 def limits(tx: Session, project_id: str) -> dict[str, int]:
     values = dict(_defaults)
     for row in tx.scalars(select(QuotaLimit).where(QuotaLimit.project_id == project_id)):

@@ -27,3 +27,19 @@ async def issue_token(request: Request) -> Response:
 @app.get("/v3/auth/projects")
 async def projects() -> dict[str, Any]:
     return {"projects": []}
+
+
+@app.post("/v2.1/{project_id}/servers")
+async def create_server(request: Request, project_id: str) -> Response:
+    await request.json()
+    return Response('{"server": {"id": "stub"}}', status_code=202, media_type="application/json")
+
+
+@app.get("/v2.1/{project_id}/servers/{server_id}")
+async def show_server(project_id: str, server_id: str) -> dict[str, Any]:
+    return {"server": {"id": server_id, "status": "BUILD"}}
+
+
+@app.delete("/v2.1/{project_id}/servers/{server_id}")
+async def delete_server(project_id: str, server_id: str) -> Response:
+    return Response(status_code=204)

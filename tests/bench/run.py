@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[2]))
 
-BENCHMARKS = ["startup", "identity", "obs"]
+BENCHMARKS = ["startup", "identity", "obs", "compute"]
 
 
 def main() -> None:

@@ -1,0 +1,112 @@
+"""What a server does on request: start, stop, reboot, resize (confirm, revert), security
+groups. Each checks the server's state, then schedules the status change on the clock."""
+
+from sqlalchemy.orm import Session
+
+from apis.ecs import flavors, nics, servers, states, transitions
+from apis.ecs.models import Server
+from emulator.context import RequestContext
+from state.models import Job
+
+
+def _delay(ctx: RequestContext, name: str) -> float:
+    return ctx.emulator.settings.delay(name)
+
+
+def _begin(ctx: RequestContext, server: Server, task: str, status: str | None = None) -> None:
+    server.task_state = task
+    if status is not None:
+        server.status = status
+    server.updated_at = ctx.now()
+
+
+def start(tx: Session, ctx: RequestContext, server: Server, job: Job | None = None) -> None:
+    states.require(server, "start")
+    _begin(ctx, server, "powering-on")
+    transitions.schedule(tx, ctx, server, "started", _delay(ctx, "server_start"), job=job)
+
+
+def stop(tx: Session, ctx: RequestContext, server: Server, job: Job | None = None) -> None:
+    states.require(server, "stop")
+    _begin(ctx, server, "powering-off")
+    transitions.schedule(tx, ctx, server, "stopped", _delay(ctx, "server_stop"), job=job)
+
+
+def reboot(
+    tx: Session, ctx: RequestContext, server: Server, hard: bool, job: Job | None = None
+) -> None:
+    states.require(server, "reboot_hard" if hard else "reboot")
+    if hard:
+        _begin(ctx, server, "reboot_started_hard", "HARD_REBOOT")
+    else:
+        _begin(ctx, server, "reboot_started", "REBOOT")
+    transitions.schedule(tx, ctx, server, "rebooted", _delay(ctx, "server_reboot"), job=job)
+
+
+def resize(
+    tx: Session,
+    ctx: RequestContext,
+    server: Server,
+    flavor_id: str,
+    *,
+    confirm: bool = False,
+    job: Job | None = None,
+) -> None:
+    """Nova stops at VERIFY_RESIZE for a confirm or revert; the native API confirms itself."""
+    states.require(server, "resize")
+    new = flavors.catalogue().get(flavor_id)
+    if new is None:
+        raise states.invalid(f"Flavor {flavor_id} could not be found.")
+    if new.id == server.flavor_id:
+        raise states.invalid("When resizing, instances must change flavor!")
+    region = ctx.emulator.topology.region(ctx.region)
+    if not new.sold_in(region, server.availability_zone):
+        raise states.invalid(
+            f"Flavor {new.id} is not sold in availability zone {server.availability_zone}."
+        )
+    old = flavors.get(server.flavor_id)
+    servers.swap_usage(tx, server.project_id, old, new)
+    server.flavor_id, server.previous_flavor_id = new.id, old.id
+    _begin(ctx, server, "resize_prep", "RESIZE")
+    transitions.schedule(
+        tx,
+        ctx,
+        server,
+        "resized",
+        _delay(ctx, "server_resize"),
+        job=job,
+        payload={"confirm": confirm},
+    )
+
+
+def confirm_resize(tx: Session, ctx: RequestContext, server: Server) -> None:
+    states.require(server, "confirmResize")
+    server.previous_flavor_id = None
+    server.status = "ACTIVE" if server.power_state == states.RUNNING else "SHUTOFF"
+    server.updated_at = ctx.now()
+
+
+def revert_resize(tx: Session, ctx: RequestContext, server: Server) -> None:
+    states.require(server, "revertResize")
+    resized, previous = flavors.get(server.flavor_id), flavors.get(str(server.previous_flavor_id))
+    servers.swap_usage(tx, server.project_id, resized, previous)
+    server.flavor_id, server.previous_flavor_id = previous.id, None
+    _begin(ctx, server, "resize_reverting", "REVERT_RESIZE")
+    transitions.schedule(tx, ctx, server, "reverted", _delay(ctx, "server_resize"))
+
+
+def add_security_group(tx: Session, ctx: RequestContext, server: Server, ref: str) -> None:
+    states.require(server, "addSecurityGroup")
+    (group_id,) = nics.resolve_groups(tx, ctx, [ref], server.vpc_id)
+    current = nics.groups(tx, server)
+    if group_id not in current:
+        nics.set_groups(tx, ctx, server, [*current, group_id])
+
+
+def remove_security_group(tx: Session, ctx: RequestContext, server: Server, ref: str) -> None:
+    states.require(server, "removeSecurityGroup")
+    (group_id,) = nics.resolve_groups(tx, ctx, [ref], server.vpc_id)
+    current = nics.groups(tx, server)
+    if group_id not in current:
+        raise states.invalid(f"Security group {ref} not associated with the instance")
+    nics.set_groups(tx, ctx, server, [g for g in current if g != group_id])

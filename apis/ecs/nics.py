@@ -1,0 +1,208 @@
+"""A server's network interfaces: VPC ports made for it (or given to it), their addresses and
+EIPs, and their security groups."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from apis.ecs import states
+from apis.ecs.models import Server, ServerInterface
+from apis.vpc import operations as vpc
+from apis.vpc import ports as vpc_ports
+from apis.vpc import security
+from apis.vpc.models import Network, Port, PublicIp
+from emulator.context import RequestContext
+from emulator.errors import ApiError, Conflict, NotFound
+
+
+@dataclass
+class NicSpec:
+    """A port to make on `network_id` (the native subnet id), or an existing `port_id`."""
+
+    network_id: str | None = None
+    port_id: str | None = None
+    ip_address: str | None = None
+
+
+@dataclass
+class Address:
+    vpc_id: str
+    ip_address: str
+    version: int
+    mac_address: str
+    port_id: str
+    kind: str  # "fixed" or "floating"
+
+
+def of(tx: Session, server_ids: list[str]) -> dict[str, list[ServerInterface]]:
+    found: dict[str, list[ServerInterface]] = {server_id: [] for server_id in server_ids}
+    rows = tx.scalars(
+        select(ServerInterface)
+        .where(ServerInterface.server_id.in_(server_ids))
+        .order_by(ServerInterface.created_at, ServerInterface.port_id)
+    )
+    for row in rows:
+        found[row.server_id].append(row)
+    return found
+
+
+def resolve_groups(
+    tx: Session, ctx: RequestContext, refs: list[str], vpc_id: str | None
+) -> list[str]:
+    """Security group ids from names or ids; a name is looked up in the server's VPC first."""
+    groups = security.list_groups(tx, ctx)
+    chosen: list[str] = []
+    for ref in refs:
+        matches = [g for g in groups if g.id == ref] or sorted(
+            (g for g in groups if g.name == ref), key=lambda g: g.vpc_id != vpc_id
+        )
+        if not matches:
+            raise states.invalid(f"Unable to find security_group with name or id '{ref}'")
+        chosen.append(matches[0].id)
+    return chosen
+
+
+def network_of(tx: Session, ctx: RequestContext, network_id: str) -> Network:
+    network = tx.get(Network, network_id)
+    if network is None or network.project_id != ctx.project.id:
+        raise states.invalid(f"Network {network_id} could not be found.")
+    return network
+
+
+def vpc_of(tx: Session, ctx: RequestContext, nic: NicSpec) -> str | None:
+    if nic.port_id is not None:
+        return vpc_ports.vpc_of_network(tx, _free_port(tx, ctx, nic.port_id).network_id)
+    return vpc_ports.vpc_of_network(tx, network_of(tx, ctx, str(nic.network_id)).id)
+
+
+def _free_port(tx: Session, ctx: RequestContext, port_id: str) -> Port:
+    try:
+        port = vpc.get_port(tx, ctx, port_id)
+    except NotFound:
+        raise states.invalid(f"Port {port_id} could not be found.", nova_status=404) from None
+    if port.device_id:
+        raise Conflict(f"Port {port_id} is still in use.", codes={"huawei": states.INVALID})
+    return port
+
+
+def _device_owner(server: Server) -> str:
+    return f"compute:{server.availability_zone}"
+
+
+def plug(
+    tx: Session, ctx: RequestContext, server: Server, nic: NicSpec, group_ids: list[str] | None
+) -> Port:
+    """Make (or bind) one port for the server; `group_ids` None means the VPC's default."""
+    try:
+        if nic.port_id is not None:
+            port = _free_port(tx, ctx, nic.port_id)
+            vpc.bind_device(
+                tx, ctx, port.id, device_id=server.id, device_owner=_device_owner(server)
+            )
+            owned = False
+        else:
+            network_of(tx, ctx, str(nic.network_id))
+            port = vpc.create_port(
+                tx,
+                ctx,
+                vpc.PortSpec(
+                    network_id=str(nic.network_id),
+                    fixed_ips=[{"ip_address": nic.ip_address}] if nic.ip_address else None,
+                    security_group_ids=group_ids,
+                    device_id=server.id,
+                    device_owner=_device_owner(server),
+                ),
+            )
+            owned = True
+    except ApiError as error:
+        error.codes.setdefault("huawei", states.INVALID)
+        if error.status == 409:
+            error.statuses = {**error.statuses, "huawei": 400}
+        raise
+    tx.add(
+        ServerInterface(
+            port_id=port.id,
+            server_id=server.id,
+            project_id=server.project_id,
+            owned=owned,
+            created_at=ctx.now(),
+        )
+    )
+    tx.flush()
+    return port
+
+
+def find(tx: Session, server: Server, port_id: str) -> ServerInterface:
+    row = tx.get(ServerInterface, port_id)
+    if row is None or row.server_id != server.id:
+        raise NotFound(f"Port {port_id} is not attached", codes={"huawei": states.INVALID})
+    return row
+
+
+def unplug(
+    tx: Session, ctx: RequestContext, server: Server, port_id: str, *, release_eips: bool = False
+) -> None:
+    """A port made for the server is deleted (its EIP stays, unbound, unless `release_eips`);
+    a port given to it is unbound and stays."""
+    row = find(tx, server, port_id)
+    if release_eips:
+        for eip_id in tx.scalars(select(PublicIp.id).where(PublicIp.port_id == port_id)):
+            vpc.release_publicip(tx, ctx, eip_id)
+    if row.owned:
+        vpc.delete_port(tx, ctx, port_id)
+    else:
+        vpc.bind_device(tx, ctx, port_id, device_id="", device_owner="")
+    tx.delete(row)
+    tx.flush()
+
+
+def unplug_all(tx: Session, ctx: RequestContext, server: Server, *, release_eips: bool) -> None:
+    for row in of(tx, [server.id])[server.id]:
+        unplug(tx, ctx, server, row.port_id, release_eips=release_eips)
+
+
+def set_groups(tx: Session, ctx: RequestContext, server: Server, group_ids: list[str]) -> None:
+    for row in of(tx, [server.id])[server.id]:
+        vpc_ports.update_port(tx, ctx, row.port_id, {"security_groups": group_ids})
+
+
+def groups(tx: Session, server: Server) -> list[str]:
+    """The security groups of the server's ports, in first-seen order."""
+    port_ids = [row.port_id for row in of(tx, [server.id])[server.id]]
+    found: dict[str, None] = {}
+    for ids in vpc.groups_of(tx, port_ids).values():
+        found.update(dict.fromkeys(ids))
+    return list(found)
+
+
+def addresses(tx: Session, server_ids: list[str]) -> dict[str, list[Address]]:
+    """Fixed and floating addresses of each server, by port."""
+    interfaces = of(tx, server_ids)
+    port_ids = [row.port_id for rows in interfaces.values() for row in rows]
+    ports = {p.id: p for p in tx.scalars(select(Port).where(Port.id.in_(port_ids)))}
+    fixed = vpc.fixed_ips(tx, port_ids)
+    floating: dict[str, list[PublicIp]] = {}
+    for eip in tx.scalars(select(PublicIp).where(PublicIp.port_id.in_(port_ids))):
+        floating.setdefault(str(eip.port_id), []).append(eip)
+    vpcs: dict[str, Any] = {}
+    found: dict[str, list[Address]] = {server_id: [] for server_id in server_ids}
+    for server_id, rows in interfaces.items():
+        for row in rows:
+            port = ports.get(row.port_id)
+            if port is None:
+                continue
+            if port.network_id not in vpcs:
+                vpcs[port.network_id] = vpc_ports.vpc_of_network(tx, port.network_id)
+            vpc_id = vpcs[port.network_id] or port.network_id
+            for ip in fixed[port.id]:
+                version = 6 if ":" in ip.ip_address else 4
+                found[server_id].append(
+                    Address(vpc_id, ip.ip_address, version, port.mac_address, port.id, "fixed")
+                )
+            for eip in floating.get(port.id, []):
+                found[server_id].append(
+                    Address(vpc_id, eip.public_ip_address, 4, port.mac_address, port.id, "floating")
+                )
+    return found

@@ -1,0 +1,176 @@
+"""Servers as Nova and the native ECS API print them."""
+
+import hashlib
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from apis.ecs import flavors, states
+from apis.ecs.details import Facts
+from apis.ecs.microversions import Microversion
+from apis.ecs.models import Server
+from apis.vpc import operations as vpc
+from apis.vpc.models import Port
+from emulator.clock import iso_seconds
+
+
+def _links(base: str, project_id: str, server_id: str) -> list[dict[str, str]]:
+    return [
+        {"rel": "self", "href": f"{base}/v2.1/{project_id}/servers/{server_id}"},
+        {"rel": "bookmark", "href": f"{base}/{project_id}/servers/{server_id}"},
+    ]
+
+
+def _host_id(server: Server) -> str:
+    return hashlib.sha224(f"{server.project_id}{server.availability_zone}".encode()).hexdigest()
+
+
+def _addresses(facts: Facts, *, native: bool) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for address in facts.addresses:
+        item: dict[str, Any] = {
+            "version": str(address.version) if native else address.version,
+            "addr": address.ip_address,
+            "OS-EXT-IPS:type": address.kind,
+            "OS-EXT-IPS-MAC:mac_addr": address.mac_address,
+        }
+        if native:
+            item["OS-EXT-IPS:port_id"] = address.port_id
+        grouped.setdefault(address.vpc_id, []).append(item)
+    return grouped
+
+
+def _tag_strings(facts: Facts) -> list[str]:
+    return [f"{key}={value}" for key, value in sorted(facts.tags.items())]
+
+
+def nova_link(server: Server, base: str) -> dict[str, Any]:
+    return {
+        "id": server.id,
+        "name": server.name,
+        "links": _links(base, server.project_id, server.id),
+    }
+
+
+def _nova_flavor(server: Server, version: Microversion, base: str) -> dict[str, Any]:
+    flavor = flavors.get(server.flavor_id)
+    if not version.at_least("2.47"):
+        href = f"{base}/{server.project_id}/flavors/{flavor.id}"
+        return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
+    return {
+        "original_name": flavor.name,
+        "vcpus": flavor.vcpus,
+        "ram": flavor.ram_mb,
+        "disk": flavor.disk_gb,
+        "ephemeral": 0,
+        "swap": 0,
+    }
+
+
+def _common(server: Server) -> dict[str, Any]:
+    return {
+        "id": server.id,
+        "name": server.name,
+        "status": server.status,
+        "tenant_id": server.project_id,
+        "user_id": server.user_id,
+        "metadata": dict(server.metadata_),
+        "hostId": _host_id(server),
+        "created": iso_seconds(server.created_at),
+        "updated": iso_seconds(server.updated_at),
+        "key_name": server.key_name,
+        "accessIPv4": "",
+        "accessIPv6": "",
+        "OS-DCF:diskConfig": "MANUAL",
+        "progress": 0 if server.status == "BUILD" else 100,
+        "config_drive": "",
+        "OS-EXT-AZ:availability_zone": server.availability_zone,
+        "OS-EXT-STS:vm_state": states.vm_state(server),
+        "OS-EXT-STS:task_state": server.task_state,
+        "OS-EXT-STS:power_state": server.power_state,
+        "OS-SRV-USG:launched_at": iso_seconds(server.launched_at),
+        "OS-SRV-USG:terminated_at": None,
+    }
+
+
+def nova_server(server: Server, facts: Facts, version: Microversion, base: str) -> dict[str, Any]:
+    body = _common(server)
+    image: Any = ""
+    if server.image_id:
+        href = f"{base}/{server.project_id}/images/{server.image_id}"
+        image = {"id": server.image_id, "links": [{"rel": "bookmark", "href": href}]}
+    attached: list[dict[str, Any]] = []
+    for row in facts.volumes:
+        item: dict[str, Any] = {"id": row.volume_id}
+        if version.at_least("2.3"):
+            item["delete_on_termination"] = row.delete_on_termination
+        attached.append(item)
+    body.update(
+        image=image,
+        flavor=_nova_flavor(server, version, base),
+        addresses=_addresses(facts, native=False),
+        links=_links(base, server.project_id, server.id),
+        security_groups=[{"name": name} for _, name in facts.groups],
+    )
+    body["os-extended-volumes:volumes_attached"] = attached
+    if version.at_least("2.9"):
+        body["locked"] = False
+    if version.at_least("2.19"):
+        body["description"] = server.description or None
+    if version.at_least("2.26"):
+        body["tags"] = _tag_strings(facts)
+    return body
+
+
+def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, Any]:
+    flavor = flavors.get(server.flavor_id)
+    body = _common(server)
+    body.update(
+        image={"id": server.image_id},
+        flavor={
+            "id": flavor.id,
+            "name": flavor.name,
+            "vcpus": str(flavor.vcpus),
+            "ram": str(flavor.ram_mb),
+            "disk": str(flavor.disk_gb),
+        },
+        addresses=_addresses(facts, native=True),
+        security_groups=[{"id": gid, "name": name} for gid, name in facts.groups],
+        description=server.description,
+        locked=False,
+        tags=_tag_strings(facts),
+        enterprise_project_id="0",
+        sys_tags=[],
+    )
+    body["metadata"] = {
+        **server.metadata_,
+        "image_name": image_name,
+        "vpc_id": server.vpc_id or "",
+        "charging_mode": "0",
+        "metering.image_id": server.image_id,
+    }
+    body["os-extended-volumes:volumes_attached"] = [
+        {
+            "id": row.volume_id,
+            "delete_on_termination": str(row.delete_on_termination),
+            "bootIndex": str(row.boot_index) if row.boot_index is not None else "",
+            "device": row.device,
+        }
+        for row in facts.volumes
+    ]
+    body["OS-EXT-SRV-ATTR:reservation_id"] = server.reservation_id
+    body["OS-EXT-SRV-ATTR:hostname"] = server.name
+    body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
+    return body
+
+
+def interface_view(tx: Session, port_id: str) -> dict[str, Any]:
+    port = tx.get(Port, port_id)
+    fixed = vpc.fixed_ips(tx, [port_id])[port_id]
+    return {
+        "port_id": port_id,
+        "net_id": port.network_id if port else "",
+        "mac_addr": port.mac_address if port else "",
+        "port_state": port.status if port else "DOWN",
+        "fixed_ips": [{"subnet_id": ip.subnet_id, "ip_address": ip.ip_address} for ip in fixed],
+    }

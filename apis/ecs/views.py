@@ -1,0 +1,120 @@
+"""Rows and catalogue entries -> JSON, one function per object and dialect."""
+
+from typing import Any
+
+from apis.ecs.flavors import Flavor
+from apis.ecs.microversions import Microversion
+from apis.ecs.models import Keypair, ServerGroup
+from emulator.topology import Region
+
+
+def _links(base: str, project_id: str, collection: str, item_id: str) -> list[dict[str, str]]:
+    return [
+        {"rel": "self", "href": f"{base}/v2.1/{project_id}/{collection}/{item_id}"},
+        {"rel": "bookmark", "href": f"{base}/{project_id}/{collection}/{item_id}"},
+    ]
+
+
+def _flavor_fields(flavor: Flavor) -> dict[str, Any]:
+    return {
+        "id": flavor.id,
+        "name": flavor.name,
+        "ram": flavor.ram_mb,
+        "disk": flavor.disk_gb,
+        "swap": "",
+        "OS-FLV-EXT-DATA:ephemeral": 0,
+        "OS-FLV-DISABLED:disabled": False,
+        "os-flavor-access:is_public": True,
+        "rxtx_factor": 1.0,
+    }
+
+
+def nova_flavor(
+    flavor: Flavor, version: Microversion, base: str, project_id: str, *, detail: bool
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": flavor.id, "name": flavor.name}
+    if detail:
+        body.update(_flavor_fields(flavor), vcpus=flavor.vcpus)
+    body["links"] = _links(base, project_id, "flavors", flavor.id)
+    if version.at_least("2.55"):
+        body["description"] = None
+    return body
+
+
+def native_flavor(flavor: Flavor, region: Region, base: str, project_id: str) -> dict[str, Any]:
+    """The native API prints vcpus and disk as strings, and embeds the extra specs."""
+    return {
+        **_flavor_fields(flavor),
+        "vcpus": str(flavor.vcpus),
+        "disk": str(flavor.disk_gb),
+        "rxtx_quota": "",
+        "rxtx_cap": "",
+        "links": _links(base, project_id, "flavors", flavor.id),
+        "os_extra_specs": flavor.extra_specs(region),
+    }
+
+
+def nova_zone(zone: str) -> dict[str, Any]:
+    return {"zoneName": zone, "zoneState": {"available": True}, "hosts": None}
+
+
+def native_zone(zone: str) -> dict[str, Any]:
+    return {
+        "availability_zone_id": zone,
+        "type": "Center",
+        "mode": "shared",
+        "public_border_group": "center",
+        "alias": zone,
+        "az_group_ids": [],
+        "category": 0,
+    }
+
+
+def _nova_time(value: Any) -> str:
+    """Nova prints key pair times without a zone: 2026-11-28T12:00:00.000000."""
+    return str(value.strftime("%Y-%m-%dT%H:%M:%S.%f"))
+
+
+def nova_keypair(
+    keypair: Keypair,
+    version: Microversion,
+    *,
+    shape: str,
+    private_key: str | None = None,
+) -> dict[str, Any]:
+    """`shape`: "listed" (in a list), "created" (with the private key once) or "shown"."""
+    body: dict[str, Any] = {
+        "name": keypair.name,
+        "public_key": keypair.public_key,
+        "fingerprint": keypair.fingerprint,
+    }
+    if shape in ("created", "shown"):
+        body["user_id"] = keypair.user_id
+    if shape == "created" and private_key is not None:
+        body["private_key"] = private_key
+    if shape == "shown":
+        body.update(
+            created_at=_nova_time(keypair.created_at),
+            updated_at=None,
+            deleted=False,
+            deleted_at=None,
+            id=keypair.id,
+        )
+    if version.at_least("2.2"):
+        body["type"] = keypair.type
+    return body
+
+
+def server_group(
+    group: ServerGroup, members: list[str], *, with_owner: bool = False
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": group.id,
+        "name": group.name,
+        "policies": list(group.policies),
+        "members": members,
+        "metadata": dict(group.metadata_),
+    }
+    if with_owner:
+        body.update(project_id=group.project_id, user_id=group.user_id)
+    return body

@@ -1,0 +1,209 @@
+"""Servers through openstacksdk and raw Nova: lifecycle on the virtual clock, one store with
+VPC and EVS, state conflicts, bad input."""
+
+import base64
+from ipaddress import ip_address, ip_network
+
+import openstack.exceptions
+import pytest
+
+from tests.ecs.conftest import set_quotas
+
+
+def test_create_builds_then_runs_with_a_port_and_a_system_disk(flexemu, conn, boot, image_id):
+    server = boot()
+    assert conn.compute.get_server(server.id).status == "BUILD"
+    flexemu.advance("PT1M")
+    shown = conn.compute.get_server(server.id)
+    assert (shown.status, shown.power_state, shown.vm_state) == ("ACTIVE", 1, "active")
+    ((vpc_id, addresses),) = shown.addresses.items()
+    assert ip_address(addresses[0]["addr"]) in ip_network("10.0.1.0/24")
+    (port,) = conn.network.ports(device_id=server.id)
+    assert port.fixed_ips[0]["ip_address"] == addresses[0]["addr"]
+    assert port.device_owner == "compute:eu-west-0a"
+    (attached,) = shown.attached_volumes
+    volume = conn.block_storage.get_volume(attached["id"])
+    assert (volume.status, volume.is_bootable, volume.size) == ("in-use", True, 40)
+    assert volume.attachments[0]["server_id"] == server.id
+    assert [group["name"] for group in shown.security_groups] == ["default"]
+
+
+def test_wait_for_server_and_delete(flexemu, conn, boot):
+    server = boot()
+    flexemu.advance("PT1M")
+    conn.compute.wait_for_server(server, status="ACTIVE", wait=5)
+    conn.compute.delete_server(server)
+    assert conn.compute.get_server(server.id).task_state == "deleting"
+    flexemu.advance("PT1M")
+    conn.compute.wait_for_delete(server, wait=5)
+    with pytest.raises(openstack.exceptions.NotFoundException):
+        conn.compute.get_server(server.id)
+
+
+def test_stop_start_reboot_on_the_clock(flexemu, conn, boot):
+    server = boot()
+    flexemu.advance("PT1M")
+    conn.compute.stop_server(server)
+    assert conn.compute.get_server(server.id).task_state == "powering-off"
+    flexemu.advance("PT1M")
+    stopped = conn.compute.get_server(server.id)
+    assert (stopped.status, stopped.power_state) == ("SHUTOFF", 4)
+    conn.compute.start_server(server)
+    flexemu.advance("PT1M")
+    assert conn.compute.get_server(server.id).status == "ACTIVE"
+    conn.compute.reboot_server(server, "HARD")
+    assert conn.compute.get_server(server.id).status == "HARD_REBOOT"
+    flexemu.advance("PT1M")
+    assert conn.compute.get_server(server.id).status == "ACTIVE"
+
+
+def test_resize_confirm_and_revert(flexemu, conn, boot, nova):
+    server = boot()
+    flexemu.advance("PT1M")
+    conn.compute.resize_server(server, "s3.xlarge.4")
+    assert conn.compute.get_server(server.id).status == "RESIZE"
+    flexemu.advance("PT1M")
+    resized = conn.compute.get_server(server.id)
+    assert (resized.status, resized.flavor.original_name) == ("VERIFY_RESIZE", "s3.xlarge.4")
+    assert conn.compute.get_limits().absolute.total_cores_used == 4
+    conn.compute.revert_server_resize(server)
+    flexemu.advance("PT1M")
+    reverted = conn.compute.get_server(server.id)
+    assert (reverted.status, reverted.flavor.original_name) == ("ACTIVE", "s3.large.2")
+    assert conn.compute.get_limits().absolute.total_cores_used == 2
+    conn.compute.resize_server(server, "c6.large.4")
+    flexemu.advance("PT1M")
+    conn.compute.confirm_server_resize(server)
+    assert conn.compute.get_server(server.id).status == "ACTIVE"
+    old = nova.get(f"/servers/{server.id}").json()["server"]
+    assert old["flavor"]["id"] == "c6.large.4"
+
+
+def test_actions_in_the_wrong_state_are_409(flexemu, conn, boot, nova):
+    server = boot()
+    response = nova.post(f"/servers/{server.id}/action", json={"os-stop": None})
+    assert response.status_code == 409
+    assert "task_state spawning" in response.json()["conflictingRequest"]["message"]
+    flexemu.advance("PT1M")
+    response = nova.post(f"/servers/{server.id}/action", json={"os-start": None})
+    assert response.status_code == 409
+    assert response.json()["conflictingRequest"]["message"] == (
+        f"Cannot 'start' instance {server.id} while it is in vm_state active"
+    )
+    with pytest.raises(openstack.exceptions.ConflictException):
+        conn.compute.confirm_server_resize(server)
+
+
+def test_instance_quota_is_403_and_leaves_nothing_behind(flexemu, conn, boot, project_id):
+    set_quotas(flexemu, project_id, instances=1)
+    boot()
+    ports_before = len(list(conn.network.ports()))
+    volumes_before = len(list(conn.block_storage.volumes()))
+    with pytest.raises(openstack.exceptions.ForbiddenException) as error:
+        boot("second")
+    assert "Quota exceeded for instances: Requested 1, but already used 1 of 1 instances" in str(
+        error.value
+    )
+    assert len(list(conn.network.ports())) == ports_before
+    assert len(list(conn.block_storage.volumes())) == volumes_before
+    assert conn.compute.get_limits().absolute.instances_used == 1
+
+
+def test_cores_quota_counts_every_instance_of_a_batch(flexemu, nova, network, image_id):
+    body = {
+        "server": {
+            "name": "many",
+            "imageRef": image_id,
+            "flavorRef": "c6.4xlarge.2",
+            "networks": [{"uuid": network["subnet_id"]}],
+            "min_count": 2,
+        }
+    }
+    response = nova.post("/servers", json=body)
+    assert response.status_code == 403
+    assert "Quota exceeded for cores: Requested 32" in response.json()["forbidden"]["message"]
+
+
+@pytest.mark.parametrize(
+    "change,fragment",
+    [
+        ({"flavorRef": "s3.huge.9"}, "Flavor s3.huge.9 could not be found."),
+        ({"imageRef": "0" * 32}, "could not be found"),
+        ({"user_data": "not base64!"}, "User data needs to be valid base 64."),
+        ({"key_name": "nobody"}, "Invalid key_name provided."),
+        ({"availability_zone": "eu-west-1a"}, "availability zone eu-west-1a is not available"),
+        ({"availability_zone": "eu-west-0c", "flavorRef": "c3.large.2"}, "not sold"),
+        ({"name": "x" * 256}, "1 to 255 characters"),
+        ({"networks": [{"uuid": "f" * 32}]}, "Network ffff"),
+        ({"security_groups": [{"name": "nope"}]}, "Unable to find security_group"),
+        ({"metadata": {"k": "v" * 300}}, "1 to 255 characters"),
+    ],
+)
+def test_bad_create_input_is_400_and_creates_nothing(nova, network, image_id, change, fragment):
+    body = {
+        "name": "bad",
+        "imageRef": image_id,
+        "flavorRef": "s3.large.2",
+        "networks": [{"uuid": network["subnet_id"]}],
+        **change,
+    }
+    response = nova.post("/servers", json={"server": body})
+    assert response.status_code == 400, response.text
+    assert fragment in response.json()["badRequest"]["message"]
+    assert nova.get("/servers").json()["servers"] == []
+
+
+def test_malformed_bodies_are_400(nova):
+    assert nova.post("/servers", content=b"{nope").status_code == 400
+    assert nova.post("/servers", json={"server": {"name": "x"}}).status_code == 400
+
+
+def test_user_data_key_and_metadata_are_kept(flexemu, conn, boot):
+    conn.compute.create_keypair(name="ops")
+    user_data = base64.b64encode(b"#!/bin/sh\necho hi\n").decode()
+    server = boot(key_name="ops", user_data=user_data, metadata={"team": "web"})
+    shown = conn.compute.get_server(server.id)
+    assert (shown.key_name, shown.metadata) == ("ops", {"team": "web"})
+
+
+def test_microversion_shapes_of_a_server(flexemu, boot, nova):
+    server = boot()
+    old = nova.get(f"/servers/{server.id}").json()["server"]
+    assert old["flavor"]["id"] == "s3.large.2"
+    assert "delete_on_termination" not in old["os-extended-volumes:volumes_attached"][0]
+    new = nova.get(f"/servers/{server.id}", version="2.47").json()["server"]
+    assert new["flavor"]["original_name"] == "s3.large.2" and new["flavor"]["vcpus"] == 2
+    assert new["os-extended-volumes:volumes_attached"][0]["delete_on_termination"] is True
+    assert new["description"] is None and new["locked"] is False
+
+
+def test_list_paging_and_filters(flexemu, conn, boot, nova):
+    ids = [boot(f"web-{n}").id for n in range(3)]
+    assert {s.id for s in conn.compute.servers()} == set(ids)
+    page = nova.get("/servers", params={"limit": 2}).json()
+    assert len(page["servers"]) == 2 and "servers_links" in page
+    assert [
+        s["name"] for s in nova.get("/servers/detail", params={"name": "web-1"}).json()["servers"]
+    ] == ["web-1"]
+    assert nova.get("/servers/detail", params={"status": "ACTIVE"}).json()["servers"] == []
+    flexemu.advance("PT1M")
+    assert len(nova.get("/servers/detail", params={"status": "ACTIVE"}).json()["servers"]) == 3
+
+
+def test_another_tenants_server_is_404(flexemu, boot):
+    server = boot()
+    amsterdam = flexemu.openstack(project="eu-west-1")
+    with pytest.raises(openstack.exceptions.NotFoundException):
+        amsterdam.compute.get_server(server.id)
+
+
+def test_update_name_and_description(flexemu, conn, boot, nova):
+    server = boot()
+    conn.compute.update_server(server, name="renamed")
+    assert conn.compute.get_server(server.id).name == "renamed"
+    refused = nova.request("PUT", f"/servers/{server.id}", json={"server": {"description": "d"}})
+    assert refused.status_code == 400
+    accepted = nova.request(
+        "PUT", f"/servers/{server.id}", version="2.19", json={"server": {"description": "d"}}
+    )
+    assert accepted.json()["server"]["description"] == "d"
