@@ -3,6 +3,7 @@
 import secrets
 import string
 import uuid
+from functools import lru_cache
 
 _UPPER_DIGITS = string.ascii_uppercase + string.digits
 _ALNUM = string.ascii_letters + string.digits
@@ -18,6 +19,7 @@ def uuid_id() -> str:
     return str(uuid.uuid4())
 
 
+@lru_cache(maxsize=8192)
 def stable_hex_id(*parts: str) -> str:
     """The same id for the same names: the bootstrap account keeps its ids across resets."""
     return uuid.uuid5(uuid.NAMESPACE_URL, "flexemu:" + "/".join(parts)).hex

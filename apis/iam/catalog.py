@@ -1,5 +1,6 @@
 """The service catalog: the emulator's own URLs, in the path-prefix form of DESIGN §2."""
 
+from functools import lru_cache
 from typing import Any
 
 from emulator import services
@@ -36,11 +37,20 @@ def _present() -> list[tuple[str, str, str]]:
 def catalog(base_url: str, project: Project | None, regions: list[str]) -> list[dict[str, Any]]:
     """Every region of the account gets an endpoint; as in Keystone, URLs carry the token's
     project id. Without a project scope only the identity services are listed."""
+    return _catalog(base_url, project.id if project else None, tuple(regions))
+
+
+@lru_cache(maxsize=1024)
+def _catalog(
+    base_url: str, project_id: str | None, regions: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Built once per (URL, project, regions): every token of a project carries the same one.
+    The result is shared; callers only serialise it."""
     entries: list[dict[str, Any]] = []
     for service_type, name, path in _present():
-        if project is None and not path.startswith("/iam"):
+        if project_id is None and not path.startswith("/iam"):
             continue
-        url = base_url + path.replace("{project_id}", project.id if project else "")
+        url = base_url + path.replace("{project_id}", project_id or "")
         entries.append(
             {
                 "type": service_type,
