@@ -50,8 +50,8 @@ def stop(tx: Session, resource_id: str, *, at: datetime, meter: str | None = Non
     )
     if meter is not None:
         statement = statement.where(UsageInterval.meter == meter)
-    tx.execute(statement.values(ended_at=at).execution_options(synchronize_session=False))
-    tx.expire_all()
+    # The default synchronisation updates intervals the session holds, without reloading others.
+    tx.execute(statement.values(ended_at=at))
 
 
 def change(

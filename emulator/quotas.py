@@ -54,23 +54,55 @@ def usage(tx: Session, project_id: str) -> dict[str, int]:
     return values
 
 
-def _ensure_usage_row(tx: Session, project_id: str, key: str) -> None:
-    if tx.get(QuotaUsage, (project_id, key)) is not None:
-        return
-    try:
-        with tx.begin_nested():
-            tx.add(QuotaUsage(project_id=project_id, key=key, in_use=0))
-    except IntegrityError:
-        pass  # another writer created it first
+def _ceilings(tx: Session, project_id: str, keys: list[str]) -> dict[str, int]:
+    """The limits of some keys, in one query."""
+    rows = tx.execute(
+        select(QuotaLimit.key, QuotaLimit.limit).where(
+            QuotaLimit.project_id == project_id, QuotaLimit.key.in_(keys)
+        )
+    )
+    found = {key: value for key, value in rows}
+    return {key: found.get(key, _defaults.get(key, UNLIMITED)) for key in keys}
+
+
+def _ensure_usage_rows(tx: Session, project_id: str, keys: list[str]) -> None:
+    present = set(
+        tx.scalars(
+            select(QuotaUsage.key).where(
+                QuotaUsage.project_id == project_id, QuotaUsage.key.in_(keys)
+            )
+        )
+    )
+    for key in keys:
+        if key in present:
+            continue
+        try:
+            with tx.begin_nested():
+                tx.add(QuotaUsage(project_id=project_id, key=key, in_use=0))
+        except IntegrityError:
+            pass  # another writer created it first
+
+
+def _forget_usage_rows(tx: Session) -> None:
+    """The counters were changed by UPDATE statements: drop any stale copy the session holds,
+    and nothing else (expiring every object would reload all of them afterwards)."""
+    for instance in list(tx.identity_map.values()):
+        if isinstance(instance, QuotaUsage):
+            tx.expire(instance)
 
 
 def consume(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
-    """Take `amounts` from the project's quotas, all or nothing (the caller's transaction)."""
-    for key, amount in amounts.items():
-        if amount <= 0:
-            continue
-        _ensure_usage_row(tx, project_id, key)
-        ceiling = limit(tx, project_id, key)
+    """Take `amounts` from the project's quotas, all or nothing (the caller's transaction).
+
+    Each counter moves with one conditional UPDATE, so concurrent writers cannot overshoot."""
+    wanted = {key: amount for key, amount in amounts.items() if amount > 0}
+    if not wanted:
+        return
+    keys = list(wanted)
+    _ensure_usage_rows(tx, project_id, keys)
+    ceilings = _ceilings(tx, project_id, keys)
+    for key, amount in wanted.items():
+        ceiling = ceilings[key]
         statement = (
             update(QuotaUsage)
             .where(QuotaUsage.project_id == project_id, QuotaUsage.key == key)
@@ -96,7 +128,7 @@ def consume(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
                 in_use=in_use,
                 limit=ceiling,
             )
-    tx.expire_all()
+    _forget_usage_rows(tx)
 
 
 def release(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
@@ -109,7 +141,7 @@ def release(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
             .values(in_use=QuotaUsage.in_use - amount)
             .execution_options(synchronize_session=False)
         )
-    tx.expire_all()
+    _forget_usage_rows(tx)
 
 
 def set_limits(tx: Session, project_id: str, values: Mapping[str, int]) -> None:
