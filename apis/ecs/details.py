@@ -55,28 +55,42 @@ def _port_groups(tx: Session, port_ids: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def gather(tx: Session, servers: list[Server]) -> dict[str, Facts]:
-    server_ids = [server.id for server in servers]
-    interfaces = nics.port_ids_of(tx, server_ids)
-    port_ids = [port_id for ids in interfaces.values() for port_id in ids]
-    addresses = nics.addresses(tx, interfaces)
-    volumes = _volumes(tx, server_ids)
-    tag_values = tags.of_many(tx, TAG_TYPE, server_ids)
-    port_groups = _port_groups(tx, port_ids)
+def groups(tx: Session, server_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The security groups (id, name) of each server's ports, in first-seen order."""
+    return _groups(tx, server_ids, nics.port_ids_of(tx, server_ids))
+
+
+def _groups(
+    tx: Session, server_ids: list[str], interfaces: dict[str, list[str]]
+) -> dict[str, list[tuple[str, str]]]:
+    port_groups = _port_groups(tx, [port_id for ids in interfaces.values() for port_id in ids])
     group_ids = {gid for ids in port_groups.values() for gid in ids}
     rows = tx.execute(
         select(SecurityGroup.id, SecurityGroup.name).where(SecurityGroup.id.in_(group_ids))
     )
     names = {group_id: name for group_id, name in rows}
-    found: dict[str, Facts] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     for server_id in server_ids:
         seen: dict[str, None] = {}
         for port_id in interfaces[server_id]:
             seen.update(dict.fromkeys(port_groups.get(port_id, [])))
-        found[server_id] = Facts(
+        found[server_id] = [(gid, names.get(gid, gid)) for gid in seen]
+    return found
+
+
+def gather(tx: Session, servers: list[Server]) -> dict[str, Facts]:
+    server_ids = [server.id for server in servers]
+    interfaces = nics.port_ids_of(tx, server_ids)
+    addresses = nics.addresses(tx, interfaces)
+    volumes = _volumes(tx, server_ids)
+    tag_values = tags.of_many(tx, TAG_TYPE, server_ids)
+    server_groups = _groups(tx, server_ids, interfaces)
+    return {
+        server_id: Facts(
             addresses=addresses[server_id],
             volumes=volumes[server_id],
-            groups=[(gid, names.get(gid, gid)) for gid in seen],
+            groups=server_groups[server_id],
             tags=tag_values.get(server_id, {}),
         )
-    return found
+        for server_id in server_ids
+    }

@@ -100,7 +100,8 @@ def _check_user_data(user_data: str | None) -> None:
 
 
 def check_metadata(tx: Session, project_id: str, metadata: dict[str, str]) -> None:
-    ceiling = quotas.limit(tx, project_id, "metadata_items")
+    # Limits are -1 or from 0: no metadata is always within them, without looking them up.
+    ceiling = quotas.limit(tx, project_id, "metadata_items") if metadata else quotas.UNLIMITED
     if ceiling != quotas.UNLIMITED and len(metadata) > ceiling:
         raise states.invalid(
             f"Quota exceeded for metadata_items: Maximum number of metadata items exceeds "
