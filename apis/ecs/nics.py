@@ -93,9 +93,16 @@ def _device_owner(server: Server) -> str:
 
 
 def plug(
-    tx: Session, ctx: RequestContext, server: Server, nic: NicSpec, group_ids: list[str] | None
+    tx: Session,
+    ctx: RequestContext,
+    server: Server,
+    nic: NicSpec,
+    group_ids: list[str] | None,
+    *,
+    checked: bool = False,
 ) -> Port:
-    """Make (or bind) one port for the server; `group_ids` None means the VPC's default."""
+    """Make (or bind) one port for the server; `group_ids` None means the VPC's default.
+    `checked`: the caller has found the nic's network already (`vpc_of`)."""
     try:
         if nic.port_id is not None:
             port = _free_port(tx, ctx, nic.port_id)
@@ -104,7 +111,8 @@ def plug(
             )
             owned = False
         else:
-            network_of(tx, ctx, str(nic.network_id))
+            if not checked:
+                network_of(tx, ctx, str(nic.network_id))
             port = vpc.create_port(
                 tx,
                 ctx,

@@ -238,7 +238,7 @@ def _create_one(
     )
     tx.add(server)
     tx.flush()
-    ports = [nics.plug(tx, ctx, server, nic, plan.group_ids) for nic in spec.nics]
+    ports = [nics.plug(tx, ctx, server, nic, plan.group_ids, checked=True) for nic in spec.nics]
     disks.create_for(tx, ctx, server, plan.disks)
     if spec.publicip is not None:
         _attach_publicip(tx, ctx, spec.publicip, server, ports[0].id)
@@ -251,7 +251,7 @@ def _create_one(
             tags=plan.tags,
             codes={"huawei": states.INVALID},
         )
-    billing.sync(tx, server, now)
+    billing.open_new(tx, server, now)
     delay = max(
         ctx.emulator.settings.delay("server_create"), ctx.emulator.settings.delay("volume_create")
     )
