@@ -45,20 +45,31 @@ def sync(tx: Session, server: Server, now: datetime) -> None:
             if current is not None:
                 metering.stop(tx, server.id, at=now, meter=meter)
         elif current is None:
-            metering.start(
-                tx,
-                project_id=server.project_id,
-                region=server.region,
-                service="ecs",
-                resource_type="server",
-                resource_id=server.id,
-                meter=meter,
-                quantity=1,
-                at=now,
-                unit_class=unit_class,
-            )
+            _start(tx, server, meter, unit_class, now)
         elif current.unit_class != unit_class:
             metering.change(tx, server.id, meter, at=now, unit_class=unit_class)
+
+
+def open_new(tx: Session, server: Server, now: datetime) -> None:
+    """`sync` for a server just made: it has no interval yet, so none to look up."""
+    for meter, unit_class in _wanted(server).items():
+        if unit_class is not None:
+            _start(tx, server, meter, unit_class, now)
+
+
+def _start(tx: Session, server: Server, meter: str, unit_class: str, now: datetime) -> None:
+    metering.start(
+        tx,
+        project_id=server.project_id,
+        region=server.region,
+        service="ecs",
+        resource_type="server",
+        resource_id=server.id,
+        meter=meter,
+        quantity=1,
+        at=now,
+        unit_class=unit_class,
+    )
 
 
 def stop(tx: Session, server: Server, now: datetime) -> None:

@@ -6,6 +6,7 @@ Routers of the compute API use `route_class=NovaRoute`; handlers read the versio
 `MicroversionDep` dependency.
 """
 
+import functools
 import re
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ class Microversion:
         return f"{self.major}.{self.minor}"
 
     def at_least(self, text: str) -> bool:
-        return self >= parse(text)
+        return (self.major, self.minor) >= _numbers(text)
 
 
 class VersionNotAcceptable(ApiError):
@@ -45,6 +46,13 @@ def parse(text: str) -> Microversion:
             f"API Version String {text} is of invalid format. Must be of format MajorNum.MinorNum."
         )
     return Microversion(int(match[1]), int(match[2]))
+
+
+@functools.lru_cache(maxsize=128)
+def _numbers(text: str) -> tuple[int, int]:
+    """The versions views compare with are a few constants: parse each once."""
+    version = parse(text)
+    return version.major, version.minor
 
 
 # The range Flexible Engine's Nova declares in its version document.

@@ -96,14 +96,14 @@ async def create_server(
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
         created = servers.create(tx, ctx, _spec(body.server, body.scheduler_hints))
-        facts = details.gather(tx, created)
         first = created[0]
+        groups = details.groups(tx, [first.id])[first.id]
         return {
             "server": {
                 "id": first.id,
                 "links": nova_link(first, service_url(request))["links"],
                 "OS-DCF:diskConfig": "MANUAL",
-                "security_groups": [{"name": name} for _, name in facts[first.id].groups],
+                "security_groups": [{"name": name} for _, name in groups],
             }
         }
 
@@ -271,7 +271,7 @@ async def server_action(request: Request, server_id: str, ctx: ProjectContext) -
 async def server_security_groups(server_id: str, ctx: ProjectContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
         server = servers.get(tx, ctx, server_id)
-        groups = details.gather(tx, [server])[server.id].groups
+        groups = details.groups(tx, [server.id])[server.id]
     return {
         "security_groups": [
             {"id": gid, "name": name, "tenant_id": ctx.project.id, "description": "", "rules": []}

@@ -1,5 +1,6 @@
 """Servers as Nova and the native ECS API print them."""
 
+import functools
 import hashlib
 from typing import Any
 
@@ -22,7 +23,12 @@ def _links(base: str, project_id: str, server_id: str) -> list[dict[str, str]]:
 
 
 def _host_id(server: Server) -> str:
-    return hashlib.sha224(f"{server.project_id}{server.availability_zone}".encode()).hexdigest()
+    return _digest(server.project_id, server.availability_zone)
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest(project_id: str, zone: str) -> str:
+    return hashlib.sha224(f"{project_id}{zone}".encode()).hexdigest()
 
 
 def _addresses(facts: Facts, *, native: bool) -> dict[str, list[dict[str, Any]]]:

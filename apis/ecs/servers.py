@@ -100,7 +100,8 @@ def _check_user_data(user_data: str | None) -> None:
 
 
 def check_metadata(tx: Session, project_id: str, metadata: dict[str, str]) -> None:
-    ceiling = quotas.limit(tx, project_id, "metadata_items")
+    # Limits are -1 or from 0: no metadata is always within them, without looking them up.
+    ceiling = quotas.limit(tx, project_id, "metadata_items") if metadata else quotas.UNLIMITED
     if ceiling != quotas.UNLIMITED and len(metadata) > ceiling:
         raise states.invalid(
             f"Quota exceeded for metadata_items: Maximum number of metadata items exceeds "
@@ -237,7 +238,7 @@ def _create_one(
     )
     tx.add(server)
     tx.flush()
-    ports = [nics.plug(tx, ctx, server, nic, plan.group_ids) for nic in spec.nics]
+    ports = [nics.plug(tx, ctx, server, nic, plan.group_ids, checked=True) for nic in spec.nics]
     disks.create_for(tx, ctx, server, plan.disks)
     if spec.publicip is not None:
         _attach_publicip(tx, ctx, spec.publicip, server, ports[0].id)
@@ -250,7 +251,7 @@ def _create_one(
             tags=plan.tags,
             codes={"huawei": states.INVALID},
         )
-    billing.sync(tx, server, now)
+    billing.open_new(tx, server, now)
     delay = max(
         ctx.emulator.settings.delay("server_create"), ctx.emulator.settings.delay("volume_create")
     )
