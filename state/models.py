@@ -186,7 +186,7 @@ class Tag(Base):
     __tablename__ = "tags"
     resource_type: Mapped[str] = mapped_column(String(64), primary_key=True)
     resource_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)  # a Neutron tag: 255
     value: Mapped[str] = mapped_column(String(255), default="")
     project_id: Mapped[str] = mapped_column(String(64), index=True)
 

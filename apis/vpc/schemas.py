@@ -386,3 +386,10 @@ class TagBody(NativeModel):
 class TagAction(NativeModel):
     action: Literal["create", "delete"]
     tags: list[TagItem]
+
+
+class NeutronTags(BaseModel):
+    """`PUT /v2.0/{collection}/{id}/tags`: the resource's whole set of tags."""
+
+    model_config = ConfigDict(extra="forbid")
+    tags: list[str]
