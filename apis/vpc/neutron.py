@@ -169,33 +169,26 @@ async def delete_network(network_id: str, ctx: ScopedContext) -> Response:
     return _no_content()
 
 
+def _ip_availabilities(tx: Session, networks: list[Network]) -> list[dict[str, Any]]:
+    by_network: dict[str, list[Subnet]] = {n.id: [] for n in networks}
+    for subnet in subnets.subnets_of_networks(tx, list(by_network)):
+        by_network[subnet.network_id].append(subnet)
+    usage = ipam.usage(tx, [r for rows in by_network.values() for r in rows])
+    return [views.ip_availability(n, by_network[n.id], usage) for n in networks]
+
+
+@router.get("/v2.0/network-ip-availabilities")
+async def ip_availabilities(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = _ip_availabilities(tx, subnets.list_networks(tx, ctx))
+    return listing.select(request, items, "network_ip_availabilities", links=False)
+
+
 @router.get("/v2.0/network-ip-availabilities/{network_id}")
 async def ip_availability(network_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
         network = subnets.get_network(tx, ctx, network_id)
-        rows = ports.subnets_of(tx, network.id)
-        per_subnet = [
-            {
-                "subnet_id": r.id,
-                "subnet_name": r.name,
-                "cidr": r.cidr,
-                "ip_version": 4,
-                "used_ips": len(ipam.taken(tx, r.id)),
-                "total_ips": len(ipam.taken(tx, r.id)) + ipam.available_count(tx, r),
-            }
-            for r in rows
-        ]
-    return {
-        "network_ip_availability": {
-            "network_id": network.id,
-            "network_name": network.name,
-            "tenant_id": network.project_id,
-            "project_id": network.project_id,
-            "subnet_ip_availability": per_subnet,
-            "used_ips": sum(p["used_ips"] for p in per_subnet),
-            "total_ips": sum(p["total_ips"] for p in per_subnet),
-        }
-    }
+        return {"network_ip_availability": _ip_availabilities(tx, [network])[0]}
 
 
 # Subnets ---------------------------------------------------------------------------------------

@@ -83,6 +83,16 @@ def list_networks(tx: Session, ctx: RequestContext) -> list[Network]:
     )
 
 
+def subnets_of_networks(tx: Session, network_ids: list[str]) -> list[Subnet]:
+    return list(
+        tx.scalars(
+            select(Subnet)
+            .where(Subnet.network_id.in_(network_ids))
+            .order_by(Subnet.created_at, Subnet.id)
+        )
+    )
+
+
 def update_network(
     tx: Session, ctx: RequestContext, network_id: str, changes: dict[str, Any]
 ) -> Network:

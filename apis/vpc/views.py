@@ -137,6 +137,30 @@ def neutron_router(router: Router) -> dict[str, Any]:
     }
 
 
+def ip_availability(
+    network: Network, rows: list[Subnet], usage: dict[str, tuple[int, int]]
+) -> dict[str, Any]:
+    per_subnet = [
+        {
+            "subnet_id": r.id,
+            "subnet_name": r.name,
+            "cidr": r.cidr,
+            "ip_version": 4,
+            "used_ips": usage[r.id][0],
+            "total_ips": usage[r.id][1],
+        }
+        for r in rows
+    ]
+    return {
+        "network_id": network.id,
+        "network_name": network.name,
+        "subnet_ip_availability": per_subnet,
+        "used_ips": sum(s["used_ips"] for s in per_subnet),
+        "total_ips": sum(s["total_ips"] for s in per_subnet),
+        **_owner(network.project_id),
+    }
+
+
 def _fixed_ips(allocations: list[IpAllocation]) -> list[dict[str, str]]:
     return [{"subnet_id": a.subnet_id, "ip_address": a.ip_address} for a in allocations]
 
