@@ -353,6 +353,52 @@ def privateips(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
     ]
 
 
+# Native VPC v3 ---------------------------------------------------------------------------------
+
+
+def _multiport(rule_row: SecurityGroupRule) -> str | None:
+    low, high = rule_row.port_range_min, rule_row.port_range_max
+    if low is None:
+        return None
+    return str(low) if high in (None, low) else f"{low}-{high}"
+
+
+def v3_rule(rule_row: SecurityGroupRule) -> dict[str, Any]:
+    return {
+        "id": rule_row.id,
+        "description": rule_row.description,
+        "security_group_id": rule_row.security_group_id,
+        "direction": rule_row.direction,
+        "protocol": rule_row.protocol,
+        "ethertype": rule_row.ethertype,
+        "multiport": _multiport(rule_row),
+        "action": "allow",
+        "priority": 1,
+        "remote_group_id": rule_row.remote_group_id,
+        "remote_ip_prefix": rule_row.remote_ip_prefix,
+        "remote_address_group_id": None,
+        "created_at": iso(rule_row.created_at),
+        "updated_at": iso(rule_row.created_at),
+        "project_id": rule_row.project_id,
+    }
+
+
+def v3_security_group(
+    group: SecurityGroup, rules: list[SecurityGroupRule], tag_list: list[dict[str, str]]
+) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "name": group.name,
+        "description": group.description,
+        "project_id": group.project_id,
+        "created_at": iso(group.created_at),
+        "updated_at": iso(group.updated_at),
+        "enterprise_project_id": group.enterprise_project_id,
+        "tags": tag_list,
+        "security_group_rules": [v3_rule(r) for r in rules],
+    }
+
+
 # Native EIP ------------------------------------------------------------------------------------
 
 
