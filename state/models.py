@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from state.types import UTCDateTime
@@ -114,6 +114,18 @@ class Credential(Base):
     last_use_time: Mapped[datetime | None]
     security_token: Mapped[str | None] = mapped_column(String(512))
     expires_at: Mapped[datetime | None]
+
+
+class KeystoneCredential(Base):
+    """A Keystone v3 credential (`/v3/credentials`): an opaque blob of a type (ec2, cert, totp
+    ...) held for a user. Stored data only: the AK/SK that sign requests are `Credential`."""
+
+    __tablename__ = "keystone_credentials"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str | None] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(255))
+    blob: Mapped[str] = mapped_column(Text)
 
 
 class Job(Base):
