@@ -108,7 +108,7 @@ def _add_routes(collection: str) -> None:
             resource_type = _resolve(tx, ctx, collection, resource_id)
             tags.remove_all(tx, resource_type, resource_id)
             _put(tx, ctx, resource_type, resource_id, values)
-        return {"tags": sorted(values)}
+        return {"tags": body.tags}
 
     @router.delete(path, status_code=204)
     async def delete_tags(resource_id: str, ctx: ScopedContext) -> Response:
