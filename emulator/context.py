@@ -129,7 +129,9 @@ def _context_for(request: Request, principal: Principal, project_id: str) -> Req
     if scope_project is not None and scope_project != project_id:
         raise Forbidden(
             "The project in the request does not match the token's project.",
-            codes={"huawei": "Ecs.0023"},
+            codes={"huawei": "Ecs.0023", "vpc": "VPC.0007"},
+            statuses={"vpc": 400},  # VPC API reference, "Error Codes"
+            messages={"vpc": "urlTenantId is not equal tokenTenantId"},
         )
     with emulator.db.transaction() as tx:
         project = tx.get(Project, project_id)

@@ -81,6 +81,7 @@ BARE_RULES: dict[str, str] = {
     "v1/{project_id}/ports": "vpc",
     "v2.0/*": "vpc",
     "v2.0/{project_id}/*": "vpc",
+    "v3/{project_id}/vpc": "vpc",
     # IMS / Glance.
     "v2/images": "ims",
     "v2/schemas": "ims",

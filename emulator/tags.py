@@ -47,12 +47,13 @@ def put(
     resource_id: str,
     tags: Mapping[str, str],
     codes: Mapping[str, str] | None = None,
+    limit: int = MAX_TAGS,
 ) -> None:
-    """Add or overwrite tags; a resource carries at most MAX_TAGS."""
+    """Add or overwrite tags; a resource carries at most `limit` (TMS: MAX_TAGS)."""
     current = of(tx, resource_type, resource_id)
     merged = {**current, **tags}
-    if len(merged) > MAX_TAGS:
-        raise BadRequest(f"A resource has at most {MAX_TAGS} tags.", codes=codes)
+    if len(merged) > limit:
+        raise BadRequest(f"A resource has at most {limit} tags.", codes=codes)
     for key, value in tags.items():
         row = tx.get(Tag, (resource_type, resource_id, key))
         if row is None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from state.types import UTCDateTime
@@ -116,6 +116,18 @@ class Credential(Base):
     expires_at: Mapped[datetime | None]
 
 
+class KeystoneCredential(Base):
+    """A Keystone v3 credential (`/v3/credentials`): an opaque blob of a type (ec2, cert, totp
+    ...) held for a user. Stored data only: the AK/SK that sign requests are `Credential`."""
+
+    __tablename__ = "keystone_credentials"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[str | None] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(255))
+    blob: Mapped[str] = mapped_column(Text)
+
+
 class Job(Base):
     """An asynchronous task of a native API (ECS, EVS, IMS, VBS), with sub-jobs."""
 
@@ -186,7 +198,7 @@ class Tag(Base):
     __tablename__ = "tags"
     resource_type: Mapped[str] = mapped_column(String(64), primary_key=True)
     resource_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)  # a Neutron tag: 255
     value: Mapped[str] = mapped_column(String(255), default="")
     project_id: Mapped[str] = mapped_column(String(64), index=True)
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from apis.iam import catalog as catalog_module
-from apis.iam import directory, schemas, tokens, views
+from apis.iam import directory, keystone_credentials, schemas, tokens, views
 from apis.iam.accounts import region_names
 from emulator.context import PrincipalDep, emulator_of, host_url, service_url
 from emulator.dialects import KEYSTONE, json_response
@@ -412,4 +412,71 @@ async def remove_group_member(
 ) -> Response:
     with emulator_of(request).db.transaction() as tx:
         directory.remove_member(tx, principal, group_id, user_id)
+    return Response(status_code=204)
+
+
+# Credentials ---------------------------------------------------------------------------------
+
+
+def _credential_fields(
+    body: schemas.KeystoneCredentialCreate | schemas.KeystoneCredentialUpdate,
+) -> keystone_credentials.CredentialFields:
+    return keystone_credentials.CredentialFields(
+        user_id=body.user_id, type=body.type, blob=body.blob, project_id=body.project_id
+    )
+
+
+@router.post("/v3/credentials", status_code=201)
+async def create_credential(
+    request: Request, body: schemas.KeystoneCredentialCreateRequest, principal: PrincipalDep
+) -> dict[str, Any]:
+    fields = _credential_fields(body.credential)
+    with emulator_of(request).db.transaction() as tx:
+        row = keystone_credentials.create(tx, principal, fields)
+        return {"credential": views.keystone_credential(service_url(request), row)}
+
+
+@router.get("/v3/credentials")
+async def list_credentials(
+    request: Request,
+    principal: PrincipalDep,
+    user_id: str | None = None,
+    type: str | None = None,
+) -> dict[str, Any]:
+    base = service_url(request)
+    with emulator_of(request).db.transaction() as tx:
+        rows = keystone_credentials.listed(tx, principal, user_id, type)
+        return views.collection(
+            base, "credentials", [views.keystone_credential(base, r) for r in rows]
+        )
+
+
+@router.get("/v3/credentials/{credential_id}")
+async def show_credential(
+    request: Request, credential_id: str, principal: PrincipalDep
+) -> dict[str, Any]:
+    with emulator_of(request).db.transaction() as tx:
+        row = keystone_credentials.get(tx, principal, credential_id)
+        return {"credential": views.keystone_credential(service_url(request), row)}
+
+
+@router.patch("/v3/credentials/{credential_id}")
+async def update_credential(
+    request: Request,
+    credential_id: str,
+    body: schemas.KeystoneCredentialUpdateRequest,
+    principal: PrincipalDep,
+) -> dict[str, Any]:
+    changes = _credential_fields(body.credential)
+    with emulator_of(request).db.transaction() as tx:
+        row = keystone_credentials.update(tx, principal, credential_id, changes)
+        return {"credential": views.keystone_credential(service_url(request), row)}
+
+
+@router.delete("/v3/credentials/{credential_id}", status_code=204)
+async def delete_credential(
+    request: Request, credential_id: str, principal: PrincipalDep
+) -> Response:
+    with emulator_of(request).db.transaction() as tx:
+        keystone_credentials.delete(tx, principal, credential_id)
     return Response(status_code=204)

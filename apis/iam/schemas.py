@@ -162,3 +162,25 @@ class SecurityTokenAuth(Loose):
 
 class SecurityTokenRequest(Loose):
     auth: SecurityTokenAuth
+
+
+class KeystoneCredentialCreate(Loose):
+    user_id: str = Field(min_length=1, max_length=64)
+    type: str = Field(min_length=1, max_length=255)
+    blob: str
+    project_id: str | None = Field(default=None, max_length=64)
+
+
+class KeystoneCredentialCreateRequest(Loose):
+    credential: KeystoneCredentialCreate
+
+
+class KeystoneCredentialUpdate(Loose):
+    user_id: str | None = Field(default=None, min_length=1, max_length=64)
+    type: str | None = Field(default=None, min_length=1, max_length=255)
+    blob: str | None = None
+    project_id: str | None = Field(default=None, max_length=64)
+
+
+class KeystoneCredentialUpdateRequest(Loose):
+    credential: KeystoneCredentialUpdate

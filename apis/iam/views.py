@@ -5,7 +5,7 @@ from typing import Any
 from apis.iam.tokens import IssuedToken
 from emulator.clock import iso
 from emulator.topology import Region
-from state.models import Credential, Domain, Group, Project, User
+from state.models import Credential, Domain, Group, KeystoneCredential, Project, User
 
 
 def link(base: str, kind: str, ident: str) -> dict[str, str]:
@@ -105,6 +105,17 @@ def token(issued: IssuedToken, catalog: list[dict[str, Any]] | None) -> dict[str
     if catalog is not None:
         body["catalog"] = catalog
     return {"token": body}
+
+
+def keystone_credential(base: str, row: KeystoneCredential) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "user_id": row.user_id,
+        "project_id": row.project_id,
+        "type": row.type,
+        "blob": row.blob,
+        "links": link(base, "credentials", row.id),
+    }
 
 
 def credential(row: Credential, *, with_secret: bool = False) -> dict[str, Any]:

@@ -28,10 +28,9 @@ QUOTAS = {
 
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.vpc import native, native_eip, neutron, tagging
+    from apis.vpc import native, native_eip, native_v3, neutron, neutron_tags, tagging
     from apis.vpc.errors import VPC_NATIVE
     from emulator.service_app import service_app
 
-    return service_app(
-        VPC_NATIVE, [neutron.router, native.router, native_eip.router, tagging.router]
-    )
+    routers = [neutron.router, neutron_tags.router, native.router, native_eip.router]
+    return service_app(VPC_NATIVE, [*routers, native_v3.router, tagging.router])

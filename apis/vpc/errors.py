@@ -35,6 +35,18 @@ VPC_NATIVE = Dialect(
     },
 )
 
+
+def _v3_body(dialect: Dialect, error: ApiError, status: int, request_id: str) -> Any:
+    return {
+        "request_id": request_id,
+        "error_code": dialect.code(error, status),
+        "error_msg": error.message_for(dialect.name),
+    }
+
+
+# The VPC v3 API (`/v3/{project_id}/vpc/...`): the same codes as v1, in another body.
+VPC_V3 = Dialect("vpc", _v3_body, _request_ids, VPC_NATIVE.default_codes)
+
 # What each kind of object is called in Neutron's messages, and the native not-found code.
 _KINDS: dict[str, tuple[str, str, str]] = {
     # kind: (Neutron type, Neutron noun, native code)

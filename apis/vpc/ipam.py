@@ -135,11 +135,23 @@ def taken(tx: Session, subnet_id: str) -> set[str]:
     )
 
 
-def available_count(tx: Session, subnet: Subnet) -> int:
-    bounds = _pool_bounds(subnet)
-    size = sum(end - start + 1 for start, end in bounds)
-    used = [int(IPv4Address(a)) for a in taken(tx, subnet.id)]
-    return size - sum(1 for a in used if any(s <= a <= e for s, e in bounds))
+def usage(tx: Session, rows: list[Subnet]) -> dict[str, tuple[int, int]]:
+    """(used, total) addresses of each subnet's allocation pools, in one query: the addresses
+    the cloud reserves (network, gateway, the last ones) count in neither, as on the real VPC."""
+    bounds = {subnet.id: _pool_bounds(subnet) for subnet in rows}
+    used = dict.fromkeys(bounds, 0)
+    allocations = tx.execute(
+        select(IpAllocation.subnet_id, IpAllocation.ip_address).where(
+            IpAllocation.subnet_id.in_(list(bounds))
+        )
+    )
+    for subnet_id, address in allocations:
+        value = int(IPv4Address(address))
+        used[subnet_id] += any(s <= value <= e for s, e in bounds[subnet_id])
+    return {
+        subnet_id: (used[subnet_id], sum(e - s + 1 for s, e in pools))
+        for subnet_id, pools in bounds.items()
+    }
 
 
 def _requested(subnet: Subnet, requested: str, gateway_allowed: bool) -> str:

@@ -1,6 +1,8 @@
 """List semantics of Neutron and the native VPC API over rendered objects: any attribute is a
 filter (repeated = any of), `fields` picks attributes, `limit`/`marker` page (ordered by
-creation), and Neutron gets `<collection>_links` with the next page.
+creation), and Neutron gets `<collection>_links` with the next page. The tag filters take
+comma-separated tags: `tags` (all of them), `tags-any` (one of them), `not-tags` (not all of
+them), `not-tags-any` (none of them).
 
 Lists are filtered after rendering because Neutron filters on every attribute of the view,
 including computed ones (`fixed_ips`, `router:external`, `status`); a tenant's lists are small.
@@ -14,6 +16,12 @@ from fastapi import Request
 from emulator.errors import BadRequest
 
 CONTROL = frozenset(("limit", "marker", "fields", "sort_key", "sort_dir", "page_reverse"))
+TAG_FILTERS = {
+    "tags": lambda has, wanted: wanted <= has,
+    "tags-any": lambda has, wanted: bool(wanted & has),
+    "not-tags": lambda has, wanted: not wanted <= has,
+    "not-tags-any": lambda has, wanted: not wanted & has,
+}
 
 
 def _text(value: Any) -> str:
@@ -23,6 +31,10 @@ def _text(value: Any) -> str:
 
 
 def _matches(item: dict[str, Any], key: str, wanted: list[str]) -> bool:
+    if key in TAG_FILTERS:
+        tags = {t for text in wanted for t in text.split(",") if t}
+        present = {t for t in item.get("tags") or () if isinstance(t, str)}
+        return TAG_FILTERS[key](present, tags)
     if key not in item:
         return True
     value = item[key]

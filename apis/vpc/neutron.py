@@ -5,9 +5,20 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from apis.vpc import eips, ipam, listing, ports, quotas_view, security, subnets, views, vpcs
+from apis.vpc import (
+    eips,
+    ipam,
+    listing,
+    neutron_tags,
+    ports,
+    quotas_view,
+    security,
+    subnets,
+    views,
+    vpcs,
+)
 from apis.vpc import schemas as s
-from apis.vpc.models import Network, Subnet
+from apis.vpc.models import Network, Port, PublicIp, Router, SecurityGroup, Subnet
 from apis.vpc.specs import port_changes, port_spec, rule_spec
 from emulator.context import RequestContext, ScopedContext, service_url
 from emulator.dialects import NEUTRON
@@ -26,6 +37,7 @@ EXTENSIONS = (
     "port-security",
     "network-ip-availability",
     "dns-integration",
+    "standard-attr-tag",
 )
 
 
@@ -104,7 +116,8 @@ def _network_views(tx: Session, ctx: RequestContext, rows: list[Network]) -> lis
     by_network: dict[str, list[str]] = {}
     for subnet in subnets.list_subnets(tx, ctx):
         by_network.setdefault(subnet.network_id, []).append(subnet.id)
-    return [views.neutron_network(n, by_network.get(n.id, [])) for n in rows]
+    items = [views.neutron_network(n, by_network.get(n.id, [])) for n in rows]
+    return neutron_tags.attach(tx, "networks", items)
 
 
 @router.post("/v2.0/networks", status_code=201)
@@ -156,36 +169,33 @@ async def delete_network(network_id: str, ctx: ScopedContext) -> Response:
     return _no_content()
 
 
+def _ip_availabilities(tx: Session, networks: list[Network]) -> list[dict[str, Any]]:
+    by_network: dict[str, list[Subnet]] = {n.id: [] for n in networks}
+    for subnet in subnets.subnets_of_networks(tx, list(by_network)):
+        by_network[subnet.network_id].append(subnet)
+    usage = ipam.usage(tx, [r for rows in by_network.values() for r in rows])
+    return [views.ip_availability(n, by_network[n.id], usage) for n in networks]
+
+
+@router.get("/v2.0/network-ip-availabilities")
+async def ip_availabilities(request: Request, ctx: ScopedContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        items = _ip_availabilities(tx, subnets.list_networks(tx, ctx))
+    return listing.select(request, items, "network_ip_availabilities", links=False)
+
+
 @router.get("/v2.0/network-ip-availabilities/{network_id}")
 async def ip_availability(network_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
         network = subnets.get_network(tx, ctx, network_id)
-        rows = ports.subnets_of(tx, network.id)
-        per_subnet = [
-            {
-                "subnet_id": r.id,
-                "subnet_name": r.name,
-                "cidr": r.cidr,
-                "ip_version": 4,
-                "used_ips": len(ipam.taken(tx, r.id)),
-                "total_ips": len(ipam.taken(tx, r.id)) + ipam.available_count(tx, r),
-            }
-            for r in rows
-        ]
-    return {
-        "network_ip_availability": {
-            "network_id": network.id,
-            "network_name": network.name,
-            "tenant_id": network.project_id,
-            "project_id": network.project_id,
-            "subnet_ip_availability": per_subnet,
-            "used_ips": sum(p["used_ips"] for p in per_subnet),
-            "total_ips": sum(p["total_ips"] for p in per_subnet),
-        }
-    }
+        return {"network_ip_availability": _ip_availabilities(tx, [network])[0]}
 
 
 # Subnets ---------------------------------------------------------------------------------------
+
+
+def _subnet_views(tx: Session, rows: list[Subnet]) -> list[dict[str, Any]]:
+    return neutron_tags.attach(tx, "subnets", [views.neutron_subnet(r) for r in rows])
 
 
 @router.post("/v2.0/subnets", status_code=201)
@@ -206,20 +216,20 @@ async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[st
         enable_dhcp=fields.enable_dhcp,
     )
     with ctx.transaction() as tx:
-        return {"subnet": views.neutron_subnet(subnets.create_subnet(tx, ctx, spec))}
+        return {"subnet": _subnet_views(tx, [subnets.create_subnet(tx, ctx, spec)])[0]}
 
 
 @router.get("/v2.0/subnets")
 async def list_subnets(request: Request, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        items = [views.neutron_subnet(r) for r in subnets.list_subnets(tx, ctx)]
+        items = _subnet_views(tx, subnets.list_subnets(tx, ctx))
     return listing.select(request, items, "subnets")
 
 
 @router.get("/v2.0/subnets/{subnet_id}")
 async def show_subnet(subnet_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"subnet": views.neutron_subnet(subnets.get_subnet(tx, ctx, subnet_id))}
+        return {"subnet": _subnet_views(tx, [subnets.get_subnet(tx, ctx, subnet_id)])[0]}
 
 
 @router.put("/v2.0/subnets/{subnet_id}")
@@ -228,7 +238,8 @@ async def update_subnet(
 ) -> dict[str, Any]:
     changes = body.subnet.model_dump(exclude_unset=True)
     with ctx.transaction() as tx:
-        return {"subnet": views.neutron_subnet(subnets.update_subnet(tx, ctx, subnet_id, changes))}
+        subnet = subnets.update_subnet(tx, ctx, subnet_id, changes)
+        return {"subnet": _subnet_views(tx, [subnet])[0]}
 
 
 @router.delete("/v2.0/subnets/{subnet_id}", status_code=204)
@@ -239,6 +250,10 @@ async def delete_subnet(subnet_id: str, ctx: ScopedContext) -> Response:
 
 
 # Routers ---------------------------------------------------------------------------------------
+
+
+def _router_views(tx: Session, rows: list[Router]) -> list[dict[str, Any]]:
+    return neutron_tags.attach(tx, "routers", [views.neutron_router(r) for r in rows])
 
 
 def _router_changes(fields: s.RouterFields) -> dict[str, Any]:
@@ -263,27 +278,27 @@ async def create_router(body: s.RouterBody, ctx: ScopedContext) -> dict[str, Any
         ),
     )
     with ctx.transaction() as tx:
-        return {"router": views.neutron_router(vpcs.create_vpc(tx, ctx, spec))}
+        return {"router": _router_views(tx, [vpcs.create_vpc(tx, ctx, spec)])[0]}
 
 
 @router.get("/v2.0/routers")
 async def list_routers(request: Request, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        items = [views.neutron_router(r) for r in vpcs.list_vpcs(tx, ctx)]
+        items = _router_views(tx, vpcs.list_vpcs(tx, ctx))
     return listing.select(request, items, "routers")
 
 
 @router.get("/v2.0/routers/{router_id}")
 async def show_router(router_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"router": views.neutron_router(vpcs.get_vpc(tx, ctx, router_id))}
+        return {"router": _router_views(tx, [vpcs.get_vpc(tx, ctx, router_id)])[0]}
 
 
 @router.put("/v2.0/routers/{router_id}")
 async def update_router(router_id: str, body: s.RouterBody, ctx: ScopedContext) -> dict[str, Any]:
     changes = _router_changes(body.router)
     with ctx.transaction() as tx:
-        return {"router": views.neutron_router(vpcs.update_vpc(tx, ctx, router_id, changes))}
+        return {"router": _router_views(tx, [vpcs.update_vpc(tx, ctx, router_id, changes)])[0]}
 
 
 @router.delete("/v2.0/routers/{router_id}", status_code=204)
@@ -332,31 +347,35 @@ async def remove_interface(
 # Ports -----------------------------------------------------------------------------------------
 
 
+def _port_views(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
+    return neutron_tags.attach(tx, "ports", views.port_views(tx, rows))
+
+
 @router.post("/v2.0/ports", status_code=201)
 async def create_port(body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
         port = ports.create_port(tx, ctx, port_spec(body.port))
-        return {"port": views.port_views(tx, [port])[0]}
+        return {"port": _port_views(tx, [port])[0]}
 
 
 @router.get("/v2.0/ports")
 async def list_ports(request: Request, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        items = views.port_views(tx, ports.list_ports(tx, ctx))
+        items = _port_views(tx, ports.list_ports(tx, ctx))
     return listing.select(request, items, "ports")
 
 
 @router.get("/v2.0/ports/{port_id}")
 async def show_port(port_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"port": views.port_views(tx, [ports.get_port(tx, ctx, port_id)])[0]}
+        return {"port": _port_views(tx, [ports.get_port(tx, ctx, port_id)])[0]}
 
 
 @router.put("/v2.0/ports/{port_id}")
 async def update_port(port_id: str, body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
         port = ports.update_port(tx, ctx, port_id, port_changes(body.port))
-        return {"port": views.port_views(tx, [port])[0]}
+        return {"port": _port_views(tx, [port])[0]}
 
 
 @router.delete("/v2.0/ports/{port_id}", status_code=204)
@@ -369,6 +388,10 @@ async def delete_port(port_id: str, ctx: ScopedContext) -> Response:
 # Security groups -------------------------------------------------------------------------------
 
 
+def _group_views(tx: Session, rows: list[SecurityGroup]) -> list[dict[str, Any]]:
+    return neutron_tags.attach(tx, "security-groups", views.security_groups(tx, rows))
+
+
 @router.post("/v2.0/security-groups", status_code=201)
 async def create_security_group(body: s.SecurityGroupBody, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
@@ -378,13 +401,13 @@ async def create_security_group(body: s.SecurityGroupBody, ctx: ScopedContext) -
             name=body.security_group.name or "",
             description=body.security_group.description or "",
         )
-        return {"security_group": views.security_groups(tx, [group])[0]}
+        return {"security_group": _group_views(tx, [group])[0]}
 
 
 @router.get("/v2.0/security-groups")
 async def list_security_groups(request: Request, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        items = views.security_groups(tx, security.list_groups(tx, ctx))
+        items = _group_views(tx, security.list_groups(tx, ctx))
     return listing.select(request, items, "security_groups")
 
 
@@ -392,7 +415,7 @@ async def list_security_groups(request: Request, ctx: ScopedContext) -> dict[str
 async def show_security_group(group_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
         group = security.get_group(tx, ctx, group_id)
-        return {"security_group": views.security_groups(tx, [group])[0]}
+        return {"security_group": _group_views(tx, [group])[0]}
 
 
 @router.put("/v2.0/security-groups/{group_id}")
@@ -407,7 +430,7 @@ async def update_security_group(
             name=body.security_group.name,
             description=body.security_group.description,
         )
-        return {"security_group": views.security_groups(tx, [group])[0]}
+        return {"security_group": _group_views(tx, [group])[0]}
 
 
 @router.delete("/v2.0/security-groups/{group_id}", status_code=204)
@@ -447,6 +470,10 @@ async def delete_rule(rule_id: str, ctx: ScopedContext) -> Response:
 # Floating IPs ----------------------------------------------------------------------------------
 
 
+def _floatingip_views(tx: Session, rows: list[PublicIp]) -> list[dict[str, Any]]:
+    return neutron_tags.attach(tx, "floatingips", [views.floatingip(tx, r) for r in rows])
+
+
 @router.post("/v2.0/floatingips", status_code=201)
 async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.floatingip
@@ -465,20 +492,21 @@ async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[
             port_id=fields.port_id,
             description=fields.description or "",
         )
-        return {"floatingip": views.floatingip(tx, publicip)}
+        return {"floatingip": _floatingip_views(tx, [publicip])[0]}
 
 
 @router.get("/v2.0/floatingips")
 async def list_floatingips(request: Request, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        items = [views.floatingip(tx, r) for r in eips.list_publicips(tx, ctx)]
+        items = _floatingip_views(tx, eips.list_publicips(tx, ctx))
     return listing.select(request, items, "floatingips")
 
 
 @router.get("/v2.0/floatingips/{floatingip_id}")
 async def show_floatingip(floatingip_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"floatingip": views.floatingip(tx, eips.get_publicip(tx, ctx, floatingip_id))}
+        publicip = eips.get_publicip(tx, ctx, floatingip_id)
+        return {"floatingip": _floatingip_views(tx, [publicip])[0]}
 
 
 @router.put("/v2.0/floatingips/{floatingip_id}")
@@ -493,7 +521,7 @@ async def update_floatingip(
             publicip = eips.unbind_publicip(tx, ctx, floatingip_id)
         else:
             publicip = eips.get_publicip(tx, ctx, floatingip_id)
-        return {"floatingip": views.floatingip(tx, publicip)}
+        return {"floatingip": _floatingip_views(tx, [publicip])[0]}
 
 
 @router.delete("/v2.0/floatingips/{floatingip_id}", status_code=204)

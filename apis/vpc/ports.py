@@ -16,12 +16,13 @@ from apis.vpc import eips, ipam, security
 from apis.vpc.common import consume, owned, release
 from apis.vpc.errors import in_use, invalid
 from apis.vpc.models import IpAllocation, Network, Port, PortSecurityGroup, Subnet
-from emulator import ids
+from emulator import ids, tags
 from emulator.context import RequestContext
 from emulator.errors import Conflict
 
 ROUTER_INTERFACE = "network:router_interface_distributed"
 MAC_PREFIX = "fa:16:3e"
+TAG_TYPE = "vpc.port"
 
 
 @dataclass
@@ -262,6 +263,7 @@ def delete_port(tx: Session, ctx: RequestContext, port_id: str, *, by_router: bo
     eips.detach_from_port(tx, ctx, port_id)
     tx.execute(delete(IpAllocation).where(IpAllocation.port_id == port_id))
     tx.execute(delete(PortSecurityGroup).where(PortSecurityGroup.port_id == port_id))
+    tags.remove_all(tx, TAG_TYPE, port_id)
     if not is_system_owned(port):
         release(tx, ctx, "port")
     tx.delete(port)

@@ -386,3 +386,22 @@ class TagBody(NativeModel):
 class TagAction(NativeModel):
     action: Literal["create", "delete"]
     tags: list[TagItem]
+
+
+class NeutronTags(BaseModel):
+    """`PUT /v2.0/{collection}/{id}/tags`: the resource's whole set of tags."""
+
+    model_config = ConfigDict(extra="forbid")
+    tags: list[str]
+
+
+class V3SecurityGroupUpdate(NativeModel):
+    """VPC v3 `UpdateSecurityGroupOption`: 1-64 letters, digits, `_-.`; no angle brackets."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[\w.\-]+$")
+    description: str | None = Field(default=None, max_length=255, pattern=r"^[^<>]*$")
+
+
+class V3SecurityGroupUpdateBody(NativeModel):
+    dry_run: bool = False
+    security_group: V3SecurityGroupUpdate

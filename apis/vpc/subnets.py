@@ -16,7 +16,8 @@ from apis.vpc.statuses import SUBNET_KIND
 from emulator import ids, lifecycle, tags
 from emulator.context import RequestContext
 
-TAG_TYPE = "vpc.subnet"
+TAG_TYPE = "vpc.subnet"  # a native subnet, which is a Neutron network
+NEUTRON_SUBNET_TAG_TYPE = "vpc.neutron_subnet"
 AUTOMATIC = "automatic"  # gateway_ip not given: the first host address
 MAX_DNS = 5
 
@@ -78,6 +79,16 @@ def list_networks(tx: Session, ctx: RequestContext) -> list[Network]:
             select(Network)
             .where(Network.project_id == ctx.project.id)
             .order_by(Network.created_at, Network.id)
+        )
+    )
+
+
+def subnets_of_networks(tx: Session, network_ids: list[str]) -> list[Subnet]:
+    return list(
+        tx.scalars(
+            select(Subnet)
+            .where(Subnet.network_id.in_(network_ids))
+            .order_by(Subnet.created_at, Subnet.id)
         )
     )
 
@@ -236,6 +247,7 @@ def delete_subnet(tx: Session, ctx: RequestContext, subnet_id: str) -> None:
             native="VPC.0209",
         )
     lifecycle.cancel(tx, SUBNET_KIND, subnet_id)
+    tags.remove_all(tx, NEUTRON_SUBNET_TAG_TYPE, subnet_id)
     release(tx, ctx, "subnet")
     tx.delete(subnet)
     tx.flush()

@@ -137,6 +137,30 @@ def neutron_router(router: Router) -> dict[str, Any]:
     }
 
 
+def ip_availability(
+    network: Network, rows: list[Subnet], usage: dict[str, tuple[int, int]]
+) -> dict[str, Any]:
+    per_subnet = [
+        {
+            "subnet_id": r.id,
+            "subnet_name": r.name,
+            "cidr": r.cidr,
+            "ip_version": 4,
+            "used_ips": usage[r.id][0],
+            "total_ips": usage[r.id][1],
+        }
+        for r in rows
+    ]
+    return {
+        "network_id": network.id,
+        "network_name": network.name,
+        "subnet_ip_availability": per_subnet,
+        "used_ips": sum(s["used_ips"] for s in per_subnet),
+        "total_ips": sum(s["total_ips"] for s in per_subnet),
+        **_owner(network.project_id),
+    }
+
+
 def _fixed_ips(allocations: list[IpAllocation]) -> list[dict[str, str]]:
     return [{"subnet_id": a.subnet_id, "ip_address": a.ip_address} for a in allocations]
 
@@ -327,6 +351,52 @@ def privateips(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
         for port in rows
         for allocation in allocations[port.id]
     ]
+
+
+# Native VPC v3 ---------------------------------------------------------------------------------
+
+
+def _multiport(rule_row: SecurityGroupRule) -> str | None:
+    low, high = rule_row.port_range_min, rule_row.port_range_max
+    if low is None:
+        return None
+    return str(low) if high in (None, low) else f"{low}-{high}"
+
+
+def v3_rule(rule_row: SecurityGroupRule) -> dict[str, Any]:
+    return {
+        "id": rule_row.id,
+        "description": rule_row.description,
+        "security_group_id": rule_row.security_group_id,
+        "direction": rule_row.direction,
+        "protocol": rule_row.protocol,
+        "ethertype": rule_row.ethertype,
+        "multiport": _multiport(rule_row),
+        "action": "allow",
+        "priority": 1,
+        "remote_group_id": rule_row.remote_group_id,
+        "remote_ip_prefix": rule_row.remote_ip_prefix,
+        "remote_address_group_id": None,
+        "created_at": iso(rule_row.created_at),
+        "updated_at": iso(rule_row.created_at),
+        "project_id": rule_row.project_id,
+    }
+
+
+def v3_security_group(
+    group: SecurityGroup, rules: list[SecurityGroupRule], tag_list: list[dict[str, str]]
+) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "name": group.name,
+        "description": group.description,
+        "project_id": group.project_id,
+        "created_at": iso(group.created_at),
+        "updated_at": iso(group.updated_at),
+        "enterprise_project_id": group.enterprise_project_id,
+        "tags": tag_list,
+        "security_group_rules": [v3_rule(r) for r in rules],
+    }
 
 
 # Native EIP ------------------------------------------------------------------------------------

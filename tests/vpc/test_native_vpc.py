@@ -206,3 +206,18 @@ def test_vpc_routes_are_validated_against_its_cidr(api):
         json={"vpc": {"routes": [{"destination": "0.0.0.0/0", "nexthop": "172.16.0.1"}]}},
     )
     assert outside.status_code == 400
+
+
+def test_a_project_id_not_the_tokens_is_400_vpc_0007(api, flexemu):
+    """VPC API reference, error codes: 400 VPC.0007 `urlTenantId is not equal tokenTenantId`."""
+    other_project = flexemu.project_ids["eu-west-1"]
+    for path in (
+        f"/v1/{other_project}/vpcs",
+        f"/v1/{other_project}/publicips",
+        f"/v3/{other_project}/vpc/security-groups/{'0' * 32}",
+    ):
+        response = api("GET", path)
+        assert response.status_code == 400, path
+        body = response.json()
+        assert body.get("code", body.get("error_code")) == "VPC.0007", body
+        assert "urlTenantId is not equal tokenTenantId" in str(body)
