@@ -2,7 +2,7 @@
 a month boundary, every line checked against figures worked out by hand from the sample table.
 
 The clock starts at S = B - 10 h, B being the first instant of a month (hours below are from S;
-December/January in the README). At S: a VPC and subnet (raw VPC API), two servers
+December/January in the README). At S: a VPC and subnet (native VPC API), two servers
 (openstacksdk) — "app", s3.large.2 from the licensed "OBS Windows Server 2019 Standard" image,
 and "db", d2.xlarge.8 (local disks) from Ubuntu — each with its 40 GB SATA system disk (the
 images' min_disk); a 100 GB SATA and a 20 GB SSD volume; an EIP with a dedicated 5 Mbit/s
@@ -23,7 +23,6 @@ from datetime import timedelta
 from decimal import Decimal as D
 from typing import Any
 
-import httpx
 from huaweicloudsdkeip.v2 import (
     CreatePublicipBandwidthOption,
     CreatePublicipOption,
@@ -35,7 +34,7 @@ from huaweicloudsdkeip.v2 import (
 from sqlalchemy import select
 
 from apis.obs.models import Bucket
-from tests.billing.conftest import bill, lines, months_ahead
+from tests.billing.conftest import bill, lines, months_ahead, subnet
 
 MIB = 1024**2
 GB_PER_MIB = D(1) / 1024  # object storage is priced per GB of 1024 MiB
@@ -68,22 +67,7 @@ def test_a_small_tenant_billed_line_by_line_over_a_month_boundary(flexemu):
     flexemu.admin("PUT", f"/quotas/{pid}", json=quotas).raise_for_status()
     at_hour(0)  # S; clients made now hold tokens valid for the whole scenario
     conn, eip, s3 = flexemu.openstack(), flexemu.huawei_client(EipClient), flexemu.boto3()
-    vpc_api = httpx.Client(
-        base_url=f"{flexemu.url}/v1/{pid}", headers={"X-Auth-Token": conn.auth_token}
-    )
-    vpc = vpc_api.post("/vpcs", json={"vpc": {"name": "vpc", "cidr": "10.0.0.0/16"}})
-    subnet = vpc_api.post(
-        "/subnets",
-        json={
-            "subnet": {
-                "name": "web",
-                "cidr": "10.0.1.0/24",
-                "gateway_ip": "10.0.1.1",
-                "vpc_id": vpc.json()["vpc"]["id"],
-            }
-        },
-    ).json()["subnet"]
-    networks = [{"uuid": subnet["id"]}]
+    networks = [{"uuid": subnet(flexemu, conn)}]
     windows = conn.image.find_image("OBS Windows Server 2019 Standard")
     ubuntu = conn.image.find_image("OBS Ubuntu 22.04")
     app = conn.compute.create_server(
