@@ -86,7 +86,8 @@ def test_a_small_tenant_billed_line_by_line_over_a_month_boundary(flexemu):
             )
         )
     ).publicip
-    bandwidth = eip.show_publicip(ShowPublicipRequest(publicip_id=publicip.id)).publicip
+    shown = eip.show_publicip(ShowPublicipRequest(publicip_id=publicip.id)).publicip
+    bandwidth_id = shown.bandwidth_id
     s3.create_bucket(Bucket="assets")
     s3.put_object(Bucket="assets", Key="site.tar", Body=b"s" * 16 * MIB)
     s3.put_object(Bucket="assets", Key="media.tar", Body=b"m" * 8 * MIB)
@@ -127,9 +128,7 @@ def test_a_small_tenant_billed_line_by_line_over_a_month_boundary(flexemu):
         # 10 h x 0.0050 = 0.05
         (publicip.id, "vpc.eip_hours", "5_bgp"): line(10, "hour", "0.0050"),
         # 5 Mbit/s x 10 h = 50 Mbit/s-h x 0.0125 = 0.625 -> 0.63
-        (bandwidth.bandwidth_id, "vpc.bandwidth_mbit_hours", "PER"): line(
-            50, "Mbit/s-hour", "0.0125"
-        ),
+        (bandwidth_id, "vpc.bandwidth_mbit_hours", "PER"): line(50, "Mbit/s-hour", "0.0125"),
         # the full backup holds the volume's 100 GB from S+1 h: 900 GB-h x 0.0000685 = 0.06165
         (backup.id, "vbs.backup_gb_hours", "full"): line(900, "GB-hour", "0.0000685"),
         # 24 MiB x 10 h = 240 MiB-h = 0.234375 GB-h x 0.0000274 = 0.0000064 -> 0.00
@@ -157,6 +156,7 @@ def test_a_small_tenant_billed_line_by_line_over_a_month_boundary(flexemu):
     }
     assert (tenant["total"], first["total"], first["final"]) == ("4.34", "4.34", True)
     assert (first["currency"], first["unpriced"]) == ("EUR", [])
+    assert bill(flexemu, start.strftime("%Y-%m")) == first  # a closed month is reproducible
 
     second = bill(flexemu, boundary.strftime("%Y-%m"))
     assert lines(second) == {
@@ -175,9 +175,7 @@ def test_a_small_tenant_billed_line_by_line_over_a_month_boundary(flexemu):
         (logs.id, "evs.volume_gb_hours", "SSD"): line(280, "GB-hour", "0.000220"),
         # 14 h x 0.0050 = 0.07; 5 Mbit/s x 14 h = 70 x 0.0125 = 0.875 -> 0.88
         (publicip.id, "vpc.eip_hours", "5_bgp"): line(14, "hour", "0.0050"),
-        (bandwidth.bandwidth_id, "vpc.bandwidth_mbit_hours", "PER"): line(
-            70, "Mbit/s-hour", "0.0125"
-        ),
+        (bandwidth_id, "vpc.bandwidth_mbit_hours", "PER"): line(70, "Mbit/s-hour", "0.0125"),
         # deleted at B+6 h: 100 GB x 6 h = 600 GB-h x 0.0000685 = 0.0411 -> 0.04
         (backup.id, "vbs.backup_gb_hours", "full"): line(600, "GB-hour", "0.0000685"),
         # 24 MiB x 14 h = 336 MiB-h = 0.328125 GB-h; 16 MiB x 14 h = 224 MiB-h = 0.21875 GB-h;
