@@ -297,11 +297,11 @@ def test_real_servers_the_one_running_longest_is_covered_not_its_licence(flexemu
     linux = boot("linux", "OBS Ubuntu 22.04")
     goto(flexemu, m2 + 10 * HOUR)
     conn.compute.stop_server(linux)
-    goto(flexemu, m2 + 24 * HOUR)
     disks = {
         server.id: next(iter(conn.compute.volume_attachments(server))).volume_id
         for server in (win, linux)
     }
+    goto(flexemu, m2 + 24 * HOUR)
     billed = bill(flexemu, name(m2))
     assert lines(billed) == {
         # the larger consumption (24 h against 10 h): covered
