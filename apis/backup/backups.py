@@ -303,17 +303,29 @@ def start_deletion(tx: Session, tenant: Tenant, backup: Backup, job: Job | None 
 @queue.finishes("delete")
 def _deleted(tx: Session, operation: BackupOperation, at: datetime) -> None:
     """The backup goes with its quota, meter and tags; incremental backups made on it now
-    rest on its own parent (a full backup when it had none): the chain is merged."""
+    rest on its own parent (a full backup when it had none): the chain is merged, and the
+    data they needed from it stays stored, held (and billed) by the oldest of them."""
     backup = tx.get(Backup, operation.backup_id)
     if backup is None:
         return
-    for child in tx.scalars(select(Backup).where(Backup.parent_id == backup.id)):
+    children = tx.scalars(
+        select(Backup).where(Backup.parent_id == backup.id).order_by(Backup.created_at, Backup.id)
+    ).all()
+    for child in children:
         child.parent_id = backup.parent_id
         child.is_incremental = backup.parent_id is not None
+    if children:
+        _inherit_data(tx, children[0], backup, at)
     quotas.release(tx, backup.project_id, {"backups": 1, "backup_gigabytes": backup.size})
     metering.stop(tx, backup.id, at=at)
     tags.remove_all(tx, TAG_TYPE, backup.id)
     tx.delete(backup)
+
+
+def _inherit_data(tx: Session, heir: Backup, gone: Backup, at: datetime) -> None:
+    heir.stored_gb += gone.stored_gb
+    unit_class = "incremental" if heir.is_incremental else "full"
+    metering.change(tx, heir.id, METER, at=at, quantity=heir.stored_gb, unit_class=unit_class)
 
 
 # Native jobs ------------------------------------------------------------------------------

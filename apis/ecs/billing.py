@@ -8,12 +8,28 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apis.ecs import flavors, states
+from apis.ecs.disks import DiskSpec
 from apis.ecs.models import Server
+from apis.evs.models import Volume
+from apis.ims import images
 from emulator import metering
+from emulator.context import RequestContext
 from state.models import UsageInterval
 
 INSTANCE_METER = "ecs.instance_hours"
 LICENCE_METER = "ecs.licence_hours"
+
+
+def licence_of(tx: Session, ctx: RequestContext, disks: list[DiskSpec]) -> str | None:
+    """The licence (platform) of the image the system disk comes from: the image itself, or
+    the one a volume was made from; None for a free image."""
+    boot = next((disk for disk in disks if disk.boot), None)
+    image_id = boot.image_id if boot is not None else None
+    if boot is not None and boot.volume_id is not None:
+        volume = tx.get(Volume, boot.volume_id)
+        image_id = (volume.image_metadata or {}).get("image_id") if volume is not None else None
+    image = images.lookup(ctx, image_id) if image_id else None
+    return image.platform if image is not None and image.licensed else None
 
 
 def billable(server: Server) -> bool:

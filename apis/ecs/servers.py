@@ -133,11 +133,6 @@ def _boot_disks(ctx: RequestContext, spec: ServerSpec) -> list[DiskSpec]:
     return wanted
 
 
-def _licence(ctx: RequestContext, image_id: str | None) -> str | None:
-    image = images.lookup(ctx, image_id) if image_id else None
-    return image.platform if image is not None and image.licensed else None
-
-
 def _vpc_of_nics(tx: Session, ctx: RequestContext, spec: ServerSpec) -> str | None:
     if not spec.nics:
         raise states.invalid("At least one network is required.")
@@ -189,7 +184,7 @@ def create(
     group = _server_group(tx, ctx, spec.server_group_id)
     consume(tx, ctx.project.id, flavor.usage(len(spec.names)))
     reservation = "r-" + ids.hex_id()[:8]
-    licence = _licence(ctx, spec.image_id)
+    licence = billing.licence_of(tx, ctx, disk_specs)
     plan = _Plan(flavor, zone, vpc_id, disk_specs, licence, group_ids, tag_values, reservation)
     created = [_create_one(tx, ctx, spec, plan, name, job) for name in spec.names]
     if group is not None:

@@ -133,9 +133,9 @@ def store(
     replaced = _overwritten(tx, bucket, key)
     _check_quota(bucket, size - (replaced.size if replaced else 0))
     changes = {storage_class: size}
+    blobs.retain(tx, blob)  # before the replaced version lets go of it (a copy onto itself)
     if replaced is not None:
         _drop(tx, bucket, replaced, changes)
-    blobs.retain(tx, blob)
     row = ObjectVersion(
         bucket_id=bucket.id,
         project_id=bucket.project_id,

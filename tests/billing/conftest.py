@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
 from emulator import metering
@@ -82,3 +83,19 @@ def months_ahead(server: Any, count: int) -> datetime:
     for _ in range(count):
         month = month.next()
     return month.start
+
+
+def subnet(server: Any, conn: Any, project: str = "eu-west-0") -> str:
+    """A VPC 10.0.0.0/16 with a subnet 10.0.1.0/24 (native VPC API): the subnet's id."""
+    pid = server.project_ids[project]
+    with httpx.Client(
+        base_url=f"{server.url}/v1/{pid}", headers={"X-Auth-Token": conn.auth_token}
+    ) as vpc_api:
+        vpc = vpc_api.post("/vpcs", json={"vpc": {"name": "vpc", "cidr": "10.0.0.0/16"}})
+        body = {
+            "name": "web",
+            "cidr": "10.0.1.0/24",
+            "gateway_ip": "10.0.1.1",
+            "vpc_id": vpc.json()["vpc"]["id"],
+        }
+        return str(vpc_api.post("/subnets", json={"subnet": body}).json()["subnet"]["id"])

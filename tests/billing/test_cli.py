@@ -149,3 +149,53 @@ def test_serve_refuses_a_bad_price_file_before_listening(tmp_path):
         2,
         f"flexemu serve: {bad} line 2: unknown meter 'vpc.eip_hourz'.\n",
     )
+
+
+def test_the_table_keeps_its_columns_for_long_resource_names():
+    """An OBS storage meter names its bucket and class (41 characters, longer than a UUID):
+    every line, subtotal and total still ends in the amounts' column."""
+    from emulator.billing.render import as_table
+
+    def item(resource_id: str, amount: str) -> dict[str, str]:
+        return {
+            "service": "obs",
+            "resource_id": resource_id,
+            "meter": "obs.stored_bytes",
+            "class": "STANDARD",
+            "quantity": "1.000000",
+            "unit": "GB-hour",
+            "unit_price": "0.0000274",
+            "amount": amount,
+        }
+
+    bill = {
+        "account": "OCB0000001",
+        "month": "2026-12",
+        "final": True,
+        "as_of": "2027-01-01T00:00:00Z",
+        "currency": "EUR",
+        "prices": "sample_prices.csv",
+        "tenants": [
+            {
+                "project": "eu-west-0",
+                "project_id": "p1",
+                "region": "eu-west-0",
+                "lines": [item("b" * 32 + ":STANDARD", "0.00"), item("short", "1234.50")],
+                "subtotals": {"obs": "1234.50"},
+                "total": "1234.50",
+            }
+        ],
+        "unpriced": [],
+        "total": "1234.50",
+    }
+    rows = as_table(bill).splitlines()
+    columns = rows[3:8]  # header, two lines, subtotal, tenant total
+    assert len({len(row) for row in columns}) == 1, columns
+    assert [row.split()[-1] for row in columns] == [
+        "amount",
+        "0.00",
+        "1234.50",
+        "1234.50",
+        "1234.50",
+    ]
+    assert rows[-1].endswith("1234.50 EUR") and len(rows[-1]) == len(columns[0]) + 4

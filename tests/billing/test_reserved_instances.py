@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from emulator.billing.months import month_of
-from tests.billing.conftest import bill, lines, months_ahead
+from tests.billing.conftest import bill, lines, months_ahead, subnet
 
 HOUR = timedelta(hours=1)
 
@@ -230,3 +230,105 @@ def test_bad_subscriptions_are_refused_and_nothing_is_stored(flexemu, body, mess
 
 def test_an_unknown_subscription_is_not_found(flexemu):
     assert flexemu.admin("GET", "/reserved-instances/nope").status_code == 404
+
+
+def test_the_covered_server_is_chosen_again_each_month(flexemu, usage, months):
+    m2, m3 = months[2], months[3]
+    reservation = subscribe(flexemu, term_years=1).json()["reserved_instance"]
+    server(usage, "srv-h", m2, 300)  # the largest in M2
+    server(usage, "srv-i", m2, 100)
+    server(usage, "srv-h", m3, 50)
+    server(usage, "srv-i", m3, 400)  # the largest in M3
+    goto(flexemu, months[4])
+    second, third = lines(bill(flexemu, name(m2))), lines(bill(flexemu, name(m3)))
+    fee = (reservation["id"], "ecs.reserved_instance.monthly_fee", "s3.large.2")
+    assert second == {
+        ("srv-h", "ecs.instance_hours", "s3.large.2"): (D(300), "hour", D(0), D("0.00")),
+        # 100 h x 0.0550 = 5.50
+        ("srv-i", "ecs.instance_hours", "s3.large.2"): (D(100), "hour", D("0.0550"), D("5.50")),
+        fee: (D(1), "month", D("28.11"), D("28.11")),
+    }
+    assert third == {
+        # 50 h x 0.0550 = 2.75
+        ("srv-h", "ecs.instance_hours", "s3.large.2"): (D(50), "hour", D("0.0550"), D("2.75")),
+        ("srv-i", "ecs.instance_hours", "s3.large.2"): (D(400), "hour", D(0), D("0.00")),
+        fee: (D(1), "month", D("28.11"), D("28.11")),
+    }
+
+
+def test_a_subscription_on_the_first_of_a_month_covers_from_the_next_one(flexemu, usage):
+    m1, m2, m3 = (months_ahead(flexemu, count) for count in (1, 2, 3))
+    goto(flexemu, m1)  # 00:00 on the 1st: the month is still the first, pay-as-you-go
+    reservation = subscribe(flexemu, term_years=1).json()["reserved_instance"]
+    assert reservation["coverage_start"] == m2.strftime("%Y-%m-%dT%H:%M:%SZ")
+    server(usage, "srv-j", m1, 100)
+    server(usage, "srv-j", m2, 100)
+    goto(flexemu, m3)
+    assert lines(bill(flexemu, name(m1))) == {
+        ("srv-j", "ecs.instance_hours", "s3.large.2"): (D(100), "hour", D("0.0550"), D("5.50"))
+    }
+    assert lines(bill(flexemu, name(m2))) == {
+        ("srv-j", "ecs.instance_hours", "s3.large.2"): (D(100), "hour", D(0), D("0.00")),
+        (reservation["id"], "ecs.reserved_instance.monthly_fee", "s3.large.2"): (
+            D(1),
+            "month",
+            D("28.11"),
+            D("28.11"),
+        ),
+    }
+
+
+def test_real_servers_the_one_running_longest_is_covered_not_its_licence(flexemu, months):
+    """Two s3.large.2 servers made through openstacksdk on the 1st of M2: "win" (Windows) runs
+    24 h, "linux" is stopped after 10 h; the bill of M2 is read 24 h in."""
+    m2 = months[2]
+    reservation = subscribe(flexemu, term_years=1).json()["reserved_instance"]
+    goto(flexemu, m2)
+    conn = flexemu.openstack()
+    networks = [{"uuid": subnet(flexemu, conn)}]
+
+    def boot(name: str, image: str) -> Any:
+        image_id = conn.image.find_image(image).id
+        return conn.compute.create_server(
+            name=name, image_id=image_id, flavor_id="s3.large.2", networks=networks
+        )
+
+    win = boot("win", "OBS Windows Server 2019 Standard")
+    linux = boot("linux", "OBS Ubuntu 22.04")
+    goto(flexemu, m2 + 10 * HOUR)
+    conn.compute.stop_server(linux)
+    disks = {
+        server.id: next(iter(conn.compute.volume_attachments(server))).volume_id
+        for server in (win, linux)
+    }
+    goto(flexemu, m2 + 24 * HOUR)
+    billed = bill(flexemu, name(m2))
+    assert lines(billed) == {
+        # the larger consumption (24 h against 10 h): covered
+        (win.id, "ecs.instance_hours", "s3.large.2"): (D(24), "hour", D(0), D("0.00")),
+        # the licence is not: 24 h x 0.0230 = 0.552 -> 0.55
+        (win.id, "ecs.licence_hours", "Windows"): (D(24), "hour", D("0.0230"), D("0.55")),
+        # 10 h x 0.0550 = 0.55
+        (linux.id, "ecs.instance_hours", "s3.large.2"): (D(10), "hour", D("0.0550"), D("0.55")),
+        # system disks, stopped or not: 40 GB x 24 h = 960 GB-h x 0.000055 = 0.0528 -> 0.05
+        (disks[win.id], "evs.volume_gb_hours", "SATA"): (
+            D(960),
+            "GB-hour",
+            D("0.000055"),
+            D("0.05"),
+        ),
+        (disks[linux.id], "evs.volume_gb_hours", "SATA"): (
+            D(960),
+            "GB-hour",
+            D("0.000055"),
+            D("0.05"),
+        ),
+        (reservation["id"], "ecs.reserved_instance.monthly_fee", "s3.large.2"): (
+            D(1),
+            "month",
+            D("28.11"),
+            D("28.11"),
+        ),
+    }
+    # 0.55 + 0.55 + 0.05 + 0.05 + 28.11
+    assert billed["total"] == "29.31"

@@ -35,3 +35,19 @@ def test_requests_and_transfer_out_are_counted(flexemu, s3, bucket):
     counts = {i.unit_class: int(i.quantity) for i in intervals(flexemu, REQUESTS)}
     assert counts == {"STANDARD:write": 2, "STANDARD:read": 3}
     assert sum(int(i.quantity) for i in intervals(flexemu, TRANSFER_OUT)) == 14
+
+
+def test_a_copy_onto_itself_moves_the_stored_bytes_to_the_new_class(flexemu, s3, bucket):
+    s3.put_object(Bucket=bucket, Key="a", Body=b"x" * 100)
+    s3.copy_object(
+        Bucket=bucket,
+        Key="a",
+        CopySource={"Bucket": bucket, "Key": "a"},
+        StorageClass="STANDARD_IA",
+    )
+    assert s3.head_object(Bucket=bucket, Key="a")["StorageClass"] == "STANDARD_IA"
+    assert s3.get_object(Bucket=bucket, Key="a")["Body"].read() == b"x" * 100
+    still_open = {
+        (i.unit_class, int(i.quantity)) for i in intervals(flexemu, STORED) if i.ended_at is None
+    }
+    assert still_open == {("STANDARD", 0), ("WARM", 100)}
