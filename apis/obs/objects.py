@@ -3,11 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from apis.obs import buckets, usage
 from apis.obs.context import ObsContext, note_released
@@ -51,12 +52,37 @@ _VERSION = select(ObjectVersion).where(
     ObjectVersion.key == bindparam("key"),
     ObjectVersion.version_id == bindparam("version"),
 )
+# The versions a write may replace: the latest, and the `null` one (often the same row).
+_LATEST_OR_NULL = select(ObjectVersion).where(
+    ObjectVersion.bucket_id == bindparam("bucket"),
+    ObjectVersion.key == bindparam("key"),
+    ObjectVersion.is_latest.is_(True) | (ObjectVersion.version_id == NULL_VERSION),
+)
 _NEWEST_LEFT = (
     select(ObjectVersion)
     .where(ObjectVersion.bucket_id == bindparam("bucket"), ObjectVersion.key == bindparam("key"))
     .order_by(ObjectVersion.id.desc())
     .limit(1)
 )
+
+
+_versions = cast(Table, ObjectVersion.__table__)
+_buckets = cast(Table, Bucket.__table__)
+# Writes of the hot path as prebuilt Core statements: no unit of work to flush.
+_INSERT_VERSION = insert(_versions)
+_VERSION_COLUMNS = tuple(column.name for column in _versions.columns if column.name != "id")
+_ADD_TO_COUNTERS = (
+    update(_buckets)
+    .where(_buckets.c.id == bindparam("bucket"))
+    .values(
+        bytes_used=_buckets.c.bytes_used + bindparam("size"),
+        object_count=_buckets.c.object_count + bindparam("count"),
+    )
+)
+
+
+def _columns(row: ObjectVersion) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _VERSION_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -78,13 +104,11 @@ def _version(tx: Session, bucket: Bucket, key: str, version_id: str) -> ObjectVe
 def _overwritten(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
     """The version a new write replaces: the `null` one, unless versioning is enabled; the
     latest version stops being the latest either way."""
-    latest = _current(tx, bucket, key)
-    if bucket.versioning == "Enabled":
-        replaced = None
-    elif latest is not None and latest.version_id == NULL_VERSION:
-        replaced = latest
-    else:
-        replaced = _version(tx, bucket, key, NULL_VERSION)
+    found = tx.scalars(_LATEST_OR_NULL, {"bucket": bucket.id, "key": key}).all()
+    latest = next((row for row in found if row.is_latest), None)
+    replaced = None
+    if bucket.versioning != "Enabled":
+        replaced = next((row for row in found if row.version_id == NULL_VERSION), None)
     if latest is not None and latest is not replaced:
         latest.is_latest = False
     return replaced
@@ -99,10 +123,17 @@ def _drop(tx: Session, bucket: Bucket, row: ObjectVersion, changes: dict[str, in
     if not row.delete_marker:
         note_released(tx, blobs.release(tx, [row.blob]))
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
-    bucket.bytes_used -= row.size
-    bucket.object_count -= 1
+    _count(tx, bucket, -row.size, -1)
     tx.delete(row)
     tx.flush()
+
+
+def _count(tx: Session, bucket: Bucket, size: int, count: int) -> None:
+    """Add to the bucket's byte and object counters, in the database (one statement, right
+    even if another request changed them) and in the loaded row (not marked dirty)."""
+    tx.connection().execute(_ADD_TO_COUNTERS, {"bucket": bucket.id, "size": size, "count": count})
+    set_committed_value(bucket, "bytes_used", bucket.bytes_used + size)
+    set_committed_value(bucket, "object_count", bucket.object_count + count)
 
 
 def _check_quota(bucket: Bucket, growth: int) -> None:
@@ -159,9 +190,8 @@ def store(
         tags=spec.tags,
         grants=spec.grants,
     )
-    tx.add(row)
-    bucket.bytes_used += size
-    bucket.object_count += 1
+    tx.connection().execute(_INSERT_VERSION, _columns(row))
+    _count(tx, bucket, size, 1)
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
     return row
@@ -294,7 +324,7 @@ def delete_one(
         replaced = _overwritten(tx, bucket, key)
         if replaced is not None:
             _drop(tx, bucket, replaced, changes)
-        marker = _delete_marker(bucket, key, now, owner_id)
+        marker = _delete_marker(tx, bucket, key, now, owner_id)
         tx.add(marker)
         usage.stored_changed(tx, bucket, changes, now)
         return Deleted(marker.version_id, True)
@@ -310,8 +340,10 @@ def delete_one(
     return Deleted(version_id, row.delete_marker)
 
 
-def _delete_marker(bucket: Bucket, key: str, now: datetime, owner_id: str) -> ObjectVersion:
-    bucket.object_count += 1
+def _delete_marker(
+    tx: Session, bucket: Bucket, key: str, now: datetime, owner_id: str
+) -> ObjectVersion:
+    _count(tx, bucket, 0, 1)
     return ObjectVersion(
         bucket_id=bucket.id,
         project_id=bucket.project_id,
@@ -362,8 +394,7 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
             .execution_options(synchronize_session=False)
         )
     note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
-    bucket.bytes_used -= sum(row.size for row in rows)
-    bucket.object_count -= len(rows)
+    _count(tx, bucket, -sum(row.size for row in rows), -len(rows))
     usage.stored_changed(tx, bucket, changes, now)
 
 
