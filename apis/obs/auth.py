@@ -14,8 +14,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, select
 
 from apis.obs import signatures
 from apis.obs.errors import S3Error, access_denied
@@ -172,7 +171,7 @@ def _v4_time_of_date(value: str) -> str:
 
 
 class Authenticator:
-    def __init__(self, tx: Session, now: datetime, skew: timedelta):
+    def __init__(self, tx: Connection, now: datetime, skew: timedelta):
         self.tx = tx
         self.now = now  # the virtual clock: credential and presigned-URL expiry
         self.skew = skew
@@ -195,7 +194,7 @@ class Authenticator:
 
     def _credential(self, access: str, token: str | None) -> Row[Any]:
         """The access key's secret and its user (`user_id`, `domain_id`), checked usable."""
-        found = self.tx.connection().execute(_KEY_OWNER, {"access": access}).first()
+        found = self.tx.execute(_KEY_OWNER, {"access": access}).first()
         if found is None or found.status != "active":
             raise _invalid_access_key(access)
         if not found.enabled:

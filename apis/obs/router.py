@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy import Connection
 from starlette.requests import ClientDisconnect
 
 from apis.obs import (
@@ -192,7 +193,7 @@ async def _dispatch(
         route.bucket,
     )
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
-    with emulator.db.transaction() as tx:
+    with emulator.db.statements() as tx:
         caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
         decision = _authorize(tx, request, caller, headers, query, bucket, key)
     ctx = ObsContext(
@@ -211,7 +212,7 @@ async def _dispatch(
 
 
 def _authorize(
-    tx: Any,
+    tx: Connection,
     request: Request,
     caller: Caller,
     headers: dict[str, str],
