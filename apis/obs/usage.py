@@ -8,12 +8,11 @@ hourly intervals.
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import cast
+from typing import Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from apis.obs.models import Bucket
 from emulator import metering
 from state.models import UsageInterval
 
@@ -22,11 +21,24 @@ REQUESTS = "obs.requests"
 TRANSFER_OUT = "obs.transfer_out_bytes"
 
 
-def _storage_resource(bucket: Bucket, storage_class: str) -> str:
+class Metered(Protocol):
+    """What metering needs of a bucket: a loaded row or its few columns."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def project_id(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+def _storage_resource(bucket: Metered, storage_class: str) -> str:
     return f"{bucket.id}:{storage_class}"
 
 
-def stored_changed(tx: Session, bucket: Bucket, changes: dict[str, int], at: datetime) -> None:
+def stored_changed(tx: Session, bucket: Metered, changes: dict[str, int], at: datetime) -> None:
     """Apply byte deltas per class ({"STANDARD": +1024, "COLD": -10}) to the bucket's meters.
 
     Bills count stored time in whole minutes (`emulator.billing.months.hours_between`): an
@@ -67,13 +79,13 @@ def stored_changed(tx: Session, bucket: Bucket, changes: dict[str, int], at: dat
         )
 
 
-def bucket_deleted(tx: Session, bucket: Bucket, at: datetime) -> None:
+def bucket_deleted(tx: Session, bucket: Metered, at: datetime) -> None:
     for storage_class in ("STANDARD", "WARM", "COLD"):
         metering.stop(tx, _storage_resource(bucket, storage_class), at=at)
 
 
 def _count(
-    tx: Session, bucket: Bucket, meter: str, unit_class: str, amount: int, at: datetime
+    tx: Session, bucket: Metered, meter: str, unit_class: str, amount: int, at: datetime
 ) -> None:
     hour = at.replace(minute=0, second=0, microsecond=0)
     end = hour + timedelta(hours=1)
@@ -137,10 +149,10 @@ _CLOSE_OPEN = update(_table).where(*_OPEN_STORED).values(ended_at=bindparam("at"
 _OPEN = insert(_table)
 
 
-def request(tx: Session, bucket: Bucket, kind: str, storage_class: str, at: datetime) -> None:
+def request(tx: Session, bucket: Metered, kind: str, storage_class: str, at: datetime) -> None:
     _count(tx, bucket, REQUESTS, f"{storage_class}:{kind}", 1, at)
 
 
-def transferred_out(tx: Session, bucket: Bucket, size: int, at: datetime) -> None:
+def transferred_out(tx: Session, bucket: Metered, size: int, at: datetime) -> None:
     if size:
         _count(tx, bucket, TRANSFER_OUT, "", size, at)
