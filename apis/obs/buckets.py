@@ -135,10 +135,15 @@ class Located:
 def located(tx: Session, ctx: ObsContext, name: str) -> Located:
     """As `find`, without loading the bucket's configuration."""
     found = tx.connection().execute(_LOCATED, {"name": name}).first()
+    return checked(ctx, name, None if found is None else Located(*found))
+
+
+def checked(ctx: ObsContext, name: str, found: Located | None) -> Located:
+    """The bucket found by that name, if the request may use it (as `find` decides)."""
     if found is None:
         raise no_such_bucket(name)
     _check_owner(ctx, name, found.domain_id)
-    return Located(*found)
+    return found
 
 
 def _check_owner(ctx: ObsContext, name: str, owner: str) -> None:

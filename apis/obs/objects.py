@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -80,16 +80,20 @@ _ADD_TO_COUNTERS = (
     )
 )
 
-_LATEST_COLUMNS = select(_versions).where(
-    _versions.c.bucket_id == bindparam("bucket"),
-    _versions.c.key == bindparam("key"),
-    _versions.c.is_latest.is_(True),
+# A GET or HEAD: the bucket's location and the object's version in one statement.
+_LOCATED_AS = {"id": "located_id", "name": "located_name", "domain_id": "located_domain_id"}
+_LOCATED_AS |= {"project_id": "located_project_id", "region": "located_region"}
+_READ = select(
+    *(_buckets.c[name].label(label) for name, label in _LOCATED_AS.items()), _versions
+).where(_buckets.c.name == bindparam("name"))
+_SAME_KEY = and_(_versions.c.bucket_id == _buckets.c.id, _versions.c.key == bindparam("key"))
+_READ_LATEST = _READ.select_from(
+    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.is_latest.is_(True)))
 )
-_VERSION_COLUMNS_OF = select(_versions).where(
-    _versions.c.bucket_id == bindparam("bucket"),
-    _versions.c.key == bindparam("key"),
-    _versions.c.version_id == bindparam("version"),
+_READ_VERSION = _READ.select_from(
+    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.version_id == bindparam("version")))
 )
+_ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
 
 
 def _columns(row: ObjectVersion) -> dict[str, Any]:
@@ -230,17 +234,22 @@ def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -
     return _an_object(row, key, version_id)
 
 
-def _read_only(tx: Session, bucket_id: str, key: str, version_id: str | None) -> ObjectVersion:
-    """As `find`, read as plain columns into a row the session does not track (cheaper)."""
-    if version_id is None:
-        found = tx.connection().execute(_LATEST_COLUMNS, {"bucket": bucket_id, "key": key})
-    else:
-        found = tx.connection().execute(
-            _VERSION_COLUMNS_OF, {"bucket": bucket_id, "key": key, "version": version_id}
-        )
-    columns = found.first()
-    row = None if columns is None else ObjectVersion(**columns._mapping)
-    return _an_object(row, key, version_id)
+def _read_only(
+    tx: Session, ctx: ObsContext, bucket_name: str, key: str, version_id: str | None
+) -> tuple[buckets.Located, ObjectVersion]:
+    """As `buckets.located` then `find`, in one statement, the version read into a row the
+    session does not track (cheaper)."""
+    params = {"name": bucket_name, "key": key, "version": version_id}
+    statement = _READ_LATEST if version_id is None else _READ_VERSION
+    found = tx.connection().execute(statement, params).first()
+    located = None
+    row = None
+    if found is not None:
+        columns = found._mapping
+        located = buckets.Located(*(columns[label] for label in _LOCATED_AS.values()))
+        if columns["id"] is not None:
+            row = ObjectVersion(**{name: columns[name] for name in _ALL_VERSION_COLUMNS})
+    return buckets.checked(ctx, bucket_name, located), _an_object(row, key, version_id)
 
 
 def _an_object(row: ObjectVersion | None, key: str, version_id: str | None) -> ObjectVersion:
@@ -318,8 +327,7 @@ def read(
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
     sends; the read request and those bytes are metered in the same transaction."""
     with ctx.transaction() as tx:
-        bucket = buckets.located(tx, ctx, bucket_name)
-        row = _read_only(tx, bucket.id, key, version_id)
+        bucket, row = _read_only(tx, ctx, bucket_name, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)
         answer, sent = plan(row)
