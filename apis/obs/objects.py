@@ -94,6 +94,13 @@ _READ_VERSION = _READ.select_from(
     _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.version_id == bindparam("version")))
 )
 _ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
+_VERSIONS_OF_KEYS = select(
+    _versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class
+).where(
+    _versions.c.bucket_id == bindparam("bucket"),
+    _versions.c.key.in_(bindparam("keys", expanding=True)),
+)
+_DELETE_VERSIONS = sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _columns(row: ObjectVersion) -> dict[str, Any]:
@@ -403,17 +410,12 @@ def _delete_marker(
 
 def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
     """Delete every version of these keys (missing ones are fine, as in S3), in few queries."""
+    tx.flush()  # what the session still holds to write goes first: the rows go below it
+    connection = tx.connection()
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
-        rows += tx.execute(
-            select(
-                ObjectVersion.id,
-                ObjectVersion.blob,
-                ObjectVersion.size,
-                ObjectVersion.storage_class,
-            ).where(ObjectVersion.bucket_id == bucket.id, ObjectVersion.key.in_(batch))
-        ).all()
+        rows += connection.execute(_VERSIONS_OF_KEYS, {"bucket": bucket.id, "keys": batch}).all()
     usage.request(tx, bucket, "write", "STANDARD", now)
     if not rows:
         return
@@ -424,11 +426,7 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     ids = [row.id for row in rows]
     for start in range(0, len(ids), 500):
-        tx.execute(
-            sql_delete(ObjectVersion)
-            .where(ObjectVersion.id.in_(ids[start : start + 500]))
-            .execution_options(synchronize_session=False)
-        )
+        connection.execute(_DELETE_VERSIONS, {"ids": ids[start : start + 500]})
     note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
     _count(tx, bucket, -sum(row.size for row in rows), -len(rows))
     usage.stored_changed(tx, bucket, changes, now)

@@ -138,16 +138,19 @@ def objects_v2(
 
 
 def deleted(done: list[tuple[str, Deleted]], quiet: bool) -> bytes:
-    def entry(key: str, result: Deleted) -> Content:
-        fields: list[tuple[str, Content]] = [("Key", key), ("VersionId", result.version_id)]
-        if result.delete_marker:
-            fields.append(("DeleteMarker", "true"))
-            fields.append(("DeleteMarkerVersionId", result.version_id))
-        return fields
+    """A DeleteObjects answer (up to 1,000 entries), its entries written in one pass."""
 
-    return xml.document(
-        "DeleteResult", [] if quiet else [("Deleted", entry(key, result)) for key, result in done]
-    )
+    def optional(name: str, text: str | None) -> str:
+        return "" if text is None else xml.element(name, text)
+
+    parts = []
+    for key, result in [] if quiet else done:
+        fields = xml.element("Key", key) + optional("VersionId", result.version_id)
+        if result.delete_marker:
+            fields += "<DeleteMarker>true</DeleteMarker>"
+            fields += optional("DeleteMarkerVersionId", result.version_id)
+        parts.append(f"<Deleted>{fields}</Deleted>")
+    return xml.document("DeleteResult", [("Deleted", xml.Markup("".join(parts)))])
 
 
 def deleted_headers(result: Deleted, wire: Wire) -> dict[str, str]:
