@@ -12,7 +12,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -23,6 +24,10 @@ from sqlalchemy.orm import Session
 from state.models import BlobRef
 
 READ_CHUNK = 1024 * 1024
+BATCH = 2 * 1024 * 1024  # what a writer hashes and writes at a time
+PARALLEL_MIN = 256 * 1024  # smaller batches are cheaper done in the caller's thread
+# Hashes and writes of large bodies, side by side (a writer keeps one batch in flight).
+_WORKERS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="flexemu-blobs")
 TMPFS_MIN_FREE = 4 * 1024**3
 
 
@@ -34,7 +39,13 @@ class Blob:
 
 
 class BlobWriter:
-    """Receives a body chunk by chunk; `finish` makes it a blob, `abort` leaves nothing behind."""
+    """Receives a body chunk by chunk; `finish` makes it a blob, `abort` leaves nothing behind.
+
+    Large bodies go in batches: the SHA-256, the MD5 and the file write (with any extra
+    checksums) of one batch run side by side in threads (hashlib, zlib and file writes let go
+    of the interpreter lock) while the caller receives the next batch; at most one batch is in
+    flight, so memory stays bounded whatever the body's size.
+    """
 
     def __init__(self, store: "BlobStore", extra_hashers: Iterable[Any] = ()):
         self._store = store
@@ -44,32 +55,67 @@ class BlobWriter:
         self._sha256 = hashlib.sha256()
         self._md5 = hashlib.md5()
         self._extra = list(extra_hashers)
+        self._batch: list[bytes] = []
+        self._batched = 0
+        self._in_flight: list[Future[None]] = []
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
+        self._batch.append(chunk)
+        self._batched += len(chunk)
+        self.size += len(chunk)
+        if self._batched >= BATCH:
+            self._send_batch()
+
+    def _send_batch(self) -> None:
+        chunks, size = self._batch, self._batched
+        self._batch, self._batched = [], 0
+        self._wait()
+        if size < PARALLEL_MIN:
+            _apply(chunks, self._sha256.update, self._md5.update, self._keep)
+            return
+        self._in_flight = [
+            _WORKERS.submit(_apply, chunks, self._sha256.update),
+            _WORKERS.submit(_apply, chunks, self._md5.update),
+            _WORKERS.submit(_apply, chunks, self._keep),
+        ]
+
+    def _keep(self, chunk: bytes) -> None:
         self._file.write(chunk)
-        self._sha256.update(chunk)
-        self._md5.update(chunk)
         for hasher in self._extra:
             hasher.update(chunk)
-        self.size += len(chunk)
+
+    def _wait(self) -> None:
+        in_flight, self._in_flight = self._in_flight, []
+        for future in in_flight:
+            future.result()
+
+    def _drain(self) -> None:
+        if self._batch:
+            self._send_batch()
+        self._wait()
 
     def peek(self) -> Blob:
         """What the blob will be if finished now (checks before keeping it)."""
+        self._drain()
         return Blob(self._sha256.hexdigest(), self.size, self._md5.hexdigest())
 
     def finish(self) -> Blob:
+        blob = self.peek()
         self._file.flush()
         if self._store.durable:
             os.fsync(self._file.fileno())
         self._file.close()
-        blob = self.peek()
         target = self._store.path(blob.digest)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(self._temp, target)
         return blob
 
     def abort(self) -> None:
+        self._batch = []
+        for future in self._in_flight:
+            future.exception()  # let it end before the file goes; its error does not matter
+        self._in_flight = []
         if not self._file.closed:
             self._file.close()
         self._temp.unlink(missing_ok=True)
@@ -80,6 +126,12 @@ class BlobWriter:
     def __exit__(self, kind: object, *_: object) -> None:
         if kind is not None:
             self.abort()
+
+
+def _apply(chunks: list[bytes], *steps: Callable[[bytes], object]) -> None:
+    for chunk in chunks:
+        for step in steps:
+            step(chunk)
 
 
 class BlobStore:

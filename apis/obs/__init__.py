@@ -2,21 +2,18 @@
 
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
-
 if TYPE_CHECKING:
+    from apis.obs.app import ObsApp
     from emulator.app import Emulator
 
 # Buckets per account, as the real service allows by default.
 QUOTAS = {"obs_buckets": 100}
 
 
-def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.obs import router
-    from apis.obs.dialect import S3
-    from emulator.service_app import service_app
+def build_app(emulator: "Emulator") -> "ObsApp":
+    from apis.obs.app import ObsApp
 
-    return service_app(S3, [router.router])
+    return ObsApp()
 
 
 # Registers the handler of lifecycle sweeps, due on the virtual clock.

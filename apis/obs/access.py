@@ -7,8 +7,7 @@ what the bucket policy allows or the ACLs grant. An explicit Deny of the policy 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select
 
 from apis.obs import acl, policy
 from apis.obs.auth import Caller
@@ -129,7 +128,7 @@ def _granted(
 
 
 def decide(
-    tx: Session,
+    tx: Connection,
     caller: Caller,
     bucket: str,
     key: str | None,
@@ -147,7 +146,7 @@ def decide(
 
 
 def _allowed(
-    tx: Session,
+    tx: Connection,
     caller: Caller,
     found: Any,
     bucket: str,

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, select
 
 from apis.obs import signatures
 from apis.obs.errors import S3Error, access_denied
@@ -25,6 +25,20 @@ V4_ALGORITHM = "AWS4-HMAC-SHA256"
 V4_DATE = "%Y%m%dT%H%M%SZ"
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 _V4_FIELD = re.compile(r"(Credential|SignedHeaders|Signature)=([^,\s]+)")
+# Prebuilt once: every signed request runs it.
+_KEY_OWNER = (
+    select(
+        Credential.secret,
+        Credential.status,
+        Credential.security_token,
+        Credential.expires_at,
+        User.enabled,
+        User.id.label("user_id"),
+        User.domain_id,
+    )
+    .join(User, User.id == Credential.user_id)
+    .where(Credential.access == bindparam("access"))
+)
 
 
 @dataclass(frozen=True)
@@ -157,7 +171,7 @@ def _v4_time_of_date(value: str) -> str:
 
 
 class Authenticator:
-    def __init__(self, tx: Session, now: datetime, skew: timedelta):
+    def __init__(self, tx: Connection, now: datetime, skew: timedelta):
         self.tx = tx
         self.now = now  # the virtual clock: credential and presigned-URL expiry
         self.skew = skew
@@ -178,25 +192,21 @@ class Authenticator:
 
     # Credentials -----------------------------------------------------------------------------
 
-    def _credential(self, access: str, token: str | None) -> tuple[Credential, User]:
-        found = self.tx.execute(
-            select(Credential, User)
-            .join(User, User.id == Credential.user_id)
-            .where(Credential.access == access)
-        ).first()
-        if found is None or found[0].status != "active":
+    def _credential(self, access: str, token: str | None) -> Row[Any]:
+        """The access key's secret and its user (`user_id`, `domain_id`), checked usable."""
+        found = self.tx.execute(_KEY_OWNER, {"access": access}).first()
+        if found is None or found.status != "active":
             raise _invalid_access_key(access)
-        credential, user = found
-        if not user.enabled:
+        if not found.enabled:
             raise access_denied("The user of this access key is disabled.")
-        if credential.security_token is not None:
-            if not token or not signatures.matches(credential.security_token, token):
+        if found.security_token is not None:
+            if not token or not signatures.matches(found.security_token, token):
                 raise S3Error(
                     "InvalidToken", "The provided token is malformed or otherwise invalid.", 400
                 )
-            if credential.expires_at is not None and credential.expires_at <= self.now:
+            if found.expires_at is not None and found.expires_at <= self.now:
                 raise S3Error("ExpiredToken", "The provided token has expired.", 400)
-        return credential, user
+        return found
 
     def _check_fresh(self, signed_at: datetime) -> None:
         real_now = datetime.now(UTC)
@@ -257,13 +267,13 @@ class Authenticator:
                 if not missing
                 else f"The request does not carry the signed header {missing[0]}"
             )
-        credential, user = self._credential(scope.access, headers.get("x-amz-security-token"))
-        signer = V4Signer(credential.secret, scope, timestamp)
+        key = self._credential(scope.access, headers.get("x-amz-security-token"))
+        signer = V4Signer(key.secret, scope, timestamp)
         expected = _verified_v4(
             signer, request, request.raw_query, signed_headers, payload, fields["Signature"]
         )
         return Caller(
-            scope.access, user.id, user.domain_id, "v4", scope.region, payload, signer, expected
+            scope.access, key.user_id, key.domain_id, "v4", scope.region, payload, signer, expected
         )
 
     def _v4_query(
@@ -289,14 +299,14 @@ class Authenticator:
         expires_at = signed_at + timedelta(seconds=expires)
         if self.now > expires_at:
             raise _expired_url(expires_at, self.now)
-        credential, user = self._credential(scope.access, query.get("X-Amz-Security-Token"))
+        key = self._credential(scope.access, query.get("X-Amz-Security-Token"))
         unsigned_query = "&".join(
             part for part in request.raw_query.split("&") if not part.startswith("X-Amz-Signature=")
         )
         payload = headers.get("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-        signer = V4Signer(credential.secret, scope, timestamp)
+        signer = V4Signer(key.secret, scope, timestamp)
         _verified_v4(signer, request, unsigned_query, signed_headers, payload, provided)
-        return Caller(scope.access, user.id, user.domain_id, "v4-query", scope.region, payload)
+        return Caller(scope.access, key.user_id, key.domain_id, "v4-query", scope.region, payload)
 
     # SigV2 and OBS ---------------------------------------------------------------------------
 
@@ -315,16 +325,16 @@ class Authenticator:
         prefix: str,
         token: str | None,
         expires: str | None = None,
-    ) -> User:
-        credential, user = self._credential(access, token)
+    ) -> Row[Any]:
+        key = self._credential(access, token)
         string_to_sign = ""
         for resource in self._resources(request):
             string_to_sign = signatures.v2_string_to_sign(
                 request.method, headers, resource, request.query, prefix, expires
             )
-            expected = signatures.hmac_sha1_base64(credential.secret, string_to_sign)
+            expected = signatures.hmac_sha1_base64(key.secret, string_to_sign)
             if signatures.matches(expected, provided):
-                return user
+                return key
         raise _mismatch(access, string_to_sign, provided)
 
     def _v2(self, request: Incoming, headers: dict[str, str], value: str) -> Caller:
@@ -343,10 +353,10 @@ class Authenticator:
                 "AWS authentication requires a valid Date or x-amz-date header"
             ) from None
         self._check_fresh(signed_at if signed_at.tzinfo else signed_at.replace(tzinfo=UTC))
-        user = self._v2_check(
+        key = self._v2_check(
             request, headers, access, provided, prefix, headers.get(prefix + "security-token")
         )
-        return Caller(access, user.id, user.domain_id, "obs" if scheme == "OBS" else "v2", None)
+        return Caller(access, key.user_id, key.domain_id, "obs" if scheme == "OBS" else "v2", None)
 
     def _v2_query(
         self, request: Incoming, headers: dict[str, str], query: dict[str, str]
@@ -372,7 +382,7 @@ class Authenticator:
                 if name.lower().startswith(prefix)
             },
         }
-        user = self._v2_check(
+        key = self._v2_check(
             request,
             signed,
             access,
@@ -381,4 +391,4 @@ class Authenticator:
             signed.get(prefix + "security-token"),
             expires,
         )
-        return Caller(access, user.id, user.domain_id, "obs-query" if obs else "v2-query", None)
+        return Caller(access, key.user_id, key.domain_id, "obs-query" if obs else "v2-query", None)

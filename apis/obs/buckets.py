@@ -3,6 +3,7 @@
 import ipaddress
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,9 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 # Prebuilt once: every request runs these.
 _BY_NAME = select(Bucket).where(Bucket.name == bindparam("name"))
+_LOCATED = select(Bucket.id, Bucket.name, Bucket.domain_id, Bucket.project_id, Bucket.region).where(
+    Bucket.name == bindparam("name")
+)
 _CORS_BY_NAME = select(Bucket.cors).where(Bucket.name == bindparam("name"))
 
 
@@ -113,9 +117,38 @@ def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
     bucket = tx.scalar(_BY_NAME, {"name": name})
     if bucket is None:
         raise no_such_bucket(name)
-    if bucket.domain_id != ctx.caller.domain_id and name not in ctx.authorized_buckets:
-        raise access_denied()
+    _check_owner(ctx, name, bucket.domain_id)
     return bucket
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a bucket is and whose it is: what reads of its objects need."""
+
+    id: str
+    name: str
+    domain_id: str
+    project_id: str
+    region: str
+
+
+def located(tx: Session, ctx: ObsContext, name: str) -> Located:
+    """As `find`, without loading the bucket's configuration."""
+    found = tx.connection().execute(_LOCATED, {"name": name}).first()
+    return checked(ctx, name, None if found is None else Located(*found))
+
+
+def checked(ctx: ObsContext, name: str, found: Located | None) -> Located:
+    """The bucket found by that name, if the request may use it (as `find` decides)."""
+    if found is None:
+        raise no_such_bucket(name)
+    _check_owner(ctx, name, found.domain_id)
+    return found
+
+
+def _check_owner(ctx: ObsContext, name: str, owner: str) -> None:
+    if owner != ctx.caller.domain_id and name not in ctx.authorized_buckets:
+        raise access_denied()
 
 
 def cors_rules(tx: Session, name: str) -> list[Any] | None:

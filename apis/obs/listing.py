@@ -7,6 +7,7 @@ so a page costs about the same whatever the bucket's size.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -18,8 +19,7 @@ AFTER_EVERYTHING = "\U0010ffff"
 MAX_KEYS = 1000
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     key: str
     size: int
     etag: str
@@ -50,7 +50,7 @@ def list_keys(
     ctx: ObsContext, bucket_name: str, prefix: str, delimiter: str, after: str, max_keys: int
 ) -> Listing:
     with ctx.transaction() as tx:
-        bucket = buckets.find(tx, ctx, bucket_name)
+        bucket = buckets.located(tx, ctx, bucket_name)
         usage.request(tx, bucket, "write", "STANDARD", ctx.now())
         listing = Listing()
         cursor = _skip_prefix(after, prefix, delimiter)
@@ -77,7 +77,8 @@ def list_keys(
                 query = query.where(
                     ObjectVersion.key >= prefix, ObjectVersion.key < prefix + AFTER_EVERYTHING
                 )
-            rows = tx.execute(query.order_by(ObjectVersion.key).limit(wanted - returned + 1)).all()
+            page = query.order_by(ObjectVersion.key).limit(wanted - returned + 1)
+            rows = tx.connection().execute(page).all()
             restart = False
             for row in rows:
                 if returned == wanted:
@@ -92,7 +93,7 @@ def list_keys(
                     returned += 1
                     restart = True
                     break
-                listing.entries.append(Entry(*row))
+                listing.entries.append(Entry._make(row))
                 listing.last = listing.cursor = cursor = row.key
                 returned += 1
             if not restart:

@@ -3,11 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, and_, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from apis.obs import buckets, usage
 from apis.obs.context import ObsContext, note_released
@@ -51,12 +52,59 @@ _VERSION = select(ObjectVersion).where(
     ObjectVersion.key == bindparam("key"),
     ObjectVersion.version_id == bindparam("version"),
 )
+# The versions a write may replace: the latest, and the `null` one (often the same row).
+_LATEST_OR_NULL = select(ObjectVersion).where(
+    ObjectVersion.bucket_id == bindparam("bucket"),
+    ObjectVersion.key == bindparam("key"),
+    ObjectVersion.is_latest.is_(True) | (ObjectVersion.version_id == NULL_VERSION),
+)
 _NEWEST_LEFT = (
     select(ObjectVersion)
     .where(ObjectVersion.bucket_id == bindparam("bucket"), ObjectVersion.key == bindparam("key"))
     .order_by(ObjectVersion.id.desc())
     .limit(1)
 )
+
+
+_versions = cast(Table, ObjectVersion.__table__)
+_buckets = cast(Table, Bucket.__table__)
+# Writes of the hot path as prebuilt Core statements: no unit of work to flush.
+_INSERT_VERSION = insert(_versions)
+_VERSION_COLUMNS = tuple(column.name for column in _versions.columns if column.name != "id")
+_ADD_TO_COUNTERS = (
+    update(_buckets)
+    .where(_buckets.c.id == bindparam("bucket"))
+    .values(
+        bytes_used=_buckets.c.bytes_used + bindparam("size"),
+        object_count=_buckets.c.object_count + bindparam("count"),
+    )
+)
+
+# A GET or HEAD: the bucket's location and the object's version in one statement.
+_LOCATED_AS = {"id": "located_id", "name": "located_name", "domain_id": "located_domain_id"}
+_LOCATED_AS |= {"project_id": "located_project_id", "region": "located_region"}
+_READ = select(
+    *(_buckets.c[name].label(label) for name, label in _LOCATED_AS.items()), _versions
+).where(_buckets.c.name == bindparam("name"))
+_SAME_KEY = and_(_versions.c.bucket_id == _buckets.c.id, _versions.c.key == bindparam("key"))
+_READ_LATEST = _READ.select_from(
+    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.is_latest.is_(True)))
+)
+_READ_VERSION = _READ.select_from(
+    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.version_id == bindparam("version")))
+)
+_ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
+_VERSIONS_OF_KEYS = select(
+    _versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class
+).where(
+    _versions.c.bucket_id == bindparam("bucket"),
+    _versions.c.key.in_(bindparam("keys", expanding=True)),
+)
+_DELETE_VERSIONS = sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _columns(row: ObjectVersion) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _VERSION_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -78,13 +126,11 @@ def _version(tx: Session, bucket: Bucket, key: str, version_id: str) -> ObjectVe
 def _overwritten(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
     """The version a new write replaces: the `null` one, unless versioning is enabled; the
     latest version stops being the latest either way."""
-    latest = _current(tx, bucket, key)
-    if bucket.versioning == "Enabled":
-        replaced = None
-    elif latest is not None and latest.version_id == NULL_VERSION:
-        replaced = latest
-    else:
-        replaced = _version(tx, bucket, key, NULL_VERSION)
+    found = tx.scalars(_LATEST_OR_NULL, {"bucket": bucket.id, "key": key}).all()
+    latest = next((row for row in found if row.is_latest), None)
+    replaced = None
+    if bucket.versioning != "Enabled":
+        replaced = next((row for row in found if row.version_id == NULL_VERSION), None)
     if latest is not None and latest is not replaced:
         latest.is_latest = False
     return replaced
@@ -99,10 +145,17 @@ def _drop(tx: Session, bucket: Bucket, row: ObjectVersion, changes: dict[str, in
     if not row.delete_marker:
         note_released(tx, blobs.release(tx, [row.blob]))
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
-    bucket.bytes_used -= row.size
-    bucket.object_count -= 1
+    _count(tx, bucket, -row.size, -1)
     tx.delete(row)
     tx.flush()
+
+
+def _count(tx: Session, bucket: Bucket, size: int, count: int) -> None:
+    """Add to the bucket's byte and object counters, in the database (one statement, right
+    even if another request changed them) and in the loaded row (not marked dirty)."""
+    tx.connection().execute(_ADD_TO_COUNTERS, {"bucket": bucket.id, "size": size, "count": count})
+    set_committed_value(bucket, "bytes_used", bucket.bytes_used + size)
+    set_committed_value(bucket, "object_count", bucket.object_count + count)
 
 
 def _check_quota(bucket: Bucket, growth: int) -> None:
@@ -159,9 +212,8 @@ def store(
         tags=spec.tags,
         grants=spec.grants,
     )
-    tx.add(row)
-    bucket.bytes_used += size
-    bucket.object_count += 1
+    tx.connection().execute(_INSERT_VERSION, _columns(row))
+    _count(tx, bucket, size, 1)
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
     return row
@@ -186,6 +238,28 @@ def put(
 def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -> ObjectVersion:
     """The latest version of `key`, or the version asked for; delete markers are not objects."""
     row = _current(tx, bucket, key) if version_id is None else _version(tx, bucket, key, version_id)
+    return _an_object(row, key, version_id)
+
+
+def _read_only(
+    tx: Session, ctx: ObsContext, bucket_name: str, key: str, version_id: str | None
+) -> tuple[buckets.Located, ObjectVersion]:
+    """As `buckets.located` then `find`, in one statement, the version read into a row the
+    session does not track (cheaper)."""
+    params = {"name": bucket_name, "key": key, "version": version_id}
+    statement = _READ_LATEST if version_id is None else _READ_VERSION
+    found = tx.connection().execute(statement, params).first()
+    located = None
+    row = None
+    if found is not None:
+        columns = found._mapping
+        located = buckets.Located(*(columns[label] for label in _LOCATED_AS.values()))
+        if columns["id"] is not None:
+            row = ObjectVersion(**{name: columns[name] for name in _ALL_VERSION_COLUMNS})
+    return buckets.checked(ctx, bucket_name, located), _an_object(row, key, version_id)
+
+
+def _an_object(row: ObjectVersion | None, key: str, version_id: str | None) -> ObjectVersion:
     if row is None:
         raise no_such_key(key) if version_id is None else no_such_version(key, version_id)
     if row.delete_marker:
@@ -260,8 +334,7 @@ def read(
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
     sends; the read request and those bytes are metered in the same transaction."""
     with ctx.transaction() as tx:
-        bucket = buckets.find(tx, ctx, bucket_name)
-        row = find(tx, bucket, key, version_id)
+        bucket, row = _read_only(tx, ctx, bucket_name, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)
         answer, sent = plan(row)
@@ -294,7 +367,7 @@ def delete_one(
         replaced = _overwritten(tx, bucket, key)
         if replaced is not None:
             _drop(tx, bucket, replaced, changes)
-        marker = _delete_marker(bucket, key, now, owner_id)
+        marker = _delete_marker(tx, bucket, key, now, owner_id)
         tx.add(marker)
         usage.stored_changed(tx, bucket, changes, now)
         return Deleted(marker.version_id, True)
@@ -310,8 +383,10 @@ def delete_one(
     return Deleted(version_id, row.delete_marker)
 
 
-def _delete_marker(bucket: Bucket, key: str, now: datetime, owner_id: str) -> ObjectVersion:
-    bucket.object_count += 1
+def _delete_marker(
+    tx: Session, bucket: Bucket, key: str, now: datetime, owner_id: str
+) -> ObjectVersion:
+    _count(tx, bucket, 0, 1)
     return ObjectVersion(
         bucket_id=bucket.id,
         project_id=bucket.project_id,
@@ -335,17 +410,12 @@ def _delete_marker(bucket: Bucket, key: str, now: datetime, owner_id: str) -> Ob
 
 def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
     """Delete every version of these keys (missing ones are fine, as in S3), in few queries."""
+    tx.flush()  # what the session still holds to write goes first: the rows go below it
+    connection = tx.connection()
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
-        rows += tx.execute(
-            select(
-                ObjectVersion.id,
-                ObjectVersion.blob,
-                ObjectVersion.size,
-                ObjectVersion.storage_class,
-            ).where(ObjectVersion.bucket_id == bucket.id, ObjectVersion.key.in_(batch))
-        ).all()
+        rows += connection.execute(_VERSIONS_OF_KEYS, {"bucket": bucket.id, "keys": batch}).all()
     usage.request(tx, bucket, "write", "STANDARD", now)
     if not rows:
         return
@@ -356,14 +426,9 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     ids = [row.id for row in rows]
     for start in range(0, len(ids), 500):
-        tx.execute(
-            sql_delete(ObjectVersion)
-            .where(ObjectVersion.id.in_(ids[start : start + 500]))
-            .execution_options(synchronize_session=False)
-        )
+        connection.execute(_DELETE_VERSIONS, {"ids": ids[start : start + 500]})
     note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
-    bucket.bytes_used -= sum(row.size for row in rows)
-    bucket.object_count -= len(rows)
+    _count(tx, bucket, -sum(row.size for row in rows), -len(rows))
     usage.stored_changed(tx, bucket, changes, now)
 
 

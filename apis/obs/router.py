@@ -10,8 +10,9 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy import Connection
 from starlette.requests import ClientDisconnect
 
 from apis.obs import (
@@ -34,7 +35,6 @@ from apis.obs import (
 from apis.obs.auth import Authenticator, Caller, Incoming, anonymous
 from apis.obs.body import BodyReader
 from apis.obs.context import ObsContext
-from apis.obs.dialect import S3
 from apis.obs.documents import Document, Submitted
 from apis.obs.errors import (
     S3Error,
@@ -48,7 +48,6 @@ from apis.obs.models import ObjectVersion
 from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
-router = APIRouter(route_class=S3.route_class)
 METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
 XML = "application/xml"
 SMALL_BODY = 256 * 1024
@@ -124,7 +123,6 @@ def _int(query: dict[str, str], name: str, default: int) -> int:
     return int(value)
 
 
-@router.api_route("/{path:path}", methods=METHODS)
 async def handle(request: Request) -> Response:
     route = request.scope["flexemu.route"]
     emulator = request.scope["flexemu.emulator"]
@@ -192,7 +190,7 @@ async def _dispatch(
         route.bucket,
     )
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
-    with emulator.db.transaction() as tx:
+    with emulator.db.statements() as tx:
         caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
         decision = _authorize(tx, request, caller, headers, query, bucket, key)
     ctx = ObsContext(
@@ -211,7 +209,7 @@ async def _dispatch(
 
 
 def _authorize(
-    tx: Any,
+    tx: Connection,
     request: Request,
     caller: Caller,
     headers: dict[str, str],
@@ -225,7 +223,7 @@ def _authorize(
         if caller.anonymous:
             raise anonymous()
         return access.Decision(None, True)
-    secure = request.url.scheme == "https"
+    secure = request.scope.get("scheme") == "https"
     client = request.client.host if request.client else ""
     context = access.context_of(headers, query, client, secure)
     action = access.action_of(request.method, query, key)

@@ -1,17 +1,18 @@
 """OBS metering: bytes stored per bucket and class over time, requests and bytes out per hour.
 
 Stored bytes are an open usage interval per (bucket, class), closed and reopened at each change
-(`emulator.metering.change`), so GB-hours follow. Requests (by class and kind: "write" for
-PUT/COPY/POST/LIST, "read" for GET/HEAD) and transfer out are counted in hourly intervals.
+(changed in place within the minute it opened), so GB-hours follow. Requests (by class and
+kind: "write" for PUT/COPY/POST/LIST, "read" for GET/HEAD) and transfer out are counted in
+hourly intervals.
 """
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Protocol, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from apis.obs.models import Bucket
 from emulator import metering
 from state.models import UsageInterval
 
@@ -20,48 +21,71 @@ REQUESTS = "obs.requests"
 TRANSFER_OUT = "obs.transfer_out_bytes"
 
 
-def _storage_resource(bucket: Bucket, storage_class: str) -> str:
+class Metered(Protocol):
+    """What metering needs of a bucket: a loaded row or its few columns."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def project_id(self) -> str: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+def _storage_resource(bucket: Metered, storage_class: str) -> str:
     return f"{bucket.id}:{storage_class}"
 
 
-def stored_changed(tx: Session, bucket: Bucket, changes: dict[str, int], at: datetime) -> None:
-    """Apply byte deltas per class ({"STANDARD": +1024, "COLD": -10}) to the bucket's meters."""
+def stored_changed(tx: Session, bucket: Metered, changes: dict[str, int], at: datetime) -> None:
+    """Apply byte deltas per class ({"STANDARD": +1024, "COLD": -10}) to the bucket's meters.
+
+    Bills count stored time in whole minutes (`emulator.billing.months.hours_between`): an
+    interval opened in the same minute as this change would be billed for nothing once closed,
+    so its quantity changes in place instead (the same bill, one statement, no new row).
+    """
+    connection = tx.connection()
+    minute = at.replace(second=0, microsecond=0)
     for storage_class, delta in changes.items():
         if not delta:
             continue
         resource = _storage_resource(bucket, storage_class)
-        current = tx.scalar(
-            select(UsageInterval).where(
-                UsageInterval.resource_id == resource,
-                UsageInterval.ended_at.is_(None),
-                UsageInterval.meter == STORED,
-            )
-        )
-        before = 0
-        if current is not None:
-            current.ended_at = at
-            before = int(current.quantity)
-        metering.start(
-            tx,
-            project_id=bucket.project_id,
-            region=bucket.region,
-            service="obs",
-            resource_type="bucket",
-            resource_id=resource,
-            meter=STORED,
-            quantity=before + delta,
-            at=at,
-            unit_class=storage_class,
+        same_minute = {
+            "resource": resource,
+            "delta": delta,
+            "since": minute,
+            "until": minute + _MINUTE,
+        }
+        if connection.execute(_ADD_TO_THIS_MINUTE, same_minute).rowcount:
+            continue
+        before = connection.scalar(_OPEN_QUANTITY, {"resource": resource})
+        if before is not None:
+            connection.execute(_CLOSE_OPEN, {"resource": resource, "at": at})
+        connection.execute(
+            _OPEN,
+            {
+                "project_id": bucket.project_id,
+                "region": bucket.region,
+                "service": "obs",
+                "resource_type": "bucket",
+                "resource_id": resource,
+                "meter": STORED,
+                "unit_class": storage_class,
+                "quantity": Decimal(int(before or 0) + delta),
+                "started_at": at,
+                "ended_at": None,
+            },
         )
 
 
-def bucket_deleted(tx: Session, bucket: Bucket, at: datetime) -> None:
+def bucket_deleted(tx: Session, bucket: Metered, at: datetime) -> None:
     for storage_class in ("STANDARD", "WARM", "COLD"):
         metering.stop(tx, _storage_resource(bucket, storage_class), at=at)
 
 
 def _count(
-    tx: Session, bucket: Bucket, meter: str, unit_class: str, amount: int, at: datetime
+    tx: Session, bucket: Metered, meter: str, unit_class: str, amount: int, at: datetime
 ) -> None:
     hour = at.replace(minute=0, second=0, microsecond=0)
     end = hour + timedelta(hours=1)
@@ -92,10 +116,12 @@ def _count(
         )
 
 
-_intervals = UsageInterval.__table__.c
-# Prebuilt once: hot paths run it with parameters instead of building it per request.
+_table = cast(Table, UsageInterval.__table__)
+_intervals = _table.c
+_MINUTE = timedelta(minutes=1)
+# Prebuilt once: hot paths run them with parameters instead of building them per request.
 _ADD_TO_COUNTER = (
-    update(UsageInterval.__table__)
+    update(_table)
     .where(
         _intervals.resource_id == bindparam("resource"),
         _intervals.ended_at == bindparam("end"),
@@ -104,12 +130,29 @@ _ADD_TO_COUNTER = (
     )
     .values(quantity=_intervals.quantity + bindparam("amount"))
 )
+_OPEN_STORED = (
+    _intervals.resource_id == bindparam("resource"),
+    _intervals.ended_at.is_(None),
+    _intervals.meter == STORED,
+)
+_ADD_TO_THIS_MINUTE = (
+    update(_table)
+    .where(
+        *_OPEN_STORED,
+        _intervals.started_at >= bindparam("since"),
+        _intervals.started_at < bindparam("until"),
+    )
+    .values(quantity=_intervals.quantity + bindparam("delta"))
+)
+_OPEN_QUANTITY = select(_intervals.quantity).where(*_OPEN_STORED)
+_CLOSE_OPEN = update(_table).where(*_OPEN_STORED).values(ended_at=bindparam("at"))
+_OPEN = insert(_table)
 
 
-def request(tx: Session, bucket: Bucket, kind: str, storage_class: str, at: datetime) -> None:
+def request(tx: Session, bucket: Metered, kind: str, storage_class: str, at: datetime) -> None:
     _count(tx, bucket, REQUESTS, f"{storage_class}:{kind}", 1, at)
 
 
-def transferred_out(tx: Session, bucket: Bucket, size: int, at: datetime) -> None:
+def transferred_out(tx: Session, bucket: Metered, size: int, at: datetime) -> None:
     if size:
         _count(tx, bucket, TRANSFER_OUT, "", size, at)

@@ -45,9 +45,8 @@ def http_date(value: datetime) -> str:
 
 
 def iso_date(value: datetime) -> str:
-    return (
-        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-    )
+    """`2026-11-28T15:10:57.123Z`: UTC, to the millisecond (truncated)."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def header_class(headers: dict[str, str], *names: str) -> str | None:

@@ -9,12 +9,21 @@ from apis.obs.errors import malformed_xml
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
+
+class Markup(str):
+    """Elements already written as XML (long listings render their entries in one go): put in
+    a document as they are, under no element of their own."""
+
+
 # An element's content: text, a number, or child elements (name, content); None omits it.
 Content = str | int | None | Iterable[tuple[str, "Content"]]
 
 
 def _write(parts: list[str], name: str, content: Content) -> None:
     if content is None:
+        return
+    if isinstance(content, Markup):
+        parts.append(content)
         return
     if isinstance(content, bool):
         content = "true" if content else "false"
@@ -33,6 +42,11 @@ def document(root: str, children: Iterable[tuple[str, Content]], namespace: bool
         _write(parts, name, value)
     parts.append(f"</{root}>")
     return "".join(parts).encode()
+
+
+def element(name: str, text: str) -> str:
+    """`<name>text</name>`, the text escaped."""
+    return f"<{name}>{escape(text)}</{name}>"
 
 
 def _local(tag: str) -> str:

@@ -1,0 +1,44 @@
+"""The OBS ASGI app: every request goes straight to `router.handle`, without FastAPI's
+per-request route matching and dependency solving (OBS has one catch-all route), with the
+errors and request ids an S3 dialect route would give."""
+
+import logging
+
+from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
+
+from apis.obs import router
+from apis.obs.dialect import S3
+from emulator import ids
+from emulator.dialects import render_error
+from emulator.errors import ApiError
+
+log = logging.getLogger("flexemu")
+ALLOWED_METHODS = frozenset(router.METHODS)
+
+
+def _method_not_allowed() -> ApiError:
+    error = ApiError("Method Not Allowed")
+    error.status = 405
+    error.title = "Method Not Allowed"
+    return error
+
+
+class ObsApp:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        request_id = scope.setdefault("flexemu.request_id", ids.request_id())
+        scope["flexemu.dialect"] = S3
+        try:
+            if request.method not in ALLOWED_METHODS:
+                raise _method_not_allowed()
+            response = await router.handle(request)
+        except ApiError as error:
+            response = render_error(error, S3, request_id)
+        except Exception:
+            log.exception("unhandled error on %s %s", request.method, scope["path"])
+            response = S3.render(ApiError("Internal error of the emulator."), request_id)
+        response.headers.update(S3.request_id_headers(request_id))
+        await response(scope, receive, send)
