@@ -7,8 +7,10 @@ API reads these same numbers.
 """
 
 from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import Case, Update, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -114,37 +116,65 @@ _USAGE = QuotaUsage.__table__
 _LIMITS = QuotaLimit.__table__
 
 
-def _take(tx: Session, project_id: str, wanted: Mapping[str, int]) -> set[str]:
-    """Raise the counters that stay within their limits, in one statement; the keys raised."""
-    amount = case(dict(wanted), value=_USAGE.c.key)
+def _per_key(values: str, count: int) -> Case[Any]:
+    """`values_i` for the row whose key is `key_i` (bound parameters, so that one statement
+    per number of keys is built and compiled once)."""
+    return case(
+        *((_USAGE.c.key == bindparam(f"key_{i}"), bindparam(f"{values}_{i}")) for i in range(count))
+    )
+
+
+def _of_keys(count: int) -> Any:
+    return and_(
+        _USAGE.c.project_id == bindparam("for_project"),
+        _USAGE.c.key.in_([bindparam(f"key_{i}") for i in range(count)]),
+    )
+
+
+@lru_cache(maxsize=32)
+def _take_statement(count: int) -> Update:
+    amount = _per_key("amount", count)
     override = (
         select(_LIMITS.c.limit)
         .where(_LIMITS.c.project_id == _USAGE.c.project_id, _LIMITS.c.key == _USAGE.c.key)
         .scalar_subquery()
     )
-    default = case({key: _defaults.get(key, UNLIMITED) for key in wanted}, value=_USAGE.c.key)
-    ceiling = func.coalesce(override, default)
-    statement = (
+    ceiling = func.coalesce(override, _per_key("default", count))
+    return (
         update(_USAGE)
-        .where(
-            _USAGE.c.project_id == project_id,
-            _USAGE.c.key.in_(list(wanted)),
-            or_(ceiling == UNLIMITED, _USAGE.c.in_use + amount <= ceiling),
-        )
+        .where(_of_keys(count), or_(ceiling == UNLIMITED, _USAGE.c.in_use + amount <= ceiling))
         .values(in_use=_USAGE.c.in_use + amount)
         .returning(_USAGE.c.key)
     )
-    return set(tx.scalars(statement))
+
+
+@lru_cache(maxsize=32)
+def _move_statement(count: int) -> Update:
+    return (
+        update(_USAGE)
+        .where(_of_keys(count))
+        .values(in_use=_USAGE.c.in_use + _per_key("amount", count))
+    )
+
+
+def _parameters(project_id: str, amounts: Mapping[str, int]) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"for_project": project_id}
+    for i, (key, amount) in enumerate(amounts.items()):
+        parameters[f"key_{i}"] = key
+        parameters[f"amount_{i}"] = amount
+        parameters[f"default_{i}"] = _defaults.get(key, UNLIMITED)
+    return parameters
+
+
+def _take(tx: Session, project_id: str, wanted: Mapping[str, int]) -> set[str]:
+    """Raise the counters that stay within their limits, in one statement; the keys raised."""
+    return set(tx.scalars(_take_statement(len(wanted)), _parameters(project_id, wanted)))
 
 
 def _move(tx: Session, project_id: str, deltas: Mapping[str, int]) -> None:
     """Add `deltas` (negative to give back) to the counters, in one statement."""
     if deltas:
-        tx.execute(
-            update(_USAGE)
-            .where(_USAGE.c.project_id == project_id, _USAGE.c.key.in_(list(deltas)))
-            .values(in_use=_USAGE.c.in_use + case(dict(deltas), value=_USAGE.c.key))
-        )
+        tx.execute(_move_statement(len(deltas)), _parameters(project_id, deltas))
 
 
 def _exceeded(tx: Session, project_id: str, key: str, amount: int) -> QuotaExceeded:
