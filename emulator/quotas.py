@@ -8,9 +8,9 @@ API reads these same numbers.
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Case, Update, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Case, Table, Update, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -112,8 +112,8 @@ def consume(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
     _forget_usage_rows(tx)
 
 
-_USAGE = QuotaUsage.__table__
-_LIMITS = QuotaLimit.__table__
+_USAGE = cast(Table, QuotaUsage.__table__)
+_LIMITS = cast(Table, QuotaLimit.__table__)
 
 
 def _per_key(values: str, count: int) -> Case[Any]:
