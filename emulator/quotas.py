@@ -168,6 +168,7 @@ def _parameters(project_id: str, amounts: Mapping[str, int]) -> dict[str, Any]:
 
 def _take(tx: Session, project_id: str, wanted: Mapping[str, int]) -> set[str]:
     """Raise the counters that stay within their limits, in one statement; the keys raised."""
+    tx.flush()  # Core statements skip the session's autoflush: pending limits count too
     return set(tx.scalars(_take_statement(len(wanted)), _parameters(project_id, wanted)))
 
 
