@@ -128,8 +128,8 @@ def _context_for(request: Request, principal: Principal, project_id: str) -> Req
             "The project in the request does not match the token's project.",
             codes={"huawei": "Ecs.0023"},
         )
-    with emulator.db.transaction() as tx:
-        row = tx.execute(
+    with emulator.db.reading() as connection:
+        row = connection.execute(
             select(Project.id, Project.name, Project.domain_id, Project.region).where(
                 Project.id == project_id
             )

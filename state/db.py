@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, delete, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -52,6 +52,13 @@ class Database:
         """All writes of one API call: committed together, or rolled back on any error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for a few Core reads outside any write (a fraction of a session's
+        cost: per-request lookups such as the project of a call)."""
+        with self.engine.connect() as connection:
+            yield connection
 
     def create_schema(self) -> None:
         Base.metadata.create_all(self.engine)
