@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emulator import identity
@@ -117,10 +118,6 @@ async def authenticate(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-def _project_ref(project: Project) -> ProjectRef:
-    return ProjectRef(project.id, project.name, project.domain_id, project.region)
-
-
 def _context_for(request: Request, principal: Principal, project_id: str) -> RequestContext:
     emulator = emulator_of(request)
     scope_project = principal.scope_project_id
@@ -133,11 +130,15 @@ def _context_for(request: Request, principal: Principal, project_id: str) -> Req
             statuses={"vpc": 400},  # VPC API reference, "Error Codes"
             messages={"vpc": "urlTenantId is not equal tokenTenantId"},
         )
-    with emulator.db.transaction() as tx:
-        project = tx.get(Project, project_id)
-        if project is None or project.domain_id != principal.domain_id:
-            raise NotFound(f"Could not find project: {project_id}.")
-        return RequestContext(emulator, principal, _project_ref(project), request_id_of(request))
+    with emulator.db.statements() as connection:
+        row = connection.execute(
+            select(Project.id, Project.name, Project.domain_id, Project.region).where(
+                Project.id == project_id
+            )
+        ).first()
+    if row is None or row.domain_id != principal.domain_id:
+        raise NotFound(f"Could not find project: {project_id}.")
+    return RequestContext(emulator, principal, ProjectRef(*row), request_id_of(request))
 
 
 async def project_context(

@@ -82,48 +82,66 @@ def _refused() -> Unauthorized:
     )
 
 
+# The caller's columns (no ORM rows to build on every request).
+_CALLER = (
+    User.id.label("user_id"),
+    User.name.label("user_name"),
+    User.enabled.label("user_enabled"),
+    Domain.id.label("domain_id"),
+    Domain.name.label("domain_name"),
+    Domain.enabled.label("domain_enabled"),
+    admin_flag(User.id).label("admin"),
+)
+
+
 def _principal(
     tx: Session, user_id: str, via: str, token: Token | None = None, access: str | None = None
 ) -> Principal:
     row = tx.execute(
-        select(User, Domain, admin_flag(User.id))
-        .join(Domain, Domain.id == User.domain_id)
-        .where(User.id == user_id)
+        select(*_CALLER).join(Domain, Domain.id == User.domain_id).where(User.id == user_id)
     ).first()
     return _principal_of(row, via, token, access)
 
 
 def _principal_of(row: Any, via: str, token: Token | None, access: str | None) -> Principal:
-    if row is None or not row[0].enabled or not row[1].enabled:
+    if row is None or not row.user_enabled or not row.domain_enabled:
         raise _refused()
-    user, domain, admin = row[0], row[1], bool(row[2])
-    return Principal(user.id, user.name, domain.id, domain.name, admin, via, token, access)
+    return Principal(
+        row.user_id,
+        row.user_name,
+        row.domain_id,
+        row.domain_name,
+        bool(row.admin),
+        via,
+        token,
+        access,
+    )
 
 
 def from_token(tx: Session, token: str, now: datetime) -> Principal:
     """The caller of a Keystone token: token, user, account and admin flag in one query."""
     row = tx.execute(
-        select(User, Domain, admin_flag(User.id), Token)
+        select(*_CALLER, Token)
         .join(Domain, Domain.id == User.domain_id)
         .join(Token, Token.user_id == User.id)
         .where(Token.id_hash == token_hash(token))
     ).first()
-    if row is None or row[3].revoked:
+    if row is None or row.Token.revoked:
         raise Unauthorized(
             "The request you have made requires authentication.",
             codes={"apigw": "APIGW.0301"},
             messages={"apigw": "Incorrect IAM authentication information: decrypt token fail"},
         )
-    if row[3].expires_at <= now:
+    if row.Token.expires_at <= now:
         raise Unauthorized(
             "The request you have made requires authentication.",
             codes={"apigw": "APIGW.0301"},
             messages={
                 "apigw": "Incorrect IAM authentication information: "
-                f"token expires, expires_at: {row[3].expires_at}"
+                f"token expires, expires_at: {row.Token.expires_at}"
             },
         )
-    return _principal_of(row, "token", row[3], None)
+    return _principal_of(row, "token", row.Token, None)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from state.db import Database
@@ -88,14 +88,12 @@ def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> i
     applied = 0
     while True:
         with db.transaction() as tx:
+            # The earliest transition of all: applied if due, else the next due time.
             transition = tx.scalars(
-                select(Transition)
-                .where(Transition.due_at <= now)
-                .order_by(Transition.due_at, Transition.id)
-                .limit(1)
+                select(Transition).order_by(Transition.due_at, Transition.id).limit(1)
             ).first()
-            if transition is None:
-                _hint.next_due = tx.scalar(select(func.min(Transition.due_at))) or _FAR_FUTURE
+            if transition is None or transition.due_at > now:
+                _hint.next_due = transition.due_at if transition is not None else _FAR_FUTURE
                 _hint.checked_at = time.monotonic()
                 return applied
             handler = _handlers.get(transition.kind)

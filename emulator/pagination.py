@@ -31,8 +31,10 @@ def marker_page(
     marker: str | None,
     max_limit: int = 1000,
     newest_first: bool = False,
+    plain_rows: bool = False,
 ) -> Page[Any]:
-    """`query` selects rows of `model` (with `id` and `created_at`), already filtered."""
+    """`query` selects rows of `model` (with `id` and `created_at`), already filtered: ORM
+    objects, or with `plain_rows` rows of columns (one of them `id`)."""
     if limit is not None and limit < 0:
         raise BadRequest("limit must be a non-negative integer.")
     size = min(limit if limit is not None else max_limit, max_limit)
@@ -48,7 +50,8 @@ def marker_page(
         )
         query = query.where(after)
     order = (created.desc(), ident.desc()) if newest_first else (created, ident)
-    rows = list(tx.scalars(query.order_by(*order).limit(size + 1)))
+    result = tx.execute(query.order_by(*order).limit(size + 1))
+    rows = list(result) if plain_rows else list(result.scalars())
     more = len(rows) > size
     items = rows[:size]
     return Page(items, str(items[-1].id) if more and items else None)

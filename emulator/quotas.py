@@ -7,9 +7,10 @@ API reads these same numbers.
 """
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import Case, Table, Update, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,53 +95,109 @@ def _forget_usage_rows(tx: Session) -> None:
 def consume(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
     """Take `amounts` from the project's quotas, all or nothing (the caller's transaction).
 
-    Each counter moves with one conditional UPDATE, so concurrent writers cannot overshoot."""
+    All counters move with one conditional UPDATE (each row checked against its limit), so
+    concurrent writers cannot overshoot; a refusal gives back what it took before raising."""
     wanted = {key: amount for key, amount in amounts.items() if amount > 0}
     if not wanted:
         return
-    keys = list(wanted)
-    _ensure_usage_rows(tx, project_id, keys)
-    ceilings = _ceilings(tx, project_id, keys)
-    for key, amount in wanted.items():
-        ceiling = ceilings[key]
-        statement = (
-            update(QuotaUsage)
-            .where(QuotaUsage.project_id == project_id, QuotaUsage.key == key)
-            .values(in_use=QuotaUsage.in_use + amount)
-        )
-        if ceiling != UNLIMITED:
-            statement = statement.where(QuotaUsage.in_use + amount <= ceiling)
-        result = tx.execute(statement.execution_options(synchronize_session=False))
-        if cast(CursorResult[Any], result).rowcount == 0:
-            in_use = (
-                tx.scalar(
-                    select(QuotaUsage.in_use).where(
-                        QuotaUsage.project_id == project_id, QuotaUsage.key == key
-                    )
-                )
-                or 0
-            )
-            raise QuotaExceeded(
-                f"Quota exceeded for {key}: Requested {amount}, but already used {in_use} of "
-                f"{ceiling} {key}",
-                key=key,
-                requested=amount,
-                in_use=in_use,
-                limit=ceiling,
-            )
+    taken = _take(tx, project_id, wanted)
+    if len(taken) < len(wanted):  # a counter without its row yet, or over its limit
+        absent = [key for key in wanted if key not in taken]
+        _ensure_usage_rows(tx, project_id, absent)
+        taken |= _take(tx, project_id, {key: wanted[key] for key in absent})
+    refused = [key for key in wanted if key not in taken]
+    if refused:
+        _move(tx, project_id, {key: -wanted[key] for key in taken})
+        raise _exceeded(tx, project_id, refused[0], wanted[refused[0]])
     _forget_usage_rows(tx)
 
 
-def release(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
-    for key, amount in amounts.items():
-        if amount <= 0:
-            continue
-        tx.execute(
-            update(QuotaUsage)
-            .where(QuotaUsage.project_id == project_id, QuotaUsage.key == key)
-            .values(in_use=QuotaUsage.in_use - amount)
-            .execution_options(synchronize_session=False)
+_USAGE = cast(Table, QuotaUsage.__table__)
+_LIMITS = cast(Table, QuotaLimit.__table__)
+
+
+def _per_key(values: str, count: int) -> Case[Any]:
+    """`values_i` for the row whose key is `key_i` (bound parameters, so that one statement
+    per number of keys is built and compiled once)."""
+    return case(
+        *((_USAGE.c.key == bindparam(f"key_{i}"), bindparam(f"{values}_{i}")) for i in range(count))
+    )
+
+
+def _of_keys(count: int) -> Any:
+    return and_(
+        _USAGE.c.project_id == bindparam("for_project"),
+        _USAGE.c.key.in_([bindparam(f"key_{i}") for i in range(count)]),
+    )
+
+
+@lru_cache(maxsize=32)
+def _take_statement(count: int) -> Update:
+    amount = _per_key("amount", count)
+    override = (
+        select(_LIMITS.c.limit)
+        .where(_LIMITS.c.project_id == _USAGE.c.project_id, _LIMITS.c.key == _USAGE.c.key)
+        .scalar_subquery()
+    )
+    ceiling = func.coalesce(override, _per_key("default", count))
+    return (
+        update(_USAGE)
+        .where(_of_keys(count), or_(ceiling == UNLIMITED, _USAGE.c.in_use + amount <= ceiling))
+        .values(in_use=_USAGE.c.in_use + amount)
+        .returning(_USAGE.c.key)
+    )
+
+
+@lru_cache(maxsize=32)
+def _move_statement(count: int) -> Update:
+    return (
+        update(_USAGE)
+        .where(_of_keys(count))
+        .values(in_use=_USAGE.c.in_use + _per_key("amount", count))
+    )
+
+
+def _parameters(project_id: str, amounts: Mapping[str, int]) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"for_project": project_id}
+    for i, (key, amount) in enumerate(amounts.items()):
+        parameters[f"key_{i}"] = key
+        parameters[f"amount_{i}"] = amount
+        parameters[f"default_{i}"] = _defaults.get(key, UNLIMITED)
+    return parameters
+
+
+def _take(tx: Session, project_id: str, wanted: Mapping[str, int]) -> set[str]:
+    """Raise the counters that stay within their limits, in one statement; the keys raised."""
+    tx.flush()  # Core statements skip the session's autoflush: pending limits count too
+    return set(tx.scalars(_take_statement(len(wanted)), _parameters(project_id, wanted)))
+
+
+def _move(tx: Session, project_id: str, deltas: Mapping[str, int]) -> None:
+    """Add `deltas` (negative to give back) to the counters, in one statement."""
+    if deltas:
+        tx.execute(_move_statement(len(deltas)), _parameters(project_id, deltas))
+
+
+def _exceeded(tx: Session, project_id: str, key: str, amount: int) -> QuotaExceeded:
+    ceiling = _ceilings(tx, project_id, [key])[key]
+    in_use = (
+        tx.scalar(
+            select(_USAGE.c.in_use).where(_USAGE.c.project_id == project_id, _USAGE.c.key == key)
         )
+        or 0
+    )
+    return QuotaExceeded(
+        f"Quota exceeded for {key}: Requested {amount}, but already used {in_use} of "
+        f"{ceiling} {key}",
+        key=key,
+        requested=amount,
+        in_use=in_use,
+        limit=ceiling,
+    )
+
+
+def release(tx: Session, project_id: str, amounts: Mapping[str, int]) -> None:
+    _move(tx, project_id, {key: -amount for key, amount in amounts.items() if amount > 0})
     _forget_usage_rows(tx)
 
 

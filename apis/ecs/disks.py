@@ -9,15 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
 from apis.ecs.models import Server, ServerVolume
 from apis.evs import attachments
 from apis.evs import operations as evs
-from apis.evs.models import Volume, VolumeAttachment
-from emulator import ids, lifecycle
+from apis.evs.models import Volume
 from emulator.context import RequestContext
 from emulator.errors import ApiError, BadRequest, Forbidden, QuotaExceeded
 
@@ -118,20 +117,8 @@ def attach_at_build(tx: Session, server: Server, now: datetime) -> None:
     """The build is done: the server's volumes are in use by it."""
     for row in of(tx, [server.id])[server.id]:
         volume = tx.get(Volume, row.volume_id)
-        if volume is None:
-            continue
-        tx.add(
-            VolumeAttachment(
-                id=ids.uuid_id(),
-                project_id=server.project_id,
-                volume_id=volume.id,
-                server_id=server.id,
-                device=row.device,
-                attached_at=now,
-            )
-        )
-        volume.status = "in-use"
-        volume.updated_at = now
+        if volume is not None:
+            attachments.attach_built(tx, volume, server.id, row.device, now)
 
 
 def attach(
@@ -187,17 +174,12 @@ def release_all(
         volume = tx.get(Volume, row.volume_id)
         if volume is None:
             continue
-        tx.execute(
-            delete(VolumeAttachment).where(
-                VolumeAttachment.volume_id == volume.id,
-                VolumeAttachment.server_id == server.id,
+        with ecs_codes():
+            attachments.release(
+                tx,
+                ctx,
+                volume,
+                server.id,
+                delete_volume=delete_volumes or row.delete_on_termination,
             )
-        )
-        lifecycle.cancel(tx, evs.KIND, volume.id)
-        tx.flush()
-        still_used = evs.attachments_of(tx, [volume.id])[volume.id]
-        volume.status = "in-use" if still_used else "available"
-        if delete_volumes or row.delete_on_termination:
-            with ecs_codes():
-                evs.delete_volume(tx, ctx, volume.id)
         tx.delete(row)

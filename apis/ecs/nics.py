@@ -72,10 +72,16 @@ def network_of(tx: Session, ctx: RequestContext, network_id: str) -> Network:
     return network
 
 
-def vpc_of(tx: Session, ctx: RequestContext, nic: NicSpec) -> str | None:
+def vpc_of(
+    tx: Session, ctx: RequestContext, nic: NicSpec, networks: list[Network] | None = None
+) -> str | None:
+    """The VPC of the nic's network; the network found is added to `networks`."""
     if nic.port_id is not None:
         return vpc_ports.vpc_of_network(tx, _free_port(tx, ctx, nic.port_id).network_id)
-    return vpc_ports.vpc_of_network(tx, network_of(tx, ctx, str(nic.network_id)).id)
+    network = network_of(tx, ctx, str(nic.network_id))
+    if networks is not None:
+        networks.append(network)
+    return vpc_ports.vpc_of_network(tx, network.id)
 
 
 def _free_port(tx: Session, ctx: RequestContext, port_id: str) -> Port:

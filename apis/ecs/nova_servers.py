@@ -109,7 +109,7 @@ async def create_server(
 
 
 def _filtered(ctx: RequestContext, query_params: dict[str, str]) -> Any:
-    query = servers.of_project(ctx)
+    query = servers.of_project(ctx, plain_rows=True)
     if "name" in query_params:
         query = query.where(Server.name.contains(query_params["name"].strip("^$")))
     if "status" in query_params:
@@ -130,6 +130,7 @@ def _filtered(ctx: RequestContext, query_params: dict[str, str]) -> Any:
 
 
 def _page(tx: Session, ctx: RequestContext, request: Request) -> pagination.Page[Any]:
+    """A page of servers as plain rows (read-only, for the views)."""
     params = dict(request.query_params)
     try:
         limit = int(params["limit"]) if "limit" in params else None
@@ -142,6 +143,7 @@ def _page(tx: Session, ctx: RequestContext, request: Request) -> pagination.Page
         limit=limit,
         marker=params.get("marker"),
         newest_first=True,
+        plain_rows=True,
     )
 
 

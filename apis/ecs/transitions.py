@@ -46,7 +46,7 @@ def cancel(tx: Session, server: Server, now: datetime) -> None:
         select(Transition).where(Transition.kind == KIND, Transition.resource_id == server.id)
     )
     for transition in pending:
-        job = tx.get(Job, transition.payload.get("job_id") or "")
+        job = _job_of(tx, transition)
         if job is not None and job.status == jobs.RUNNING:
             jobs.fail(tx, job, now, error_code="Ecs.0000", reason="The server was deleted.")
     lifecycle.cancel(tx, KIND, server.id)
@@ -107,6 +107,11 @@ def _apply(tx: Session, transition: Transition, now: datetime) -> None:
         if transition.target != "deleted":
             server.updated_at = now
             billing.sync(tx, server, now)
-    job = tx.get(Job, transition.payload.get("job_id") or "")
+    job = _job_of(tx, transition)
     if job is not None and job.status == jobs.RUNNING:
         jobs.finish(tx, job, now)
+
+
+def _job_of(tx: Session, transition: Transition) -> Job | None:
+    job_id = transition.payload.get("job_id")
+    return tx.get(Job, job_id) if job_id else None

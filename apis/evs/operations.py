@@ -29,7 +29,7 @@ DATA_DISK_SIZES = (10, 32768)
 SYSTEM_DISK_SIZES = (1, 1024)
 MAX_BATCH = 100
 DELETABLE = ("available", "error", "error_restoring", "error_extending", "error_managing")
-_NOT_DELETABLE = (
+NOT_DELETABLE = (
     "Volume status must be available or error or error_restoring or "
     "error_extending or error_managing and must not be migrating, attached, belong "
     "to a group, have snapshots or be disassociated from snapshots after volume "
@@ -448,10 +448,22 @@ def delete_volume(
     transitional status, or with snapshots unless `cascade`."""
     volume = get_volume(tx, ctx, volume_id)
     if volume.status not in DELETABLE or attachments_of(tx, [volume.id])[volume.id]:
-        raise errors.invalid_volume(_NOT_DELETABLE)
+        raise errors.invalid_volume(NOT_DELETABLE)
+    return begin_deletion(tx, ctx, volume, cascade=cascade, job_id=job_id)
+
+
+def begin_deletion(
+    tx: Session,
+    ctx: RequestContext,
+    volume: Volume,
+    *,
+    cascade: bool = False,
+    job_id: str | None = None,
+) -> Volume:
+    """`delete_volume` of a volume known to be deletable and attached nowhere."""
     snapshots = list(tx.scalars(select(Snapshot).where(Snapshot.volume_id == volume.id)))
     if snapshots and not cascade:
-        raise errors.invalid_volume(_NOT_DELETABLE)
+        raise errors.invalid_volume(NOT_DELETABLE)
     for snapshot in snapshots:
         if snapshot.status not in ("available", "error"):
             raise errors.invalid_snapshot(

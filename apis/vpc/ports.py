@@ -133,6 +133,10 @@ def _set_groups(tx: Session, ctx: RequestContext, port: Port, group_ids: list[st
     for group_id in dict.fromkeys(group_ids):
         security.get_group(tx, ctx, group_id)
     tx.execute(delete(PortSecurityGroup).where(PortSecurityGroup.port_id == port.id))
+    _link_groups(tx, port, group_ids)
+
+
+def _link_groups(tx: Session, port: Port, group_ids: list[str]) -> None:
     for group_id in dict.fromkeys(group_ids):
         tx.add(
             PortSecurityGroup(
@@ -171,10 +175,13 @@ def create_port(tx: Session, ctx: RequestContext, spec: PortSpec) -> Port:
     tx.flush()
     _allocate_all(tx, port, spec.fixed_ips, subnets_of(tx, network.id))
     if not is_system_owned(port) and spec.port_security_enabled:
-        group_ids = spec.security_group_ids
-        if group_ids is None:
-            group_ids = [security.default_group_of(tx, ctx, vpc_of_network(tx, network.id)).id]
-        _set_groups(tx, ctx, port, group_ids)
+        if spec.security_group_ids is None:
+            default = security.default_group_of(tx, ctx, vpc_of_network(tx, network.id))
+            _link_groups(tx, port, [default.id])
+        else:
+            for group_id in dict.fromkeys(spec.security_group_ids):
+                security.get_group(tx, ctx, group_id)
+            _link_groups(tx, port, spec.security_group_ids)
     return port
 
 
