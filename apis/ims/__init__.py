@@ -13,4 +13,4 @@ def build_app(emulator: "Emulator") -> FastAPI:
     from apis.ims.views import IMS
     from emulator.service_app import service_app
 
-    return service_app(IMS, [glance.router, native.router])
+    return service_app(IMS, [glance.router, glance.data_router, native.router])
