@@ -1,7 +1,7 @@
 """Images a tenant can see: the public catalogue of its region (a data file shipped in the
-package, extended by the file named in `public_images_file`) and its private images (rows of
-`ims_images`). `lookup` is what EVS and compute use to find an image by id: a dictionary hit for
-a public image, one primary-key read otherwise.
+package, extended by the file named in `public_images_file`), its private images (rows of
+`ims_images`) and those shared with it (`ims_image_members`). `lookup` is what EVS and compute
+use to find an image by id: a dictionary hit for a public image, one indexed query otherwise.
 
 Public image ids are derived from region and name, so they are stable across restarts and
 differ between regions, as on the real cloud.
@@ -16,10 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from apis.ims.models import PrivateImage
+from apis.ims.models import ImageMember, PrivateImage
 from emulator.clock import parse_time
 from emulator.context import RequestContext
 from emulator.ids import stable_hex_id
@@ -147,26 +147,47 @@ def from_row(row: PrivateImage) -> Image:
     )
 
 
-def private_rows(tx: Session, ctx: RequestContext) -> list[PrivateImage]:
-    """The private images of the caller's project in its region."""
-    return list(
-        tx.scalars(
-            select(PrivateImage).where(
-                PrivateImage.project_id == ctx.project.id, PrivateImage.region == ctx.region
-            )
-        )
+def private_rows(
+    tx: Session, ctx: RequestContext, member_status: str = "accepted"
+) -> list[PrivateImage]:
+    """The caller's own images in its region, then those shared with it whose membership has
+    this status (`all`: any)."""
+    own = select(PrivateImage).where(
+        PrivateImage.project_id == ctx.project.id, PrivateImage.region == ctx.region
+    )
+    shared = (
+        select(PrivateImage)
+        .join(ImageMember, ImageMember.image_id == PrivateImage.id)
+        .where(ImageMember.member_id == ctx.project.id, PrivateImage.region == ctx.region)
+    )
+    if member_status != "all":
+        shared = shared.where(ImageMember.status == member_status)
+    return [*tx.scalars(own), *tx.scalars(shared)]
+
+
+def visible(ctx: RequestContext, member_status: str = "accepted") -> list[Image]:
+    """Every image the caller's project may list: the public catalogue, its own images and
+    the images shared with it (accepted ones unless told otherwise)."""
+    with ctx.emulator.db.reading() as tx:
+        private = [from_row(row) for row in private_rows(tx, ctx, member_status)]
+    return [*public(ctx), *private]
+
+
+def _visible_private(ctx: RequestContext, image_id: str) -> Any:
+    """One indexed query: the private image with this id, if the caller owns it or is one of
+    its members."""
+    membership = exists().where(
+        ImageMember.image_id == PrivateImage.id, ImageMember.member_id == ctx.project.id
+    )
+    return select(PrivateImage).where(
+        PrivateImage.id == image_id,
+        PrivateImage.region == ctx.region,
+        or_(PrivateImage.project_id == ctx.project.id, membership),
     )
 
 
-def visible(ctx: RequestContext) -> list[Image]:
-    """Every image the caller's project may list: the public catalogue, then its own."""
-    with ctx.emulator.db.reading() as tx:
-        own = [from_row(row) for row in private_rows(tx, ctx)]
-    return [*public(ctx), *own]
-
-
-def can_see(ctx: RequestContext, row: PrivateImage) -> bool:
-    return row.project_id == ctx.project.id and row.region == ctx.region
+def find_private(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage | None:
+    return tx.scalar(_visible_private(ctx, image_id))
 
 
 def lookup(ctx: RequestContext, image_id: str) -> Image | None:
@@ -174,5 +195,5 @@ def lookup(ctx: RequestContext, image_id: str) -> Image | None:
     if found is not None:
         return found
     with ctx.emulator.db.reading() as tx:
-        row = tx.get(PrivateImage, image_id)
-        return from_row(row) if row is not None and can_see(ctx, row) else None
+        row = find_private(tx, ctx, image_id)
+        return from_row(row) if row is not None else None

@@ -8,7 +8,7 @@ from emulator.context import RequestContext
 from emulator.errors import BadRequest
 
 # Query parameters that steer the listing rather than filter on a property.
-CONTROL = frozenset(("limit", "marker", "sort_key", "sort_dir", "sort", "tag"))
+CONTROL = frozenset(("limit", "marker", "sort_key", "sort_dir", "sort", "tag", "member_status"))
 SORT_KEYS = frozenset(
     (
         "created_at",
@@ -42,7 +42,11 @@ def list_images(
     if filters.get("visibility") == "all":
         del filters["visibility"]
     wanted_tags = set(tags or ())
-    rendered = [views.image(row) for row in images.visible(ctx) if wanted_tags <= set(row.tags)]
+    member_status = params.get("member_status", "accepted")
+    if member_status not in ("accepted", "pending", "rejected", "all"):
+        raise BadRequest(f"Invalid member_status: {member_status}")
+    found_images = images.visible(ctx, member_status)
+    rendered = [views.image(row) for row in found_images if wanted_tags <= set(row.tags)]
     found = [view for view in rendered if views.matches(view, filters)]
     sort_key = params.get("sort_key", "created_at")
     sort_dir = params.get("sort_dir", "desc")

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from state.models import Base
@@ -34,5 +34,18 @@ class PrivateImage(Base):
     tags: Mapped[list[Any]] = mapped_column(default=list)
     # Custom properties: the extra keys Glance prints beside the image's own attributes.
     properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ImageMember(Base):
+    """A project an image is shared with, and whether it accepted the image."""
+
+    __tablename__ = "ims_image_members"
+    image_id: Mapped[str] = mapped_column(
+        ForeignKey("ims_images.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    status: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

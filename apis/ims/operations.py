@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from apis.ims import images
 from apis.ims.models import PrivateImage
-from emulator import ids
+from emulator import ids, quotas
 from emulator.context import RequestContext
-from emulator.errors import BadRequest, Conflict, Forbidden, NotFound
+from emulator.errors import BadRequest, Conflict, Forbidden, NotFound, QuotaExceeded
 from state import blobs
 
 DISK_FORMATS = frozenset(
@@ -56,10 +56,16 @@ def _not_found(image_id: str) -> NotFound:
     return NotFound(f"No image found with ID {image_id}")
 
 
-def _own(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage:
-    row = tx.get(PrivateImage, image_id)
-    if row is None or not images.can_see(ctx, row):
+def owned(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage:
+    """The caller's own image: 404 if it cannot see it, 403 if it is not the owner (a public
+    image, or one shared with it)."""
+    row = images.find_private(tx, ctx, image_id)
+    if row is None:
+        if images.lookup(ctx, image_id) is not None:
+            raise Forbidden("You are not permitted to modify this image.")
         raise _not_found(image_id)
+    if row.project_id != ctx.project.id:
+        raise Forbidden("You are not permitted to modify this image.")
     return row
 
 
@@ -170,8 +176,24 @@ def create(ctx: RequestContext, spec: dict[str, Any]) -> images.Image:
     with ctx.transaction() as tx:
         if tx.get(PrivateImage, image_id) is not None or images.lookup(ctx, image_id):
             raise Conflict(f"An image with identifier {image_id} already exists")
+        consume_image_quota(tx, ctx.project.id)
         tx.add(row)
     return images.from_row(row)
+
+
+def consume_image_quota(tx: Session, project_id: str) -> None:
+    """One private image more (50 per region by default, IMS constraints); Glance answers 413."""
+    try:
+        quotas.consume(tx, project_id, {"images": 1})
+    except QuotaExceeded as error:
+        raise QuotaExceeded(
+            f"Maximum number of images exceeded: {error.limit} private images per region.",
+            key=error.key,
+            requested=error.requested,
+            in_use=error.in_use,
+            limit=error.limit,
+            statuses={"ims": 413},
+        ) from None
 
 
 def show(ctx: RequestContext, image_id: str) -> images.Image:
@@ -191,17 +213,11 @@ class Patch:
 def update(ctx: RequestContext, image_id: str, changes: list[Patch]) -> images.Image:
     """PATCH: JSON-patch operations on attributes and custom properties, all or nothing."""
     with ctx.transaction() as tx:
-        row = _owned_for_change(tx, ctx, image_id)
+        row = owned(tx, ctx, image_id)
         for change in changes:
             _apply(row, change)
         row.updated_at = ctx.now()
         return images.from_row(row)
-
-
-def _owned_for_change(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage:
-    if images.lookup(ctx, image_id) is not None and tx.get(PrivateImage, image_id) is None:
-        raise Forbidden("You are not permitted to modify this image.")
-    return _own(tx, ctx, image_id)
 
 
 def _apply(row: PrivateImage, change: Patch) -> None:
@@ -226,10 +242,11 @@ def _apply(row: PrivateImage, change: Patch) -> None:
 
 def delete(ctx: RequestContext, image_id: str) -> None:
     with ctx.transaction() as tx:
-        row = _owned_for_change(tx, ctx, image_id)
+        row = owned(tx, ctx, image_id)
         if row.protected:
             raise Forbidden(f"Image {image_id} is protected and cannot be deleted.")
         unused = blobs.release(tx, [row.blob]) if row.blob else []
+        quotas.release(tx, row.project_id, {"images": 1})
         tx.delete(row)
     _collect(ctx, unused)
 
@@ -242,14 +259,14 @@ def _collect(ctx: RequestContext, digests: list[str]) -> None:
 
 def add_tag(ctx: RequestContext, image_id: str, tag: str) -> None:
     with ctx.transaction() as tx:
-        row = _owned_for_change(tx, ctx, image_id)
+        row = owned(tx, ctx, image_id)
         row.tags = _tags([*row.tags, tag])
         row.updated_at = ctx.now()
 
 
 def remove_tag(ctx: RequestContext, image_id: str, tag: str) -> None:
     with ctx.transaction() as tx:
-        row = _owned_for_change(tx, ctx, image_id)
+        row = owned(tx, ctx, image_id)
         if tag not in row.tags:
             raise NotFound(f"Tag {tag} not found")
         row.tags = [kept for kept in row.tags if kept != tag]
@@ -260,7 +277,7 @@ def set_active(ctx: RequestContext, image_id: str, active: bool) -> None:
     """The deactivate and reactivate actions (idempotent, as in Glance)."""
     target, other = ("active", "deactivated") if active else ("deactivated", "active")
     with ctx.transaction() as tx:
-        row = _owned_for_change(tx, ctx, image_id)
+        row = owned(tx, ctx, image_id)
         if row.status not in (target, other):
             action = "reactivate" if active else "deactivate"
             raise Forbidden(f"Not allowed to {action} image in status '{row.status}'")
@@ -273,7 +290,7 @@ async def upload(ctx: RequestContext, image_id: str, chunks: AsyncIterator[bytes
     """PUT .../file: the data streamed into the blob store; `saving` while it arrives, then
     `active` with its md5 checksum, sha512 hash and size."""
     with ctx.transaction() as tx:
-        row = _owned_for_change(tx, ctx, image_id)
+        row = owned(tx, ctx, image_id)
         if row.status != "queued":
             raise Conflict(f"Image status transition from {row.status} to saving is not allowed")
         if row.disk_format is None or row.container_format is None:
@@ -291,7 +308,7 @@ async def upload(ctx: RequestContext, image_id: str, chunks: AsyncIterator[bytes
         _set_status(ctx, image_id, "queued")
         raise
     with ctx.transaction() as tx:
-        row = _own(tx, ctx, image_id)
+        row = owned(tx, ctx, image_id)
         blobs.retain(tx, blob)
         row.blob, row.size, row.checksum = blob.digest, blob.size, blob.md5
         row.os_hash_value = sha512.hexdigest()

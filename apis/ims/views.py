@@ -3,6 +3,7 @@
 from typing import Any
 
 from apis.ims.images import Image
+from apis.ims.models import ImageMember
 from emulator.clock import iso_seconds
 from emulator.dialects import HUAWEI, Dialect
 
@@ -82,6 +83,17 @@ def image(row: Image) -> dict[str, Any]:
         # The real cloud flags images whose licence is billed with a charging code.
         body["__account_code"] = f"{row.platform.lower()}-licence"
     return body
+
+
+def member(row: ImageMember) -> dict[str, Any]:
+    return {
+        "image_id": row.image_id,
+        "member_id": row.member_id,
+        "status": row.status,
+        "created_at": iso_seconds(row.created_at),
+        "updated_at": iso_seconds(row.updated_at),
+        "schema": "/v2/schemas/member",
+    }
 
 
 def matches(view: dict[str, Any], filters: dict[str, str]) -> bool:

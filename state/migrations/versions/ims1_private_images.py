@@ -1,4 +1,4 @@
-"""IMS: private images (`ims_images`)
+"""IMS: private images and their members (`ims_images`, `ims_image_members`)
 
 Revision ID: ims1
 Revises: iam1
@@ -44,9 +44,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("ims_images", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_ims_images_project_id"), ["project_id"], unique=False)
+    op.create_table(
+        "ims_image_members",
+        sa.Column("image_id", sa.String(length=64), nullable=False),
+        sa.Column("member_id", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("created_at", state.types.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", state.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["image_id"], ["ims_images.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("image_id", "member_id"),
+    )
+    with op.batch_alter_table("ims_image_members", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ims_image_members_member_id"), ["member_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ims_image_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ims_image_members_member_id"))
+    op.drop_table("ims_image_members")
     with op.batch_alter_table("ims_images", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ims_images_project_id"))
     op.drop_table("ims_images")
