@@ -1,4 +1,5 @@
-"""IMS: images through Glance v2 and the native IMS API (public catalogue for now)."""
+"""IMS: images through Glance v2 and the native IMS API: the public catalogue of each region,
+the private images of each project and the images shared with it."""
 
 from typing import TYPE_CHECKING
 
@@ -19,3 +20,7 @@ def build_app(emulator: "Emulator") -> FastAPI:
     return service_app(
         IMS, [glance.router, glance.data_router, glance_members.router, native.router]
     )
+
+
+# Status transitions are applied before any request, whichever service it is for.
+from apis.ims import transitions  # noqa: E402, F401

@@ -102,7 +102,7 @@ def _set(row: PrivateImage, key: str, value: Any) -> None:
             raise BadRequest(f"Invalid value for {key}: {value!r} is not a non-negative integer.")
         setattr(row, key, value)
     elif key == "tags":
-        row.tags = _tags(value)
+        row.tags = tags_of(value)
     elif key == "id":
         raise Forbidden("Attribute 'id' is read-only.")
     elif key == "os_hidden":
@@ -133,7 +133,7 @@ def _set_property(row: PrivateImage, key: str, value: Any) -> None:
         row.properties = {**row.properties, key: value}
 
 
-def _tags(value: Any) -> list[str]:
+def tags_of(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
         raise BadRequest("Invalid value for tags: a list of strings.")
     if any(not 1 <= len(tag) <= 255 for tag in value):
@@ -260,7 +260,7 @@ def _collect(ctx: RequestContext, digests: list[str]) -> None:
 def add_tag(ctx: RequestContext, image_id: str, tag: str) -> None:
     with ctx.transaction() as tx:
         row = owned(tx, ctx, image_id)
-        row.tags = _tags([*row.tags, tag])
+        row.tags = tags_of([*row.tags, tag])
         row.updated_at = ctx.now()
 
 
