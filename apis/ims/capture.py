@@ -45,6 +45,7 @@ class _Source:
     platform: str
     os_version: str
     origin: str  # __data_origin: "instance,<id>" or "file,<url>"
+    licensed: bool = False
     blob: blobs.Blob | None = None
     md5: str | None = None
 
@@ -97,6 +98,7 @@ def _row(ctx: RequestContext, spec: ImageSpec, source: _Source) -> PrivateImage:
         os_type=source.os_type,
         platform=source.platform,
         os_version=source.os_version,
+        licensed=source.licensed,
         blob=source.blob.digest if source.blob else None,
         size=source.blob.size if source.blob else 0,
         checksum=source.md5 if source.blob else images.EMPTY_MD5,
@@ -133,6 +135,7 @@ def _from_server(tx: Session, ctx: RequestContext, server_id: str) -> _Source:
         platform=source.platform if source else metadata.get("__platform", "Other"),
         os_version=source.os_version if source else metadata.get("__os_version", "Other"),
         origin=f"instance,{server.id}",
+        licensed=source.licensed if source else False,
     )
 
 

@@ -130,7 +130,7 @@ def from_row(row: PrivateImage) -> Image:
         os_version=row.os_version,
         min_disk=row.min_disk,
         min_ram=row.min_ram,
-        licensed=False,
+        licensed=row.licensed,
         created_at=row.created_at,
         image_type="private",
         visibility=row.visibility,

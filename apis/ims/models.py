@@ -26,6 +26,8 @@ class PrivateImage(Base):
     os_type: Mapped[str] = mapped_column(String(32))
     platform: Mapped[str] = mapped_column(String(64))
     os_version: Mapped[str] = mapped_column(String(255))
+    # Made from a server whose image carries a billed licence (Windows, Red Hat, SUSE).
+    licensed: Mapped[bool] = mapped_column(default=False)
     # The image data in the blob store (state.blobs), once uploaded.
     blob: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None]

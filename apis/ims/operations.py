@@ -165,6 +165,7 @@ def create(ctx: RequestContext, spec: dict[str, Any]) -> images.Image:
         os_type="Linux",
         platform="Other",
         os_version="Other Linux(64 bit)",
+        licensed=False,
         tags=[],
         properties={},
         created_at=now,

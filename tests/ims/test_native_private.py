@@ -150,3 +150,12 @@ def test_update_list_and_quota(flexemu, conn, ims):
     assert ims.list_images(ListImagesRequest(imagetype="private", os_type="Windows")).images == []
     quota = ims.show_image_quota(ShowImageQuotaRequest()).quotas.resources[0]
     assert (quota.type, quota.used, quota.quota) == ("image", 1, 50)
+
+
+def test_an_image_of_a_licensed_server_keeps_the_licence(flexemu, conn, ims, network):
+    windows = conn.image.find_image("OBS Windows Server 2019 Standard")
+    server = boot(flexemu, conn, network, windows.id)
+    image_id = finished(flexemu, ims, create(ims, name="win-golden", instance_id=server.id))
+    image = conn.image.get_image(image_id)
+    assert image.properties["__os_type"] == "Windows"
+    assert image.properties["__account_code"] == windows.properties["__account_code"]

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("os_type", sa.String(length=32), nullable=False),
         sa.Column("platform", sa.String(length=64), nullable=False),
         sa.Column("os_version", sa.String(length=255), nullable=False),
+        sa.Column("licensed", sa.Boolean(), nullable=False),
         sa.Column("blob", sa.String(length=64), nullable=True),
         sa.Column("size", sa.Integer(), nullable=True),
         sa.Column("checksum", sa.String(length=32), nullable=True),
