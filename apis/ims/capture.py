@@ -36,6 +36,7 @@ class ImageSpec:
     os_version: str | None = None
     description: str = ""
     tags: list[str] = field(default_factory=list)
+    properties: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,13 @@ class _Source:
     md5: str | None = None
 
 
-def create(ctx: RequestContext, spec: ImageSpec) -> Job:
+@dataclass(frozen=True)
+class Started:
+    job: Job
+    image_id: str
+
+
+def create(ctx: RequestContext, spec: ImageSpec) -> Started:
     """CreateImage: the image row (saving) and its job, in one transaction."""
     if not spec.name or len(spec.name) > 128:
         raise BadRequest("name is mandatory, 1 to 128 characters.")
@@ -78,7 +85,7 @@ def create(ctx: RequestContext, spec: ImageSpec) -> Job:
             after=ctx.emulator.settings.delay("image_create"),
             payload={"job_id": job.id},
         )
-        return job
+        return Started(job, row.id)
 
 
 def _row(ctx: RequestContext, spec: ImageSpec, source: _Source) -> PrivateImage:
@@ -109,6 +116,8 @@ def _row(ctx: RequestContext, spec: ImageSpec, source: _Source) -> PrivateImage:
         updated_at=now,
     )
     row.tags = operations.tags_of(spec.tags)
+    for key, value in spec.properties.items():
+        operations.set_property(row, key, value)
     return row
 
 
@@ -122,7 +131,10 @@ def _from_server(tx: Session, ctx: RequestContext, server_id: str) -> _Source:
     except ApiError:
         raise BadRequest(f"The server {server_id} does not exist.") from None
     if server.status not in CAPTURABLE:
-        raise BadRequest(f"The server {server_id} must be running or stopped, not {server.status}.")
+        raise BadRequest(
+            f"The server {server_id} must be running or stopped, not {server.status}.",
+            statuses={"nova": 409},
+        )
     system = [disk for disk in disks.of(tx, [server.id])[server.id] if disk.boot_index == 0]
     if not system:
         raise BadRequest(f"The server {server_id} has no system disk.")

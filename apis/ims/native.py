@@ -37,8 +37,8 @@ class CreateImageBody(BaseModel):
 
 @router.post("/v2/cloudimages/action")
 async def create_image(body: CreateImageBody, ctx: ScopedContext) -> dict[str, str]:
-    job = capture.create(ctx, capture.ImageSpec(**body.model_dump()))
-    return {"job_id": job.id}
+    started = capture.create(ctx, capture.ImageSpec(**body.model_dump()))
+    return {"job_id": started.job.id}
 
 
 class PatchOperation(BaseModel):

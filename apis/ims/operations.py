@@ -110,7 +110,7 @@ def _set(row: PrivateImage, key: str, value: Any) -> None:
             raise BadRequest(f"Invalid value for os_hidden: {value!r} is not of type 'boolean'.")
         row.properties = {**row.properties, key: value}
     else:
-        _set_property(row, key, value)
+        set_property(row, key, value)
 
 
 def _set_format(row: PrivateImage, key: str, value: Any) -> None:
@@ -122,7 +122,7 @@ def _set_format(row: PrivateImage, key: str, value: Any) -> None:
     setattr(row, key, value)
 
 
-def _set_property(row: PrivateImage, key: str, value: Any) -> None:
+def set_property(row: PrivateImage, key: str, value: Any) -> None:
     if not key or len(key) > 255:
         raise BadRequest("Property names are 1 to 255 characters.")
     if not isinstance(value, str) or len(value) > 65535:
