@@ -81,7 +81,8 @@ async def create_image(request: Request, ctx: ScopedContext) -> Response:
     if not isinstance(spec, dict):
         raise BadRequest("The request body must be a JSON object.")
     created = operations.create(ctx, spec)
-    return json_response(201, views.image(created))
+    base = host_url(request) + request.scope.get("root_path", "")
+    return json_response(201, views.image(created), {"Location": f"{base}/v2/images/{created.id}"})
 
 
 @router.get("/v2/images/{image_id}")

@@ -308,11 +308,19 @@ async def upload(ctx: RequestContext, image_id: str, chunks: AsyncIterator[bytes
     except BaseException:
         _set_status(ctx, image_id, "queued")
         raise
+    try:
+        _keep_data(ctx, image_id, blob, sha512.hexdigest())
+    except BaseException:
+        _collect(ctx, [blob.digest])
+        raise
+
+
+def _keep_data(ctx: RequestContext, image_id: str, blob: blobs.Blob, sha512: str) -> None:
     with ctx.transaction() as tx:
         row = owned(tx, ctx, image_id)
         blobs.retain(tx, blob)
         row.blob, row.size, row.checksum = blob.digest, blob.size, blob.md5
-        row.os_hash_value = sha512.hexdigest()
+        row.os_hash_value = sha512
         row.status = "active"
         row.updated_at = ctx.now()
 

@@ -41,6 +41,7 @@ def create(api, **body: Any) -> dict[str, Any]:
     defaults = {"name": "mine", "disk_format": "qcow2", "container_format": "bare"}
     answer = api("POST", "/v2/images", json={**defaults, **body})
     assert answer.status_code == 201, answer.text
+    assert answer.headers["Location"].endswith(f"/v2/images/{answer.json()['id']}")
     return answer.json()
 
 
