@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from apis.ims.models import ImageMember, PrivateImage
@@ -147,22 +147,29 @@ def from_row(row: PrivateImage) -> Image:
     )
 
 
+# Prebuilt statements: images are looked up on every server and volume creation.
+_MEMBERSHIP = exists().where(
+    ImageMember.image_id == PrivateImage.id,
+    ImageMember.member_id == bindparam("project"),
+    ImageMember.status.in_(bindparam("statuses", expanding=True)),
+)
+MEMBER_STATUSES = ("pending", "accepted", "rejected")
+# The images of a project in a region: its own and those shared with it (membership status).
+_VISIBLE = select(PrivateImage).where(
+    PrivateImage.region == bindparam("region"),
+    or_(PrivateImage.project_id == bindparam("project"), _MEMBERSHIP),
+)
+_VISIBLE_BY_ID = _VISIBLE.where(PrivateImage.id == bindparam("image_id"))
+
+
 def private_rows(
     tx: Session, ctx: RequestContext, member_status: str = "accepted"
 ) -> list[PrivateImage]:
-    """The caller's own images in its region, then those shared with it whose membership has
-    this status (`all`: any)."""
-    own = select(PrivateImage).where(
-        PrivateImage.project_id == ctx.project.id, PrivateImage.region == ctx.region
-    )
-    shared = (
-        select(PrivateImage)
-        .join(ImageMember, ImageMember.image_id == PrivateImage.id)
-        .where(ImageMember.member_id == ctx.project.id, PrivateImage.region == ctx.region)
-    )
-    if member_status != "all":
-        shared = shared.where(ImageMember.status == member_status)
-    return [*tx.scalars(own), *tx.scalars(shared)]
+    """The caller's own images in its region and those shared with it whose membership has
+    this status (`all`: any), in one query."""
+    statuses = MEMBER_STATUSES if member_status == "all" else (member_status,)
+    params = {"region": ctx.region, "project": ctx.project.id, "statuses": statuses}
+    return list(tx.scalars(_VISIBLE, params))
 
 
 def visible(ctx: RequestContext, member_status: str = "accepted") -> list[Image]:
@@ -173,21 +180,11 @@ def visible(ctx: RequestContext, member_status: str = "accepted") -> list[Image]
     return [*public(ctx), *private]
 
 
-def _visible_private(ctx: RequestContext, image_id: str) -> Any:
-    """One indexed query: the private image with this id, if the caller owns it or is one of
-    its members."""
-    membership = exists().where(
-        ImageMember.image_id == PrivateImage.id, ImageMember.member_id == ctx.project.id
-    )
-    return select(PrivateImage).where(
-        PrivateImage.id == image_id,
-        PrivateImage.region == ctx.region,
-        or_(PrivateImage.project_id == ctx.project.id, membership),
-    )
-
-
 def find_private(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage | None:
-    return tx.scalar(_visible_private(ctx, image_id))
+    """The private image with this id if the caller owns it or is one of its members (any
+    membership status: a member sees the image it was offered), in one indexed query."""
+    params = {"region": ctx.region, "project": ctx.project.id, "statuses": MEMBER_STATUSES}
+    return tx.scalar(_VISIBLE_BY_ID, {**params, "image_id": image_id})
 
 
 def lookup(ctx: RequestContext, image_id: str) -> Image | None:

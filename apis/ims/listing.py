@@ -43,7 +43,7 @@ def list_images(
         del filters["visibility"]
     wanted_tags = set(tags or ())
     member_status = params.get("member_status", "accepted")
-    if member_status not in ("accepted", "pending", "rejected", "all"):
+    if member_status not in (*images.MEMBER_STATUSES, "all"):
         raise BadRequest(f"Invalid member_status: {member_status}")
     found_images = images.visible(ctx, member_status)
     rendered = [views.image(row) for row in found_images if wanted_tags <= set(row.tags)]

@@ -9,7 +9,6 @@ from apis.ims.models import ImageMember, PrivateImage
 from emulator.context import RequestContext
 from emulator.errors import BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge
 
-STATUSES = frozenset(("pending", "accepted", "rejected"))
 # Projects one image can be shared with (IMS constraints: system or data disk image).
 MAX_MEMBERS = 128
 
@@ -73,7 +72,7 @@ def show(ctx: RequestContext, image_id: str, member_id: str) -> ImageMember:
 
 def set_status(ctx: RequestContext, image_id: str, member_id: str, status: str) -> ImageMember:
     """Only the member itself accepts, rejects or puts back to pending."""
-    if status not in STATUSES:
+    if status not in images.MEMBER_STATUSES:
         raise BadRequest(f"Invalid status: {status}; one of accepted, pending, rejected.")
     with ctx.transaction() as tx:
         row = _image(tx, ctx, image_id)
