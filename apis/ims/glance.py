@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 
-from apis.ims import listing, operations, views
+from apis.ims import image_data, listing, operations, views
 from emulator.context import ScopedContext, host_url
 from emulator.dialects import json_response
 from emulator.errors import ApiError, BadRequest
@@ -150,13 +150,13 @@ async def upload_data(request: Request, ctx: ScopedContext, image_id: str) -> Re
         raise UnsupportedMediaType(
             f"The media type {media_type or 'None'} is not supported, use application/octet-stream"
         )
-    await operations.upload(ctx, image_id, request.stream())
+    await image_data.upload(ctx, image_id, request.stream())
     return Response(status_code=204)
 
 
 @data_router.get("/v2/images/{image_id}/file")
 async def download_data(ctx: ScopedContext, image_id: str) -> Response:
-    data = operations.download(ctx, image_id)
+    data = image_data.download(ctx, image_id)
     if data is None:
         return Response(status_code=204)
     headers = {"Content-MD5": data.md5, "Content-Length": str(data.size)}

@@ -120,7 +120,8 @@ def public(ctx: RequestContext) -> tuple[Image, ...]:
     return catalogue(ctx.emulator.settings.public_images_file, ctx.region)
 
 
-def from_row(row: PrivateImage) -> Image:
+def from_row(row: PrivateImage, viewer: str) -> Image:
+    """The image as the project `viewer` sees it: its own is `private`, another's `shared`."""
     return Image(
         id=row.id,
         name=row.name,
@@ -132,7 +133,7 @@ def from_row(row: PrivateImage) -> Image:
         min_ram=row.min_ram,
         licensed=row.licensed,
         created_at=row.created_at,
-        image_type="private",
+        image_type="private" if row.project_id == viewer else "shared",
         visibility=row.visibility,
         status=row.status,
         disk_format=row.disk_format or "",
@@ -176,7 +177,8 @@ def visible(ctx: RequestContext, member_status: str = "accepted") -> list[Image]
     """Every image the caller's project may list: the public catalogue, its own images and
     the images shared with it (accepted ones unless told otherwise)."""
     with ctx.emulator.db.reading() as tx:
-        private = [from_row(row) for row in private_rows(tx, ctx, member_status)]
+        rows = private_rows(tx, ctx, member_status)
+        private = [from_row(row, ctx.project.id) for row in rows]
     return [*public(ctx), *private]
 
 
@@ -193,4 +195,4 @@ def lookup(ctx: RequestContext, image_id: str) -> Image | None:
         return found
     with ctx.emulator.db.reading() as tx:
         row = find_private(tx, ctx, image_id)
-        return from_row(row) if row is not None else None
+        return from_row(row, ctx.project.id) if row is not None else None

@@ -1,11 +1,7 @@
-"""Private images: create, upload and download their data, update, tag, (de)activate, delete.
+"""Private images: create, show, update, tag, (de)activate and delete them (their data is
+apis/ims/image_data.py). Glance and the native IMS API call these same functions on the same
+rows."""
 
-Glance and the native IMS API call these same functions on the same rows. Image data lives in
-the blob store (state/blobs.py), referenced by the image row as OBS objects reference theirs.
-"""
-
-import hashlib
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -179,7 +175,7 @@ def create(ctx: RequestContext, spec: dict[str, Any]) -> images.Image:
             raise Conflict(f"An image with identifier {image_id} already exists")
         consume_image_quota(tx, ctx.project.id)
         tx.add(row)
-    return images.from_row(row)
+    return images.from_row(row, ctx.project.id)
 
 
 def consume_image_quota(tx: Session, project_id: str) -> None:
@@ -218,7 +214,7 @@ def update(ctx: RequestContext, image_id: str, changes: list[Patch]) -> images.I
         for change in changes:
             _apply(row, change)
         row.updated_at = ctx.now()
-        return images.from_row(row)
+        return images.from_row(row, ctx.project.id)
 
 
 def _apply(row: PrivateImage, change: Patch) -> None:
@@ -249,10 +245,10 @@ def delete(ctx: RequestContext, image_id: str) -> None:
         unused = blobs.release(tx, [row.blob]) if row.blob else []
         quotas.release(tx, row.project_id, {"images": 1})
         tx.delete(row)
-    _collect(ctx, unused)
+    collect_blobs(ctx, unused)
 
 
-def _collect(ctx: RequestContext, digests: list[str]) -> None:
+def collect_blobs(ctx: RequestContext, digests: list[str]) -> None:
     if digests:
         with ctx.emulator.db.transaction() as tx:
             ctx.emulator.blobs.collect(tx, digests)
@@ -285,72 +281,3 @@ def set_active(ctx: RequestContext, image_id: str, active: bool) -> None:
         if row.status != target:
             row.status = target
             row.updated_at = ctx.now()
-
-
-async def upload(ctx: RequestContext, image_id: str, chunks: AsyncIterator[bytes]) -> None:
-    """PUT .../file: the data streamed into the blob store; `saving` while it arrives, then
-    `active` with its md5 checksum, sha512 hash and size."""
-    with ctx.transaction() as tx:
-        row = owned(tx, ctx, image_id)
-        if row.status != "queued":
-            raise Conflict(f"Image status transition from {row.status} to saving is not allowed")
-        if row.disk_format is None or row.container_format is None:
-            raise BadRequest(
-                "Properties disk_format, container_format must be set prior to saving data."
-            )
-        row.status = "saving"
-    sha512 = hashlib.sha512()
-    try:
-        with ctx.emulator.blobs.writer([sha512]) as writer:
-            async for chunk in chunks:
-                writer.write(chunk)
-            blob = writer.finish()
-    except BaseException:
-        _set_status(ctx, image_id, "queued")
-        raise
-    try:
-        _keep_data(ctx, image_id, blob, sha512.hexdigest())
-    except BaseException:
-        _collect(ctx, [blob.digest])
-        raise
-
-
-def _keep_data(ctx: RequestContext, image_id: str, blob: blobs.Blob, sha512: str) -> None:
-    with ctx.transaction() as tx:
-        row = owned(tx, ctx, image_id)
-        blobs.retain(tx, blob)
-        row.blob, row.size, row.checksum = blob.digest, blob.size, blob.md5
-        row.os_hash_value = sha512
-        row.status = "active"
-        row.updated_at = ctx.now()
-
-
-def _set_status(ctx: RequestContext, image_id: str, status: str) -> None:
-    with ctx.transaction() as tx:
-        row = tx.get(PrivateImage, image_id)
-        if row is not None:
-            row.status = status
-
-
-@dataclass(frozen=True)
-class ImageData:
-    size: int
-    md5: str
-    chunks: Iterator[bytes]
-
-
-def download(ctx: RequestContext, image_id: str) -> ImageData | None:
-    """GET .../file: the data of a private image; None when it has none (public images
-    included: their data is not served)."""
-    image = show(ctx, image_id)
-    if image.status == "deactivated":
-        raise Forbidden(
-            "The requested image has been deactivated. Image data download is forbidden."
-        )
-    with ctx.emulator.db.reading() as tx:
-        row = tx.get(PrivateImage, image_id)
-        digest = row.blob if row is not None else None
-    if digest is None or image.size is None:
-        return None
-    chunks = ctx.emulator.blobs.read_range(digest, 0, image.size)
-    return ImageData(image.size, image.checksum or "", chunks)

@@ -38,6 +38,8 @@ def test_sharing_pending_accepted_rejected(conn, dev):
     assert accepted.status == "accepted"
     listed = {found.name: found for found in dev.image.images()}
     assert listed["to-share"].owner == conn.current_project_id
+    assert listed["to-share"].properties["__imagetype"] == "shared"
+    assert conn.image.get_image(image.id).properties["__imagetype"] == "private"
     assert dev.image.download_image(image.id).content == b"shared bytes"
     dev.image.update_member(member, image, status="rejected")
     assert "to-share" not in {found.name for found in dev.image.images()}
@@ -90,3 +92,16 @@ def test_default_quota_is_fifty(flexemu):
     pid = flexemu.project_ids["eu-west-0"]
     quotas = flexemu.admin("GET", f"/quotas/{pid}").json()
     assert quotas["quotas"]["images"]["limit"] == 50
+
+
+def test_native_list_of_shared_images(flexemu, conn, dev):
+    from huaweicloudsdkims.v2 import ImsClient, ListImagesRequest
+
+    image = shared_image(conn)
+    member = conn.image.add_member(image, member_id=dev.current_project_id)
+    dev.image.update_member(member, image, status="accepted")
+    credentials = flexemu.huawei_credentials("eu-west-0_dev")
+    ims = flexemu.huawei_client(ImsClient, credentials=credentials)
+    shared = ims.list_images(ListImagesRequest(imagetype="shared")).images
+    assert [(found.id, found.owner) for found in shared] == [(image.id, conn.current_project_id)]
+    assert ims.list_images(ListImagesRequest(imagetype="private")).images == []
