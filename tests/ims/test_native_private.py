@@ -159,3 +159,16 @@ def test_an_image_of_a_licensed_server_keeps_the_licence(flexemu, conn, ims, net
     image = conn.image.get_image(image_id)
     assert image.properties["__os_type"] == "Windows"
     assert image.properties["__account_code"] == windows.properties["__account_code"]
+
+
+def test_a_volume_from_a_private_image(flexemu, conn, ims):
+    image = conn.image.create_image("disk-image", data=b"bytes", disk_format="raw")
+    conn.image.update_image(image, min_disk=20)
+    volume = conn.block_storage.create_volume(
+        size=20, image_id=image.id, volume_type="SSD", availability_zone="eu-west-0a"
+    )
+    flexemu.advance("PT1M")
+    shown = conn.block_storage.get_volume(volume.id)
+    assert shown.volume_image_metadata["image_id"] == image.id
+    assert shown.volume_image_metadata["__imagetype"] == "private"
+    assert shown.is_bootable
