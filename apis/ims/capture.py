@@ -139,7 +139,7 @@ def _from_server(tx: Session, ctx: RequestContext, server_id: str) -> _Source:
     if not system:
         raise BadRequest(f"The server {server_id} has no system disk.")
     volume = get_volume(tx, ctx, system[0].volume_id)
-    source = images.lookup(ctx, server.image_id) if server.image_id else None
+    source = images.find(ctx, server.image_id) if server.image_id else None
     metadata = volume.image_metadata or {}
     return _Source(
         min_disk=volume.size,

@@ -189,10 +189,18 @@ def find_private(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImag
     return tx.scalar(_VISIBLE_BY_ID, {**params, "image_id": image_id})
 
 
-def lookup(ctx: RequestContext, image_id: str) -> Image | None:
+def find(ctx: RequestContext, image_id: str) -> Image | None:
+    """An image the caller sees, whatever its status (Glance's show)."""
     found = _public_by_id(ctx.emulator.settings.public_images_file, ctx.region).get(image_id)
     if found is not None:
         return found
     with ctx.emulator.db.reading() as tx:
         row = find_private(tx, ctx, image_id)
         return from_row(row, ctx.project.id) if row is not None else None
+
+
+def lookup(ctx: RequestContext, image_id: str) -> Image | None:
+    """An image the caller may make servers and volumes from: one it sees that is active (not
+    queued, saving or deactivated)."""
+    found = find(ctx, image_id)
+    return found if found is not None and found.status == "active" else None

@@ -17,7 +17,7 @@ def _image(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage:
     """An image the caller sees that can have members (a public one has none)."""
     row = images.find_private(tx, ctx, image_id)
     if row is None:
-        if images.lookup(ctx, image_id) is not None:
+        if images.find(ctx, image_id) is not None:
             raise Forbidden("Public images do not have members.")
         raise NotFound(f"No image found with ID {image_id}")
     return row

@@ -57,7 +57,7 @@ def owned(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage:
     image, or one shared with it)."""
     row = images.find_private(tx, ctx, image_id)
     if row is None:
-        if images.lookup(ctx, image_id) is not None:
+        if images.find(ctx, image_id) is not None:
             raise Forbidden("You are not permitted to modify this image.")
         raise _not_found(image_id)
     if row.project_id != ctx.project.id:
@@ -171,7 +171,7 @@ def create(ctx: RequestContext, spec: dict[str, Any]) -> images.Image:
         if key != "id":
             _set(row, key, value)
     with ctx.transaction() as tx:
-        if tx.get(PrivateImage, image_id) is not None or images.lookup(ctx, image_id):
+        if tx.get(PrivateImage, image_id) is not None or images.find(ctx, image_id):
             raise Conflict(f"An image with identifier {image_id} already exists")
         consume_image_quota(tx, ctx.project.id)
         tx.add(row)
@@ -194,7 +194,7 @@ def consume_image_quota(tx: Session, project_id: str) -> None:
 
 
 def show(ctx: RequestContext, image_id: str) -> images.Image:
-    found = images.lookup(ctx, image_id)
+    found = images.find(ctx, image_id)
     if found is None:
         raise _not_found(image_id)
     return found
