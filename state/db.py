@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from state.models import Base
+
+# The transaction open in this thread or task, for reads that must not open a second one (a
+# second session on the shared in-memory connection would end the first one's transaction).
+_open_transaction: ContextVar[Session | None] = ContextVar("open_transaction", default=None)
 
 
 def make_engine(url: str) -> Engine:
@@ -51,7 +56,21 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """All writes of one API call: committed together, or rolled back on any error."""
         with self._sessions() as session, session.begin():
-            yield session
+            token = _open_transaction.set(session)
+            try:
+                yield session
+            finally:
+                _open_transaction.reset(token)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """The transaction already open in this thread or task, else a new one."""
+        current = _open_transaction.get()
+        if current is not None:
+            yield current
+            return
+        with self.transaction() as tx:
+            yield tx
 
     @contextmanager
     def statements(self) -> Iterator[Connection]:

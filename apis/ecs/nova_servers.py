@@ -12,9 +12,11 @@ from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
 from apis.ecs.server_views import interface_view, nova_link, nova_server
+from apis.ims import capture
 from emulator import pagination
 from emulator.clock import parse_time
-from emulator.context import ProjectContext, RequestContext, service_url
+from emulator.context import ProjectContext, RequestContext, host_url, service_url
+from emulator.dialects import json_response
 from emulator.errors import BadRequest
 
 router = APIRouter(prefix="/v2.1/{project_id}", route_class=NovaRoute)
@@ -233,8 +235,31 @@ def _argument(body: dict[str, Any], key: str, field: str) -> str:
     return str(value[field])
 
 
+def _create_image(
+    request: Request, ctx: RequestContext, server_id: str, body: Any, version: Microversion
+) -> Response:
+    """createImage through the IMS operation: 202 with the image id in the body from 2.45,
+    in a Location header before."""
+    spec = body.get("createImage")
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+        raise BadRequest("Invalid input for field/attribute createImage: 'name' is required.")
+    metadata = spec.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise BadRequest("Invalid input for field/attribute metadata: not an object.")
+    with ctx.transaction() as tx:
+        servers.get(tx, ctx, server_id)
+    image_spec = capture.ImageSpec(name=spec["name"], instance_id=server_id, properties=metadata)
+    image_id = capture.create(ctx, image_spec).image_id
+    if version.at_least("2.45"):
+        return json_response(202, {"image_id": image_id})
+    location = f"{host_url(request)}/ims/v2/images/{image_id}"
+    return Response(status_code=202, headers={"Location": location})
+
+
 @router.post("/servers/{server_id}/action")
-async def server_action(request: Request, server_id: str, ctx: ProjectContext) -> Response:
+async def server_action(
+    request: Request, server_id: str, ctx: ProjectContext, version: MicroversionDep
+) -> Response:
     try:
         body = await request.json()
     except ValueError:
@@ -242,6 +267,8 @@ async def server_action(request: Request, server_id: str, ctx: ProjectContext) -
     if not isinstance(body, dict) or len(body) != 1:
         raise BadRequest("There is no such action: the body names exactly one action.")
     (name,) = body
+    if name == "createImage":
+        return _create_image(request, ctx, server_id, body, version)
     with ctx.transaction() as tx:
         server = servers.get(tx, ctx, server_id)
         if name == "os-start":

@@ -1,4 +1,5 @@
-"""IMS: images through Glance v2 and the native IMS API (public catalogue for now)."""
+"""IMS: images through Glance v2 and the native IMS API: the public catalogue of each region,
+the private images of each project and the images shared with it."""
 
 from typing import TYPE_CHECKING
 
@@ -7,10 +8,19 @@ from fastapi import FastAPI
 if TYPE_CHECKING:
     from emulator.app import Emulator
 
+# Private images per project and region (IMS constraints: 50 unless raised by a ticket).
+QUOTAS = {"images": 50}
+
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.ims import glance, native
+    from apis.ims import glance, glance_members, native
     from apis.ims.views import IMS
     from emulator.service_app import service_app
 
-    return service_app(IMS, [glance.router, native.router])
+    return service_app(
+        IMS, [glance.router, glance.data_router, glance_members.router, native.router]
+    )
+
+
+# Status transitions are applied before any request, whichever service it is for.
+from apis.ims import transitions  # noqa: E402, F401

@@ -8,7 +8,7 @@ from emulator.context import RequestContext
 from emulator.errors import BadRequest
 
 # Query parameters that steer the listing rather than filter on a property.
-CONTROL = frozenset(("limit", "marker", "sort_key", "sort_dir", "sort"))
+CONTROL = frozenset(("limit", "marker", "sort_key", "sort_dir", "sort", "tag", "member_status"))
 SORT_KEYS = frozenset(
     (
         "created_at",
@@ -32,16 +32,27 @@ class ImagePage:
 
 
 def list_images(
-    ctx: RequestContext, params: dict[str, str], default_limit: int, max_limit: int = 1000
+    ctx: RequestContext,
+    params: dict[str, str],
+    default_limit: int,
+    tags: list[str] | None = None,
+    max_limit: int = 1000,
 ) -> ImagePage:
     filters = {key: value for key, value in params.items() if key not in CONTROL}
-    rendered = [views.image(row) for row in images.visible(ctx)]
+    if filters.get("visibility") == "all":
+        del filters["visibility"]
+    wanted_tags = set(tags or ())
+    member_status = params.get("member_status", "accepted")
+    if member_status not in (*images.MEMBER_STATUSES, "all"):
+        raise BadRequest(f"Invalid member_status: {member_status}")
+    found_images = images.visible(ctx, member_status)
+    rendered = [views.image(row) for row in found_images if wanted_tags <= set(row.tags)]
     found = [view for view in rendered if views.matches(view, filters)]
     sort_key = params.get("sort_key", "created_at")
     sort_dir = params.get("sort_dir", "desc")
     if sort_key not in SORT_KEYS or sort_dir not in ("asc", "desc"):
         raise BadRequest(f"Invalid sort: {sort_key} {sort_dir}.")
-    found.sort(key=lambda view: (view[sort_key], view["id"]), reverse=sort_dir == "desc")
+    found.sort(key=lambda view: _sort_value(view, sort_key), reverse=sort_dir == "desc")
     start = 0
     marker = params.get("marker")
     if marker is not None:
@@ -53,6 +64,12 @@ def list_images(
     page = found[start : start + limit]
     more = start + limit < len(found)
     return ImagePage(page, page[-1]["id"] if more and page else None)
+
+
+def _sort_value(view: dict[str, Any], key: str) -> tuple[bool, Any, str]:
+    """Images without a value (the size of a queued image) sort before the others."""
+    value = view[key]
+    return (value is not None, value if value is not None else 0, view["id"])
 
 
 def _limit(text: str | None, default: int, maximum: int) -> int:

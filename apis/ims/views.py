@@ -3,6 +3,7 @@
 from typing import Any
 
 from apis.ims.images import Image
+from apis.ims.models import ImageMember
 from emulator.clock import iso_seconds
 from emulator.dialects import HUAWEI, Dialect
 
@@ -25,12 +26,14 @@ IMS = Dialect(
         405: "IMG.0005",
         409: "IMG.0009",
         413: "IMG.0013",
+        415: "IMG.0015",
     },
 )
 
 
 def image(row: Image) -> dict[str, Any]:
     created = iso_seconds(row.created_at)
+    updated = iso_seconds(row.updated_at) if row.updated_at is not None else created
     body: dict[str, Any] = {
         "id": row.id,
         "name": row.name,
@@ -42,13 +45,14 @@ def image(row: Image) -> dict[str, Any]:
         "container_format": row.container_format,
         "min_disk": row.min_disk,
         "min_ram": row.min_ram,
-        "size": 2,
-        "checksum": "d41d8cd98f00b204e9800998ecf8427e",
-        "virtual_size": 0,
+        "size": row.size,
+        "checksum": row.checksum,
+        "os_hash_algo": "sha512" if row.os_hash_value else None,
+        "os_hash_value": row.os_hash_value,
+        "virtual_size": 0 if row.size is not None else None,
         "created_at": created,
-        "updated_at": created,
-        "active_at": created,
-        "tags": [],
+        "updated_at": updated,
+        "tags": list(row.tags),
         "self": f"/v2/images/{row.id}",
         "file": f"/v2/images/{row.id}/file",
         "schema": "/v2/schemas/image",
@@ -63,7 +67,7 @@ def image(row: Image) -> dict[str, Any]:
         "__support_kvm": "true",
         "__support_xen": "false",
         "__image_source_type": "uds",
-        "__image_size": "2",
+        "__image_size": str(row.size or 0),
         "__description": "",
         "__originalimagename": "",
         "__data_origin": "",
@@ -72,10 +76,24 @@ def image(row: Image) -> dict[str, Any]:
         "__lazyloading": "true",
         "enterprise_project_id": "0",
     }
+    if row.status == "active":
+        body["active_at"] = updated
+    body.update(row.properties)
     if row.licensed:
         # The real cloud flags images whose licence is billed with a charging code.
         body["__account_code"] = f"{row.platform.lower()}-licence"
     return body
+
+
+def member(row: ImageMember) -> dict[str, Any]:
+    return {
+        "image_id": row.image_id,
+        "member_id": row.member_id,
+        "status": row.status,
+        "created_at": iso_seconds(row.created_at),
+        "updated_at": iso_seconds(row.updated_at),
+        "schema": "/v2/schemas/member",
+    }
 
 
 def matches(view: dict[str, Any], filters: dict[str, str]) -> bool:
