@@ -216,6 +216,9 @@ async def _read_body(request: Request, limit: int) -> None:
 
 def _route_class(dialect: Dialect) -> type[APIRoute]:
     class DialectRoute(APIRoute):
+        # Which dialect the route answers in (read by tests that check error bodies).
+        error_dialect = dialect
+
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
 
