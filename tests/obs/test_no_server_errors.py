@@ -1,6 +1,7 @@
 """No client mistake produces a 500 on OBS: bad XML for each sub-resource, bad headers and bad
 query parameters, each sent signed with SigV4; the answer is below 500 and an S3 `<Error>`."""
 
+import os
 import socket
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
@@ -160,6 +161,9 @@ def _cases() -> list[Case]:
         cases.append(Case(f"POST ?{query}", "POST", f"/{BUCKET}/appended?{query}", b"x"))
     for path in (f"/{BUCKET}/nul%00key", f"/{BUCKET}/{KEY}?versionId=%00", "/nul%00bucket/k"):
         cases.append(Case(f"GET {path!r}", "GET", path))
+    for query in ("prefix=%00", "marker=%00&delimiter=%00"):
+        cases.append(Case(f"GET bucket ?{query}", "GET", f"/{BUCKET}?{query}"))
+    cases.append(Case("PUT key with NUL", "PUT", f"/{BUCKET}/nul%00put", b"x"))
     for name in ("A_B", "ab", "-bucket", "b" * 64, "192.168.0.1", "a..b"):
         cases.append(Case(f"PUT bucket {name[:20]!r}", "PUT", f"/{name}"))
     return cases
@@ -171,11 +175,19 @@ _NUL_ECHOED = (
     "the <Error> echoes a NUL character as is (apis/obs/xml.py escapes only & < >), so it is not "
     "well-formed XML"
 )
+_NUL_STORED = "PostgreSQL refuses a NUL in a text parameter: 500 InternalError (DataError)"
+ON_POSTGRES = bool(os.environ.get("FLEXEMU_DATABASE_URL"))
 KNOWN_FAILURES: dict[str, str] = {
     "GET bucket ?list-type=2&continuation-token=%00garbage": _NUL_ECHOED,
-    "GET '/sweep/nul%00key'": _NUL_ECHOED,
-    "GET '/sweep/object.txt?versionId=%00'": _NUL_ECHOED,
-    "GET '/nul%00bucket/k'": _NUL_ECHOED,
+    "GET '/sweep/nul%00key'": _NUL_ECHOED + "; " + _NUL_STORED,
+    "GET '/sweep/object.txt?versionId=%00'": _NUL_ECHOED + "; " + _NUL_STORED,
+    "GET '/nul%00bucket/k'": _NUL_ECHOED + "; " + _NUL_STORED,
+}
+# Failures on PostgreSQL only (the suite also runs there, FLEXEMU_DATABASE_URL set).
+KNOWN_POSTGRES_FAILURES: dict[str, str] = {
+    "GET bucket ?prefix=%00": _NUL_STORED,
+    "GET bucket ?marker=%00&delimiter=%00": _NUL_STORED,
+    "PUT key with NUL": _NUL_STORED,
 }
 
 
@@ -183,6 +195,8 @@ def _param(case: Case) -> Any:
     marks = []
     if case.name in KNOWN_FAILURES:
         marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case.name]))
+    elif case.name in KNOWN_POSTGRES_FAILURES and ON_POSTGRES:
+        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_POSTGRES_FAILURES[case.name]))
     return pytest.param(case, id=case.name, marks=marks)
 
 
@@ -227,16 +241,16 @@ def test_bad_request_is_an_s3_client_error(obs, case):
         server, case.method, case.path.format(upload=upload), case.body, case.headers
     )
     response = httpx.request(case.method, url, headers=headers, content=case.body)
-    assert response.status_code < 500, response.text[:300]
+    assert response.status_code < 500, ascii(response.text[:300])
     if response.status_code >= 400 and case.method != "HEAD":
-        assert ElementTree.fromstring(response.content).tag == "Error", response.text[:300]
+        assert ElementTree.fromstring(response.content).tag == "Error", ascii(response.text[:300])
 
 
 @pytest.mark.parametrize("name", list(BAD_AUTH))
 def test_bad_signature_is_an_s3_client_error(obs, name):
     server, _ = obs
     response = httpx.get(f"{server.url}/{BUCKET}/{KEY}", headers=BAD_AUTH[name])
-    assert 400 <= response.status_code < 500, response.text[:300]
+    assert 400 <= response.status_code < 500, ascii(response.text[:300])
     assert ElementTree.fromstring(response.content).tag == "Error"
 
 
@@ -244,7 +258,7 @@ def test_bad_signature_is_an_s3_client_error(obs, name):
 def test_bad_presigned_url_is_an_s3_client_error(obs, query):
     server, _ = obs
     response = httpx.get(f"{server.url}/{BUCKET}/{KEY}?{query}")
-    assert 400 <= response.status_code < 500, response.text[:300]
+    assert 400 <= response.status_code < 500, ascii(response.text[:300])
     assert ElementTree.fromstring(response.content).tag == "Error"
 
 

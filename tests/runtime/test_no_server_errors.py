@@ -148,7 +148,7 @@ def _problems(
             target.method, request.path, headers=request.headers, content=request.content
         )
         if response.status_code >= 500:
-            found.append(f"{request.name} -> {response.status_code} {response.text[:200]}")
+            found.append(f"{request.name} -> {response.status_code} {response.text[:200]!a}")
         elif response.status_code >= 400 and response.content:
             try:
                 body = response.json()
@@ -156,7 +156,7 @@ def _problems(
                 body = response.text
             problem = sweep.error_shape_problem(target.dialect, body)
             if problem:
-                found.append(f"{request.name} -> {response.status_code} {problem}: {body!r:.200}")
+                found.append(f"{request.name} -> {response.status_code} {problem}: {body!a:.200}")
     return found
 
 
@@ -167,3 +167,26 @@ def test_bad_input_is_a_client_error_in_the_dialect(wire, target):
     if target.method != "DELETE":
         problems += _problems(client, target, real)
     assert not problems, "\n".join(problems)
+
+
+def test_a_nul_character_is_a_bad_request_in_the_dialect(wire):
+    client, ids, _ = wire
+    pid = ids["project_id"]
+    network = client.post("/vpc/v2.0/networks", json={"network": {"name": "a\u0000"}})
+    assert network.status_code == 400
+    assert network.json()["NeutronError"]["type"] == "BadRequest"
+    volumes = client.get(f"/evs/v2/{pid}/volumes?name=%00")
+    assert volumes.status_code == 400
+    assert "NUL" in volumes.json()["badRequest"]["message"]
+    server = client.get(f"/ecs/v1/{pid}/cloudservers/a%00b")
+    assert (server.status_code, server.json()["error"]["code"]) == (400, "Common.0002")
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul(wire):
+    client, _, _ = wire
+    body = b'{"network": {"name": "a\\\\u0000"}}'
+    network = client.post(
+        "/vpc/v2.0/networks", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert network.status_code == 201, network.text
+    assert network.json()["network"]["name"] == "a\\u0000"
