@@ -164,6 +164,35 @@ def _cases() -> list[Case]:
     for query in ("prefix=%00", "marker=%00&delimiter=%00"):
         cases.append(Case(f"GET bucket ?{query}", "GET", f"/{BUCKET}?{query}"))
     cases.append(Case("PUT key with NUL", "PUT", f"/{BUCKET}/nul%00put", b"x"))
+    for sub in ("tagging", "acl"):
+        for name, body in BAD_XML.items():
+            cases.append(Case(f"PUT object ?{sub} {name}", "PUT", f"{object_path}?{sub}", body))
+    restore = b"<RestoreRequest><Days>-1</Days></RestoreRequest>"
+    cases.append(Case("POST ?restore Days=-1", "POST", f"{object_path}?restore", restore))
+    cases.append(
+        Case("POST ?append on a normal object", "POST", f"{object_path}?append&position=0", b"x")
+    )
+    for header in ("x-amz-copy-source-if-modified-since", "x-amz-copy-source-if-match"):
+        headers = {"x-amz-copy-source": f"/{BUCKET}/{KEY}", header: "garbage"}
+        cases.append(Case(f"PUT copy {header} garbage", "PUT", f"/{BUCKET}/copy", b"", headers))
+    for content_type, body in (
+        ("multipart/form-data; boundary=xyz", b"garbage without boundaries"),
+        ("multipart/form-data", b"--xyz\r\n\r\n"),
+        (
+            "multipart/form-data; boundary=xyz",
+            b'--xyz\r\nContent-Disposition: form-data; name="policy"\r\n\r\n%%%\r\n'
+            b'--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nx\r\n--xyz--\r\n',
+        ),
+    ):
+        headers = {"Content-Type": content_type}
+        cases.append(Case(f"POST form {body[:12]!r}", "POST", f"/{BUCKET}", body, headers))
+    streaming = {
+        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "Content-Encoding": "aws-chunked",
+        "x-amz-decoded-content-length": "5",
+    }
+    for body in (b"zz;chunk-signature=00\r\nhello\r\n", b"5\r\nhel", b"-1;chunk-signature=\r\n"):
+        cases.append(Case(f"PUT aws-chunked {body[:8]!r}", "PUT", object_path, body, streaming))
     for name in ("A_B", "ab", "-bucket", "b" * 64, "192.168.0.1", "a..b"):
         cases.append(Case(f"PUT bucket {name[:20]!r}", "PUT", f"/{name}"))
     return cases
@@ -241,9 +270,11 @@ def test_bad_request_is_an_s3_client_error(obs, case):
         server, case.method, case.path.format(upload=upload), case.body, case.headers
     )
     response = httpx.request(case.method, url, headers=headers, content=case.body)
-    assert response.status_code < 500, ascii(response.text[:300])
     if response.status_code >= 400 and case.method != "HEAD":
         assert ElementTree.fromstring(response.content).tag == "Error", ascii(response.text[:300])
+    # A feature the emulator leaves out answers 501 NotImplemented, on purpose.
+    not_implemented = response.status_code == 501 and b"<Code>NotImplemented<" in response.content
+    assert response.status_code < 500 or not_implemented, ascii(response.text[:300])
 
 
 @pytest.mark.parametrize("name", list(BAD_AUTH))
