@@ -7,6 +7,7 @@ XML) are defined in that service and built the same way.
 """
 
 import json
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,8 +215,28 @@ async def _read_body(request: Request, limit: int) -> None:
     request._body = b"".join(chunks)
 
 
+# A JSON string escape of U+0000: `\u0000` not itself escaped (an even run of backslashes before).
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _refuse_nul(request: Request) -> None:
+    """No name, id or filter can hold U+0000 (PostgreSQL cannot store it): a client error."""
+    if (
+        "\x00" in request.scope["path"]
+        or b"%00" in request.scope.get("query_string", b"")
+        or (
+            "json" in request.headers.get("content-type", "json")
+            and _NUL_ESCAPE.search(request._body)
+        )
+    ):
+        raise BadRequest("Invalid input: the request contains a NUL character (U+0000).")
+
+
 def _route_class(dialect: Dialect) -> type[APIRoute]:
     class DialectRoute(APIRoute):
+        # Which dialect the route answers in (read by tests that check error bodies).
+        error_dialect = dialect
+
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
 
@@ -227,6 +248,7 @@ def _route_class(dialect: Dialect) -> type[APIRoute]:
                         emulator = request.scope.get("flexemu.emulator")
                         limit = emulator.settings.max_json_body if emulator else 1024 * 1024
                         await _read_body(request, limit)
+                        _refuse_nul(request)
                     response = await handler(request)
                 except ApiError as error:
                     response = render_error(error, dialect, request_id)

@@ -1,12 +1,17 @@
 """Request bodies of Cinder and of the native EVS API, named after the real API's objects."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from apis.evs.operations import VolumeSpec
 
 Name = Field(default=None, max_length=255)
+# Cinder's metadata: keys of 1 to 255 characters, values of at most 255 (its `extra_specs`
+# parameter type, cinder/api/validation/parameter_types.py).
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+MetadataValue = Annotated[str, StringConstraints(max_length=255)]
+CinderMetadata = dict[MetadataKey, MetadataValue]
 
 
 class _Body(BaseModel):
@@ -83,11 +88,11 @@ class SetBootableAction(_Body):
 
 
 class Metadata(_Body):
-    metadata: dict[str, str]
+    metadata: CinderMetadata
 
 
 class MetadataItem(_Body):
-    meta: dict[str, str]
+    meta: CinderMetadata
 
 
 class SnapshotOption(_Body):

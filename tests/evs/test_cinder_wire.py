@@ -193,6 +193,23 @@ def test_metadata_items(conn, api):
     assert replaced.json() == {"metadata": {"c": "3"}}
 
 
+@pytest.mark.parametrize(
+    "method, tail, body",
+    [
+        ("POST", "metadata", {"metadata": {"k": "v" * 256}}),
+        ("PUT", "metadata", {"metadata": {"k" * 256: "v"}}),
+        ("PUT", "metadata", {"metadata": {"": "v"}}),
+        ("PUT", "metadata/k", {"meta": {"k": "v" * 256}}),
+    ],
+)
+def test_metadata_keys_and_values_longer_than_255_are_refused(conn, api, method, tail, body):
+    volume = conn.block_storage.create_volume(size=10, metadata={"a": "1"})
+    refused = api(method, f"/v3/{{pid}}/volumes/{volume.id}/{tail}", json=body)
+    assert refused.status_code == 400
+    assert refused.json()["badRequest"]["message"].startswith("Invalid input for field 'meta")
+    assert conn.block_storage.get_volume(volume).metadata == {"a": "1"}
+
+
 def test_set_bootable_action(conn):
     volume = conn.block_storage.create_volume(size=10)
     conn.block_storage.set_volume_bootable_status(volume, True)
