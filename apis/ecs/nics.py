@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from ipaddress import ip_address
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -192,10 +192,10 @@ def groups(tx: Session, server: Server) -> list[str]:
     return list(found)
 
 
-def port_ids_of(tx: Session, server_ids: list[str]) -> dict[str, list[str]]:
-    """The port ids of each server, in attachment order (one query, no ORM rows)."""
+def port_ids_of(db: Connection, server_ids: list[str]) -> dict[str, list[str]]:
+    """The port ids of each server, in attachment order."""
     found: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
-    rows = tx.execute(
+    rows = db.execute(
         select(ServerInterface.server_id, ServerInterface.port_id)
         .where(ServerInterface.server_id.in_(server_ids))
         .order_by(ServerInterface.created_at, ServerInterface.port_id)
@@ -205,41 +205,57 @@ def port_ids_of(tx: Session, server_ids: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def addresses(tx: Session, interfaces: dict[str, list[str]]) -> dict[str, list[Address]]:
-    """Fixed and floating addresses of each server, by port (`interfaces`: port ids by server,
-    as `port_ids_of` gives them); a fixed number of queries, reading only the columns used."""
-    port_ids = [port_id for ids in interfaces.values() for port_id in ids]
-    ports = {
-        port_id: (network_id, mac)
-        for port_id, network_id, mac in tx.execute(
-            select(Port.id, Port.network_id, Port.mac_address).where(Port.id.in_(port_ids))
+def addresses(
+    db: Connection, server_ids: list[str]
+) -> tuple[dict[str, list[str]], dict[str, list[Address]]]:
+    """The port ids of each server (as `port_ids_of` gives them) and their fixed and floating
+    addresses: two Core queries reading only the columns used (no ORM rows)."""
+    interfaces: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
+    ports: dict[str, tuple[str, str]] = {}
+    fixed: dict[str, list[str]] = {}
+    rows = db.execute(
+        select(
+            ServerInterface.server_id,
+            ServerInterface.port_id,
+            Port.network_id,
+            Port.mac_address,
+            IpAllocation.ip_address,
         )
-    }
-    fixed: dict[str, list[str]] = {port_id: [] for port_id in port_ids}
-    for port_id, ip in tx.execute(
-        select(IpAllocation.port_id, IpAllocation.ip_address).where(
-            IpAllocation.port_id.in_(port_ids)
-        )
-    ):
-        fixed[port_id].append(ip)
+        .outerjoin(Port, Port.id == ServerInterface.port_id)
+        .outerjoin(IpAllocation, IpAllocation.port_id == ServerInterface.port_id)
+        .where(ServerInterface.server_id.in_(server_ids))
+        .order_by(ServerInterface.created_at, ServerInterface.port_id)
+    )
+    for server_id, port_id, network_id, mac, ip in rows:
+        attached = interfaces[server_id]
+        if not attached or attached[-1] != port_id:
+            attached.append(port_id)
+            fixed[port_id] = []
+            if network_id is not None:
+                ports[port_id] = (network_id, mac)
+        if ip is not None:
+            fixed[port_id].append(ip)
     floating: dict[str, list[str]] = {}
-    for port_id, ip in tx.execute(
-        select(PublicIp.port_id, PublicIp.public_ip_address).where(PublicIp.port_id.in_(port_ids))
+    for port_id, ip in db.execute(
+        select(PublicIp.port_id, PublicIp.public_ip_address).where(
+            PublicIp.port_id.in_(list(ports))
+        )
     ):
         floating.setdefault(str(port_id), []).append(ip)
     vpcs: dict[str, Any] = {}
-    found: dict[str, list[Address]] = {server_id: [] for server_id in interfaces}
+    found: dict[str, list[Address]] = {server_id: [] for server_id in server_ids}
     for server_id, ids in interfaces.items():
         for port_id in ids:
             if port_id not in ports:
                 continue
             network_id, mac = ports[port_id]
             if network_id not in vpcs:
-                vpcs[network_id] = vpc_ports.vpc_of_network(tx, network_id)
+                vpcs[network_id] = vpc_ports.vpc_of_network(db, network_id)
             vpc_id = vpcs[network_id] or network_id
-            for ip in sorted(fixed[port_id], key=ip_address):
+            ips = fixed[port_id]
+            for ip in sorted(ips, key=ip_address) if len(ips) > 1 else ips:
                 version = 6 if ":" in ip else 4
                 found[server_id].append(Address(vpc_id, ip, version, mac, port_id, "fixed"))
             for eip in floating.get(port_id, []):
                 found[server_id].append(Address(vpc_id, eip, 4, mac, port_id, "floating"))
-    return found
+    return interfaces, found
