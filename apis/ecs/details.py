@@ -44,49 +44,40 @@ def _volumes(db: Connection, server_ids: list[str]) -> dict[str, list[Any]]:
     return found
 
 
-def _port_groups(db: Connection, server_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """The groups (id, name) of the ports of the servers, by port, in group id order."""
-    found: dict[str, list[tuple[str, str]]] = {}
+def _groups(db: Connection, server_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The security groups (id, name) of each server's ports, in first-seen order (ports in
+    attachment order, each port's groups by id): one query."""
+    seen: dict[str, dict[tuple[str, str], None]] = {server_id: {} for server_id in server_ids}
     rows = db.execute(
-        select(PortSecurityGroup.port_id, PortSecurityGroup.security_group_id, SecurityGroup.name)
-        .join(ServerInterface, ServerInterface.port_id == PortSecurityGroup.port_id)
+        select(ServerInterface.server_id, PortSecurityGroup.security_group_id, SecurityGroup.name)
+        .join(PortSecurityGroup, PortSecurityGroup.port_id == ServerInterface.port_id)
         .outerjoin(SecurityGroup, SecurityGroup.id == PortSecurityGroup.security_group_id)
         .where(ServerInterface.server_id.in_(server_ids))
-        .order_by(PortSecurityGroup.port_id, PortSecurityGroup.security_group_id)
+        .order_by(
+            ServerInterface.created_at,
+            ServerInterface.port_id,
+            PortSecurityGroup.security_group_id,
+        )
     )
-    for port_id, group_id, name in rows:
-        found.setdefault(port_id, []).append((group_id, group_id if name is None else name))
-    return found
+    for server_id, group_id, name in rows:
+        seen[server_id][(group_id, group_id if name is None else name)] = None
+    return {server_id: list(groups) for server_id, groups in seen.items()}
 
 
 def groups(tx: Session, server_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
     """The security groups (id, name) of each server's ports, in first-seen order."""
     tx.flush()
-    db = tx.connection()
-    return _groups(db, server_ids, nics.port_ids_of(db, server_ids))
-
-
-def _groups(
-    db: Connection, server_ids: list[str], interfaces: dict[str, list[str]]
-) -> dict[str, list[tuple[str, str]]]:
-    port_groups = _port_groups(db, server_ids)
-    found: dict[str, list[tuple[str, str]]] = {}
-    for server_id in server_ids:
-        seen: dict[tuple[str, str], None] = {}
-        for port_id in interfaces[server_id]:
-            seen.update(dict.fromkeys(port_groups.get(port_id, [])))
-        found[server_id] = list(seen)
-    return found
+    return _groups(tx.connection(), server_ids)
 
 
 def gather(tx: Session, servers: list[Server]) -> dict[str, Facts]:
     server_ids = [server.id for server in servers]
     tx.flush()
     db = tx.connection()
-    interfaces, addresses = nics.addresses(db, server_ids)
+    addresses = nics.addresses(db, server_ids)
     volumes = _volumes(db, server_ids)
     tag_values = tags.of_many(db, TAG_TYPE, server_ids)
-    server_groups = _groups(db, server_ids, interfaces)
+    server_groups = _groups(db, server_ids)
     return {
         server_id: Facts(
             addresses=addresses[server_id],

@@ -3,7 +3,6 @@ EIPs, and their security groups."""
 
 from dataclasses import dataclass
 from ipaddress import ip_address
-from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from apis.ecs.models import Server, ServerInterface
 from apis.vpc import operations as vpc
 from apis.vpc import ports as vpc_ports
 from apis.vpc import security
-from apis.vpc.models import IpAllocation, Network, Port, PublicIp
+from apis.vpc.models import IpAllocation, Network, Port, PublicIp, Subnet
 from emulator.context import RequestContext
 from emulator.errors import ApiError, Conflict, NotFound
 
@@ -192,24 +191,18 @@ def groups(tx: Session, server: Server) -> list[str]:
     return list(found)
 
 
-def port_ids_of(db: Connection, server_ids: list[str]) -> dict[str, list[str]]:
-    """The port ids of each server, in attachment order."""
-    found: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
-    rows = db.execute(
-        select(ServerInterface.server_id, ServerInterface.port_id)
-        .where(ServerInterface.server_id.in_(server_ids))
-        .order_by(ServerInterface.created_at, ServerInterface.port_id)
-    )
-    for server_id, port_id in rows:
-        found[server_id].append(port_id)
-    return found
+# The VPC of a port's network (its subnets' router), as `vpc_ports.vpc_of_network` finds it.
+_VPC_OF_PORT = (
+    select(Subnet.router_id)
+    .where(Subnet.network_id == Port.network_id, Subnet.router_id.is_not(None))
+    .limit(1)
+    .scalar_subquery()
+)
 
 
-def addresses(
-    db: Connection, server_ids: list[str]
-) -> tuple[dict[str, list[str]], dict[str, list[Address]]]:
-    """The port ids of each server (as `port_ids_of` gives them) and their fixed and floating
-    addresses: two Core queries reading only the columns used (no ORM rows)."""
+def addresses(db: Connection, server_ids: list[str]) -> dict[str, list[Address]]:
+    """The fixed and floating addresses of each server's ports (in attachment order), in the
+    VPC of their network: two Core queries reading only the columns used."""
     interfaces: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
     ports: dict[str, tuple[str, str]] = {}
     fixed: dict[str, list[str]] = {}
@@ -220,19 +213,20 @@ def addresses(
             Port.network_id,
             Port.mac_address,
             IpAllocation.ip_address,
+            _VPC_OF_PORT,
         )
         .outerjoin(Port, Port.id == ServerInterface.port_id)
         .outerjoin(IpAllocation, IpAllocation.port_id == ServerInterface.port_id)
         .where(ServerInterface.server_id.in_(server_ids))
         .order_by(ServerInterface.created_at, ServerInterface.port_id)
     )
-    for server_id, port_id, network_id, mac, ip in rows:
+    for server_id, port_id, network_id, mac, ip, vpc_id in rows:
         attached = interfaces[server_id]
         if not attached or attached[-1] != port_id:
             attached.append(port_id)
             fixed[port_id] = []
             if network_id is not None:
-                ports[port_id] = (network_id, mac)
+                ports[port_id] = (vpc_id or network_id, mac)
         if ip is not None:
             fixed[port_id].append(ip)
     floating: dict[str, list[str]] = {}
@@ -242,20 +236,16 @@ def addresses(
         )
     ):
         floating.setdefault(str(port_id), []).append(ip)
-    vpcs: dict[str, Any] = {}
     found: dict[str, list[Address]] = {server_id: [] for server_id in server_ids}
     for server_id, ids in interfaces.items():
         for port_id in ids:
             if port_id not in ports:
                 continue
-            network_id, mac = ports[port_id]
-            if network_id not in vpcs:
-                vpcs[network_id] = vpc_ports.vpc_of_network(db, network_id)
-            vpc_id = vpcs[network_id] or network_id
+            vpc_id, mac = ports[port_id]
             ips = fixed[port_id]
             for ip in sorted(ips, key=ip_address) if len(ips) > 1 else ips:
                 version = 6 if ":" in ip else 4
                 found[server_id].append(Address(vpc_id, ip, version, mac, port_id, "fixed"))
             for eip in floating.get(port_id, []):
                 found[server_id].append(Address(vpc_id, eip, 4, mac, port_id, "floating"))
-    return interfaces, found
+    return found

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ipaddress import ip_address, ip_network
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from apis.vpc import eips, ipam, security
@@ -121,7 +121,7 @@ def _allocate_all(
         tx.flush()
 
 
-def vpc_of_network(tx: Session | Connection, network_id: str) -> str | None:
+def vpc_of_network(tx: Session, network_id: str) -> str | None:
     return tx.scalars(
         select(Subnet.router_id).where(
             Subnet.network_id == network_id, Subnet.router_id.is_not(None)
