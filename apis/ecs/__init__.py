@@ -23,7 +23,7 @@ QUOTAS = {
 
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.ecs import native, native_servers, nova, nova_servers, versions
+    from apis.ecs import native, native_access, native_servers, nova, nova_servers, versions
     from emulator import jobs
     from emulator.dialects import NOVA
     from emulator.service_app import service_app
@@ -35,6 +35,7 @@ def build_app(emulator: "Emulator") -> FastAPI:
             nova.router,
             nova_servers.router,
             native.router,
+            native_access.router,
             native_servers.router,
             jobs.router,
         ],

@@ -6,7 +6,17 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from apis.ecs import actions, details, disks, nics, schemas, servers, states
+from apis.ecs import (
+    actions,
+    consoles,
+    details,
+    disks,
+    nics,
+    nova_arguments,
+    schemas,
+    servers,
+    states,
+)
 from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
@@ -291,6 +301,9 @@ async def server_action(
             actions.add_security_group(tx, ctx, server, _argument(body, name, "name"))
         elif name == "removeSecurityGroup":
             actions.remove_security_group(tx, ctx, server, _argument(body, name, "name"))
+        elif name == "os-getConsoleOutput":
+            length = nova_arguments.console_length(body)
+            return json_response(200, {"output": consoles.output(tx, ctx, server, length)})
         else:
             raise BadRequest(f"There is no such action: {name}")
     return Response(status_code=202)

@@ -75,3 +75,8 @@ def quota_exceeded(error: QuotaExceeded, *, native_code: str = "Ecs.0001") -> Qu
     error.statuses = {**error.statuses, "nova": 403, "huawei": 400}
     error.codes = {**error.codes, "huawei": native_code, "nova": "forbidden"}
     return error
+
+
+def not_ready(server_id: str) -> Conflict:
+    """Nova's InstanceNotReady: the server has no host yet, or no console to show."""
+    return Conflict(f"Instance {server_id} is not ready", codes={"huawei": INVALID})
