@@ -301,6 +301,9 @@ async def server_action(
             actions.add_security_group(tx, ctx, server, _argument(body, name, "name"))
         elif name == "removeSecurityGroup":
             actions.remove_security_group(tx, ctx, server, _argument(body, name, "name"))
+        elif name == "changePassword":
+            password = nova_arguments.admin_pass(body)
+            actions.reset_password(tx, ctx, server, password, native=False, check=False)
         elif name == "os-getConsoleOutput":
             length = nova_arguments.console_length(body)
             return json_response(200, {"output": consoles.output(tx, ctx, server, length)})

@@ -33,6 +33,8 @@ ALLOWED = {
     "detach_interface": ("ACTIVE", "SHUTOFF"),
     "addSecurityGroup": ("ACTIVE", "SHUTOFF"),
     "removeSecurityGroup": ("ACTIVE", "SHUTOFF"),
+    "changePassword": ("ACTIVE",),
+    "resetPassword": ("ACTIVE", "SHUTOFF"),
 }
 
 INVALID = "Ecs.0005"
