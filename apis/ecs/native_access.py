@@ -3,10 +3,10 @@ Registered before the servers' routes, so that `os-reset-passwords` is not taken
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
-from apis.ecs import access_schemas, actions, consoles, servers, states
-from emulator.context import ProjectContext
+from apis.ecs import access_schemas, actions, consoles, remote_consoles, servers, states
+from emulator.context import ProjectContext, host_url
 from emulator.dialects import HUAWEI
 
 router = APIRouter(route_class=HUAWEI.route_class)
@@ -60,3 +60,17 @@ async def reset_password_flag(server_id: str, ctx: ProjectContext) -> dict[str, 
     with ctx.transaction() as tx:
         servers.get(tx, ctx, server_id)
     return {"resetpwd_flag": "True"}
+
+
+@router.post(PREFIX + "/{server_id}/remote_console")
+async def remote_console(
+    request: Request,
+    server_id: str,
+    body: access_schemas.RemoteConsoleRequest,
+    ctx: ProjectContext,
+) -> dict[str, Any]:
+    option = body.remote_console
+    with ctx.transaction() as tx:
+        server = servers.get(tx, ctx, server_id)
+        url = remote_consoles.url(server, option.protocol, option.type, host_url(request))
+    return {"remote_console": {"protocol": option.protocol, "type": option.type, "url": url}}

@@ -13,6 +13,7 @@ from apis.ecs import (
     disks,
     nics,
     nova_arguments,
+    nova_consoles,
     schemas,
     servers,
     states,
@@ -304,6 +305,9 @@ async def server_action(
         elif name == "changePassword":
             password = nova_arguments.admin_pass(body)
             actions.reset_password(tx, ctx, server, password, native=False, check=False)
+        elif name == "os-getVNCConsole":
+            kind = nova_arguments.console_type(body, name)
+            return json_response(200, nova_consoles.vnc_console(request, server, kind, version))
         elif name == "os-getConsoleOutput":
             length = nova_arguments.console_length(body)
             return json_response(200, {"output": consoles.output(tx, ctx, server, length)})
