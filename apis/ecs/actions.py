@@ -1,6 +1,6 @@
 """What a server does on request: start, stop, reboot, resize (confirm, revert), security
-groups, a new password. Each checks the server's state, then schedules the status change on
-the clock."""
+groups, a new password, the lock. Each checks the server's state, then schedules the status
+change on the clock."""
 
 from sqlalchemy.orm import Session
 
@@ -121,3 +121,9 @@ def reset_password(
     states.require(server, "resetPassword" if native else "changePassword")
     if check:
         passwords.check(password)
+
+
+def lock(tx: Session, ctx: RequestContext, server: Server, locked: bool) -> None:
+    """Nova's lock and unlock, in any state; a locked server refuses actions and deletion."""
+    server.locked = locked
+    server.updated_at = ctx.now()

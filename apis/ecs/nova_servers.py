@@ -232,7 +232,9 @@ async def update_server(
 @router.delete("/servers/{server_id}", status_code=204)
 async def delete_server(server_id: str, ctx: ProjectContext) -> Response:
     with ctx.transaction() as tx:
-        servers.delete(tx, ctx, servers.get(tx, ctx, server_id))
+        server = servers.get(tx, ctx, server_id)
+        states.require_unlocked(server)
+        servers.delete(tx, ctx, server)
     return Response(status_code=204)
 
 
@@ -305,6 +307,8 @@ async def server_action(
         elif name == "changePassword":
             password = nova_arguments.admin_pass(body)
             actions.reset_password(tx, ctx, server, password, native=False, check=False)
+        elif name in ("lock", "unlock"):
+            actions.lock(tx, ctx, server, locked=name == "lock")
         elif name == "os-getVNCConsole":
             kind = nova_arguments.console_type(body, name)
             return json_response(200, nova_consoles.vnc_console(request, server, kind, version))

@@ -37,6 +37,9 @@ ALLOWED = {
     "resetPassword": ("ACTIVE", "SHUTOFF"),
 }
 
+# What Nova's lock does not guard (the network API's, not the compute API's).
+UNGUARDED = ("addSecurityGroup", "removeSecurityGroup")
+
 INVALID = "Ecs.0005"
 
 
@@ -45,7 +48,10 @@ def vm_state(server: Server) -> str:
 
 
 def require(server: Server, action: str) -> None:
-    """Refuse an action in the wrong state: Nova's 409 conflictingRequest, natively Ecs.0005."""
+    """Refuse an action on a locked server or in the wrong state: Nova's 409
+    conflictingRequest, natively Ecs.0005."""
+    if action not in UNGUARDED:
+        require_unlocked(server)
     if server.task_state is not None:
         raise Conflict(
             f"Cannot '{action}' instance {server.id} while it is in task_state {server.task_state}",
@@ -57,6 +63,12 @@ def require(server: Server, action: str) -> None:
             f"vm_state {vm_state(server)}",
             codes={"huawei": INVALID},
         )
+
+
+def require_unlocked(server: Server) -> None:
+    """Nova's InstanceIsLocked: no caller here is a cloud administrator who could override."""
+    if server.locked:
+        raise Conflict(f"Instance {server.id} is locked", codes={"huawei": INVALID})
 
 
 def server_not_found(server_id: str) -> NotFound:
