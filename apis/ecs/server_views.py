@@ -120,7 +120,7 @@ def nova_server(server: Server, facts: Facts, version: Microversion, base: str) 
     )
     body["os-extended-volumes:volumes_attached"] = attached
     if version.at_least("2.9"):
-        body["locked"] = False
+        body["locked"] = server.locked
     if version.at_least("2.19"):
         body["description"] = server.description or None
     if version.at_least("2.26"):
@@ -143,7 +143,7 @@ def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, An
         addresses=_addresses(facts, native=True),
         security_groups=[{"id": gid, "name": name} for gid, name in facts.groups],
         description=server.description,
-        locked=False,
+        locked=server.locked,
         tags=_tag_strings(facts),
         enterprise_project_id="0",
         sys_tags=[],
