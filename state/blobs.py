@@ -22,6 +22,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from state.models import BlobRef
+from state.prepared import Prepared
 
 READ_CHUNK = 1024 * 1024
 BATCH = 2 * 1024 * 1024  # what a writer hashes and writes at a time
@@ -241,15 +242,17 @@ _ADD_REFS = (
     .values(refs=_refs.refs + bindparam("count"))
 )
 _INSERT_REF = insert(_table)
+_ADD_REFS_PREPARED = Prepared(_ADD_REFS)
+_INSERT_REF_PREPARED = Prepared(_INSERT_REF, ["digest", "size", "refs"])
 
 
 def retain(tx: Session, blob: Blob | str, count: int = 1) -> None:
     """Count `count` more rows using this blob (inside the caller's transaction)."""
     digest = blob if isinstance(blob, str) else blob.digest
     connection = tx.connection()
-    if connection.execute(_ADD_REFS, {"blob": digest, "count": count}).rowcount == 0:
+    if _ADD_REFS_PREPARED.run(connection, {"blob": digest, "count": count}) == 0:
         assert not isinstance(blob, str), "a new blob must be retained by its Blob"
-        connection.execute(_INSERT_REF, {"digest": digest, "size": blob.size, "refs": count})
+        _INSERT_REF_PREPARED.run(connection, {"digest": digest, "size": blob.size, "refs": count})
 
 
 def release(tx: Session, digests: Iterable[str]) -> list[str]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -17,6 +17,7 @@ from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
 from emulator import ids
 from state import blobs
 from state.blobs import Blob
+from state.prepared import Prepared
 
 T = TypeVar("T")
 CONTENT_HEADERS = (
@@ -69,9 +70,9 @@ _NEWEST_LEFT = (
 _versions = cast(Table, ObjectVersion.__table__)
 _buckets = cast(Table, Bucket.__table__)
 # Writes of the hot path as prebuilt Core statements: no unit of work to flush.
-_INSERT_VERSION = insert(_versions)
 _VERSION_COLUMNS = tuple(column.name for column in _versions.columns if column.name != "id")
-_ADD_TO_COUNTERS = (
+_INSERT_VERSION = Prepared(insert(_versions), list(_VERSION_COLUMNS))
+_ADD_TO_COUNTERS = Prepared(
     update(_buckets)
     .where(_buckets.c.id == bindparam("bucket"))
     .values(
@@ -87,11 +88,17 @@ _READ = select(
     *(_buckets.c[name].label(label) for name, label in _LOCATED_AS.items()), _versions
 ).where(_buckets.c.name == bindparam("name"))
 _SAME_KEY = and_(_versions.c.bucket_id == _buckets.c.id, _versions.c.key == bindparam("key"))
-_READ_LATEST = _READ.select_from(
-    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.is_latest.is_(True)))
+_READ_LATEST = Prepared(
+    _READ.select_from(
+        _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.is_latest.is_(True)))
+    )
 )
-_READ_VERSION = _READ.select_from(
-    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.version_id == bindparam("version")))
+_READ_VERSION = Prepared(
+    _READ.select_from(
+        _buckets.outerjoin(
+            _versions, and_(_SAME_KEY, _versions.c.version_id == bindparam("version"))
+        )
+    )
 )
 _ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
 _VERSIONS_OF_KEYS = select(
@@ -153,7 +160,7 @@ def _drop(tx: Session, bucket: Bucket, row: ObjectVersion, changes: dict[str, in
 def _count(tx: Session, bucket: Bucket, size: int, count: int) -> None:
     """Add to the bucket's byte and object counters, in the database (one statement, right
     even if another request changed them) and in the loaded row (not marked dirty)."""
-    tx.connection().execute(_ADD_TO_COUNTERS, {"bucket": bucket.id, "size": size, "count": count})
+    _ADD_TO_COUNTERS.run(tx.connection(), {"bucket": bucket.id, "size": size, "count": count})
     set_committed_value(bucket, "bytes_used", bucket.bytes_used + size)
     set_committed_value(bucket, "object_count", bucket.object_count + count)
 
@@ -212,7 +219,7 @@ def store(
         tags=spec.tags,
         grants=spec.grants,
     )
-    tx.connection().execute(_INSERT_VERSION, _columns(row))
+    _INSERT_VERSION.run(tx.connection(), _columns(row))
     _count(tx, bucket, size, 1)
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
@@ -242,20 +249,22 @@ def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -
 
 
 def _read_only(
-    tx: Session, ctx: ObsContext, bucket_name: str, key: str, version_id: str | None
+    tx: Connection, ctx: ObsContext, bucket_name: str, key: str, version_id: str | None
 ) -> tuple[buckets.Located, ObjectVersion]:
     """As `buckets.located` then `find`, in one statement, the version read into a row the
     session does not track (cheaper)."""
-    params = {"name": bucket_name, "key": key, "version": version_id}
-    statement = _READ_LATEST if version_id is None else _READ_VERSION
-    found = tx.connection().execute(statement, params).first()
+    if version_id is None:
+        found = _READ_LATEST.first(tx, {"name": bucket_name, "key": key})
+    else:
+        found = _READ_VERSION.first(tx, {"name": bucket_name, "key": key, "version": version_id})
     located = None
     row = None
     if found is not None:
-        columns = found._mapping
-        located = buckets.Located(*(columns[label] for label in _LOCATED_AS.values()))
-        if columns["id"] is not None:
-            row = ObjectVersion(**{name: columns[name] for name in _ALL_VERSION_COLUMNS})
+        located = buckets.Located(*found[: len(_LOCATED_AS)])
+        if found.id is not None:
+            row = ObjectVersion(
+                **dict(zip(_ALL_VERSION_COLUMNS, found[len(_LOCATED_AS) :], strict=True))
+            )
     return buckets.checked(ctx, bucket_name, located), _an_object(row, key, version_id)
 
 
@@ -332,8 +341,9 @@ def read(
     plan: Callable[[ObjectVersion], tuple[T, int]],
 ) -> T:
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
-    sends; the read request and those bytes are metered in the same transaction."""
-    with ctx.transaction() as tx:
+    sends; the read request and those bytes are metered in the same transaction (of Core
+    statements only)."""
+    with ctx.emulator.db.statements() as tx:
         bucket, row = _read_only(tx, ctx, bucket_name, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)
