@@ -12,7 +12,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import Connection, Dialect
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
+
+
+def connection_of(tx: Session | Connection) -> Connection:
+    """The connection under a session, or the plain connection of a Core-only transaction."""
+    return tx if isinstance(tx, Connection) else tx.connection()
 
 
 class _Compiled:
@@ -78,6 +84,15 @@ class Prepared:
         raw = cursor.fetchone()
         cursor.close()
         return None if raw is None else compiled.converted(raw)
+
+    def all(self, connection: Connection, values: Mapping[str, Any]) -> list[Any]:
+        """Every row of a SELECT."""
+        if connection.dialect.name != "sqlite":
+            return list(connection.execute(self.statement, dict(values)).all())
+        cursor, compiled = self._cursor(connection, values)
+        rows = [compiled.converted(raw) for raw in cursor.fetchall()]
+        cursor.close()
+        return rows
 
     def run(self, connection: Connection, values: Mapping[str, Any]) -> int:
         """An INSERT, UPDATE or DELETE: the number of rows it changed."""

@@ -17,7 +17,7 @@ from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
 from emulator import ids
 from state import blobs
 from state.blobs import Blob
-from state.prepared import Prepared
+from state.prepared import Prepared, connection_of
 
 T = TypeVar("T")
 CONTENT_HEADERS = (
@@ -52,12 +52,6 @@ _VERSION = select(ObjectVersion).where(
     ObjectVersion.bucket_id == bindparam("bucket"),
     ObjectVersion.key == bindparam("key"),
     ObjectVersion.version_id == bindparam("version"),
-)
-# The versions a write may replace: the latest, and the `null` one (often the same row).
-_LATEST_OR_NULL = select(ObjectVersion).where(
-    ObjectVersion.bucket_id == bindparam("bucket"),
-    ObjectVersion.key == bindparam("key"),
-    ObjectVersion.is_latest.is_(True) | (ObjectVersion.version_id == NULL_VERSION),
 )
 _NEWEST_LEFT = (
     select(ObjectVersion)
@@ -100,6 +94,26 @@ _READ_VERSION = Prepared(
         )
     )
 )
+# The versions a write may replace: the latest, and the `null` one (often the same row).
+_LATEST_OR_NULL = Prepared(
+    select(
+        _versions.c.id,
+        _versions.c.version_id,
+        _versions.c.is_latest,
+        _versions.c.delete_marker,
+        _versions.c.blob,
+        _versions.c.size,
+        _versions.c.storage_class,
+    ).where(
+        _versions.c.bucket_id == bindparam("bucket"),
+        _versions.c.key == bindparam("key"),
+        _versions.c.is_latest.is_(True) | (_versions.c.version_id == NULL_VERSION),
+    )
+)
+_NO_LONGER_LATEST = Prepared(
+    update(_versions).where(_versions.c.id == bindparam("row")).values(is_latest=False)
+)
+_DELETE_VERSION = Prepared(sql_delete(_versions).where(_versions.c.id == bindparam("row")))
 _ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
 _VERSIONS_OF_KEYS = select(
     _versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class
@@ -108,6 +122,10 @@ _VERSIONS_OF_KEYS = select(
     _versions.c.key.in_(bindparam("keys", expanding=True)),
 )
 _DELETE_VERSIONS = sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+
+
+# A bucket an object is written into: loaded (in a session) or its columns (`buckets.target`).
+Writable = Bucket | buckets.Target
 
 
 def _columns(row: ObjectVersion) -> dict[str, Any]:
@@ -130,42 +148,49 @@ def _version(tx: Session, bucket: Bucket, key: str, version_id: str) -> ObjectVe
     return tx.scalar(_VERSION, {"bucket": bucket.id, "key": key, "version": version_id})
 
 
-def _overwritten(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
-    """The version a new write replaces: the `null` one, unless versioning is enabled; the
-    latest version stops being the latest either way."""
-    found = tx.scalars(_LATEST_OR_NULL, {"bucket": bucket.id, "key": key}).all()
+def _overwritten(tx: Session | Connection, bucket: Writable, key: str) -> Any:
+    """The version a new write replaces (its id, blob, size, class): the `null` one, unless
+    versioning is enabled; the latest version stops being the latest either way."""
+    if isinstance(tx, Session):
+        tx.flush()  # what the session still holds to write goes first: the rows go below it
+    connection = connection_of(tx)
+    found = _LATEST_OR_NULL.all(connection, {"bucket": bucket.id, "key": key})
     latest = next((row for row in found if row.is_latest), None)
     replaced = None
     if bucket.versioning != "Enabled":
         replaced = next((row for row in found if row.version_id == NULL_VERSION), None)
     if latest is not None and latest is not replaced:
-        latest.is_latest = False
+        _NO_LONGER_LATEST.run(connection, {"row": latest.id})
     return replaced
 
 
-def _new_version_id(bucket: Bucket) -> str:
+def _new_version_id(bucket: Writable) -> str:
     return ids.hex_id() if bucket.versioning == "Enabled" else NULL_VERSION
 
 
-def _drop(tx: Session, bucket: Bucket, row: ObjectVersion, changes: dict[str, int]) -> None:
-    """Remove one version: its blob reference, the bucket's counters, the size it metered."""
+def _drop(tx: Session | Connection, bucket: Writable, row: Any, changes: dict[str, int]) -> None:
+    """Remove one version (a loaded row or its columns): its blob reference, the bucket's
+    counters, the size it metered."""
     if not row.delete_marker:
         note_released(tx, blobs.release(tx, [row.blob]))
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     _count(tx, bucket, -row.size, -1)
-    tx.delete(row)
-    tx.flush()
+    _DELETE_VERSION.run(connection_of(tx), {"row": row.id})
 
 
-def _count(tx: Session, bucket: Bucket, size: int, count: int) -> None:
+def _count(tx: Session | Connection, bucket: Writable, size: int, count: int) -> None:
     """Add to the bucket's byte and object counters, in the database (one statement, right
-    even if another request changed them) and in the loaded row (not marked dirty)."""
-    _ADD_TO_COUNTERS.run(tx.connection(), {"bucket": bucket.id, "size": size, "count": count})
-    set_committed_value(bucket, "bytes_used", bucket.bytes_used + size)
-    set_committed_value(bucket, "object_count", bucket.object_count + count)
+    even if another request changed them) and in memory (a loaded row is not marked dirty)."""
+    _ADD_TO_COUNTERS.run(connection_of(tx), {"bucket": bucket.id, "size": size, "count": count})
+    if isinstance(bucket, Bucket):
+        set_committed_value(bucket, "bytes_used", bucket.bytes_used + size)
+        set_committed_value(bucket, "object_count", bucket.object_count + count)
+    else:
+        bucket.bytes_used += size
+        bucket.object_count += count
 
 
-def _check_quota(bucket: Bucket, growth: int) -> None:
+def _check_quota(bucket: Writable, growth: int) -> None:
     if bucket.quota_bytes and bucket.bytes_used + growth > bucket.quota_bytes:
         raise S3Error(
             "InsufficientStorageSpace",
@@ -176,9 +201,9 @@ def _check_quota(bucket: Bucket, growth: int) -> None:
 
 
 def store(
-    tx: Session,
+    tx: Session | Connection,
     ctx: ObsContext,
-    bucket: Bucket,
+    bucket: Writable,
     key: str,
     blob: Blob | str,
     size: int,
@@ -219,7 +244,7 @@ def store(
         tags=spec.tags,
         grants=spec.grants,
     )
-    _INSERT_VERSION.run(tx.connection(), _columns(row))
+    _INSERT_VERSION.run(connection_of(tx), _columns(row))
     _count(tx, bucket, size, 1)
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
@@ -234,8 +259,8 @@ def put(
     spec: NewObject,
 ) -> ObjectVersion:
     try:
-        with ctx.transaction() as tx:
-            bucket = buckets.find(tx, ctx, bucket_name)
+        with ctx.statements() as tx:
+            bucket = buckets.target(tx, ctx, bucket_name)
             return store(tx, ctx, bucket, key, blob, blob.size, f'"{blob.md5}"', spec)
     except Exception:
         ctx.forget_blobs([blob.digest])

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from emulator import metering
 from state.models import UsageInterval
-from state.prepared import Prepared
+from state.prepared import Prepared, connection_of
 
 STORED = "obs.stored_bytes"
 REQUESTS = "obs.requests"
@@ -33,11 +33,6 @@ class Metered(Protocol):
 
     @property
     def region(self) -> str: ...
-
-
-def connection_of(tx: Session | Connection) -> Connection:
-    """The connection under a session, or the plain connection of a Core-only transaction."""
-    return tx if isinstance(tx, Connection) else tx.connection()
 
 
 def _storage_resource(bucket: Metered, storage_class: str) -> str:
