@@ -243,6 +243,12 @@ _ADD_REFS = (
 )
 _INSERT_REF = insert(_table)
 _ADD_REFS_PREPARED = Prepared(_ADD_REFS)
+_UNUSED = Prepared(
+    select(_refs.digest).where(
+        _refs.digest.in_(bindparam("digests", expanding=True)), _refs.refs <= 0
+    )
+)
+_FORGET = Prepared(delete(_table).where(_refs.digest.in_(bindparam("digests", expanding=True))))
 _INSERT_REF_PREPARED = Prepared(_INSERT_REF, ["digest", "size", "refs"])
 
 
@@ -261,14 +267,10 @@ def release(tx: Session | Connection, digests: Iterable[str]) -> list[str]:
     for digest in digests:
         counts[digest] = counts.get(digest, 0) + 1
     connection = connection_of(tx)
-    connection.execute(
-        _ADD_REFS, [{"blob": digest, "count": -count} for digest, count in counts.items()]
+    _ADD_REFS_PREPARED.run_many(
+        connection, [{"blob": digest, "count": -count} for digest, count in counts.items()]
     )
-    unused = list(
-        connection.scalars(
-            select(_refs.digest).where(_refs.digest.in_(list(counts)), _refs.refs <= 0)
-        )
-    )
+    unused = [row.digest for row in _UNUSED.all(connection, {"digests": list(counts)})]
     if unused:
-        connection.execute(delete(_table).where(_refs.digest.in_(unused)))
+        _FORGET.run(connection, {"digests": unused})
     return unused

@@ -27,6 +27,9 @@ class _Compiled:
     def __init__(self, statement: Executable, dialect: Dialect, keys: list[str] | None):
         compiled: Any = cast(Any, statement).compile(dialect=dialect, column_keys=keys)
         self.sql = str(compiled)
+        # IN lists (expanding parameters): one `?` per value, the SQL kept per list length.
+        self.expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
+        self._sql_by_lengths: dict[tuple[int, ...], str] = {}
         self.order: list[str] = list(compiled.positiontup or ())
         self.binds: dict[str, Callable[[Any], Any]] = dict(compiled._bind_processors)
         self.constants = {
@@ -40,12 +43,32 @@ class _Compiled:
         names = [column.keyname for column in columns]
         self.row: Any = namedtuple("Row", names) if columns else None
 
+    def runnable(self, values: Mapping[str, Any]) -> bool:
+        """False for an empty IN list, which SQLAlchemy renders in its own way."""
+        return all(values[name] for name in self.expanding)
+
+    def sql_for(self, values: Mapping[str, Any]) -> str:
+        if not self.expanding:
+            return self.sql
+        lengths = tuple(len(values[name]) for name in sorted(self.expanding))
+        sql = self._sql_by_lengths.get(lengths)
+        if sql is None:
+            sql = self.sql
+            for name in self.expanding:
+                places = ", ".join("?" * len(values[name]))
+                sql = sql.replace(f"__[POSTCOMPILE_{name}]", places)
+            self._sql_by_lengths[lengths] = sql
+        return sql
+
     def parameters(self, values: Mapping[str, Any]) -> list[Any]:
-        ordered = []
+        ordered: list[Any] = []
         for name in self.order:
             value = values[name] if name in values else self.constants[name]
             process = self.binds.get(name)
-            ordered.append(value if process is None else process(value))
+            if name in self.expanding:
+                ordered += value if process is None else [process(item) for item in value]
+            else:
+                ordered.append(value if process is None else process(value))
         return ordered
 
     def converted(self, raw: tuple[Any, ...]) -> Any:
@@ -71,14 +94,18 @@ class Prepared:
             compiled = self._compiled[dialect.name] = _Compiled(self.statement, dialect, self.keys)
         return compiled
 
+    def _on_driver(self, connection: Connection, values: Mapping[str, Any]) -> bool:
+        dialect = connection.dialect
+        return dialect.name == "sqlite" and self._for(dialect).runnable(values)
+
     def _cursor(self, connection: Connection, values: Mapping[str, Any]) -> Any:
         compiled = self._for(connection.dialect)
         driver: Any = connection.connection.driver_connection
-        return driver.execute(compiled.sql, compiled.parameters(values)), compiled
+        return driver.execute(compiled.sql_for(values), compiled.parameters(values)), compiled
 
     def first(self, connection: Connection, values: Mapping[str, Any]) -> Any:
         """The first row of a SELECT (columns by name or position), or None."""
-        if connection.dialect.name != "sqlite":
+        if not self._on_driver(connection, values):
             return connection.execute(self.statement, dict(values)).first()
         cursor, compiled = self._cursor(connection, values)
         raw = cursor.fetchone()
@@ -87,7 +114,7 @@ class Prepared:
 
     def all(self, connection: Connection, values: Mapping[str, Any]) -> list[Any]:
         """Every row of a SELECT."""
-        if connection.dialect.name != "sqlite":
+        if not self._on_driver(connection, values):
             return list(connection.execute(self.statement, dict(values)).all())
         cursor, compiled = self._cursor(connection, values)
         rows = [compiled.converted(raw) for raw in cursor.fetchall()]
@@ -96,9 +123,18 @@ class Prepared:
 
     def run(self, connection: Connection, values: Mapping[str, Any]) -> int:
         """An INSERT, UPDATE or DELETE: the number of rows it changed."""
-        if connection.dialect.name != "sqlite":
+        if not self._on_driver(connection, values):
             return int(connection.execute(self.statement, dict(values)).rowcount)
         cursor, _ = self._cursor(connection, values)
         count = int(cursor.rowcount)
         cursor.close()
         return count
+
+    def run_many(self, connection: Connection, values: list[Mapping[str, Any]]) -> None:
+        """An INSERT, UPDATE or DELETE once per set of values (no IN lists)."""
+        if connection.dialect.name != "sqlite":
+            connection.execute(self.statement, [dict(each) for each in values])
+            return
+        compiled = self._for(connection.dialect)
+        driver: Any = connection.connection.driver_connection
+        driver.executemany(compiled.sql, [compiled.parameters(each) for each in values]).close()

@@ -115,13 +115,15 @@ _NO_LONGER_LATEST = Prepared(
 )
 _DELETE_VERSION = Prepared(sql_delete(_versions).where(_versions.c.id == bindparam("row")))
 _ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
-_VERSIONS_OF_KEYS = select(
-    _versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class
-).where(
-    _versions.c.bucket_id == bindparam("bucket"),
-    _versions.c.key.in_(bindparam("keys", expanding=True)),
+_VERSIONS_OF_KEYS = Prepared(
+    select(_versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class).where(
+        _versions.c.bucket_id == bindparam("bucket"),
+        _versions.c.key.in_(bindparam("keys", expanding=True)),
+    )
 )
-_DELETE_VERSIONS = sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+_DELETE_VERSIONS = Prepared(
+    sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 # A bucket an object is written into: loaded (in a session) or its columns (`buckets.target`).
@@ -450,7 +452,7 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
-        rows += connection.execute(_VERSIONS_OF_KEYS, {"bucket": bucket.id, "keys": batch}).all()
+        rows += _VERSIONS_OF_KEYS.all(connection, {"bucket": bucket.id, "keys": batch})
     usage.request(tx, bucket, "write", "STANDARD", now)
     if not rows:
         return
@@ -461,7 +463,7 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     ids = [row.id for row in rows]
     for start in range(0, len(ids), 500):
-        connection.execute(_DELETE_VERSIONS, {"ids": ids[start : start + 500]})
+        _DELETE_VERSIONS.run(connection, {"ids": ids[start : start + 500]})
     note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
     _count(tx, bucket, -sum(row.size for row in rows), -len(rows))
     usage.stored_changed(tx, bucket, changes, now)

@@ -111,3 +111,25 @@ def test_writes_belong_to_the_transaction(db):
         raise RuntimeError("rolled back")
     with db.statements() as connection:
         assert Prepared(_BY_KEY).first(connection, {"key": VERSION["key"]}) is None
+
+
+def test_in_lists_of_any_length_and_empty(db):
+    keyed = Prepared(
+        select(_versions.c.key).where(_versions.c.key.in_(bindparam("keys", expanding=True)))
+    )
+    remove = Prepared(
+        _versions.delete().where(_versions.c.key.in_(bindparam("keys", expanding=True)))
+    )
+    with db.statements() as connection:
+        insert_version = Prepared(insert(_versions), _VERSION_KEYS)
+        for key in ("a", "b", "c"):
+            insert_version.run(connection, {**VERSION, "key": key})
+        assert sorted(row.key for row in keyed.all(connection, {"keys": ["a", "c", "x"]})) == [
+            "a",
+            "c",
+        ]
+        assert [row.key for row in keyed.all(connection, {"keys": ["b"]})] == ["b"]
+        assert keyed.all(connection, {"keys": []}) == []
+        assert remove.run(connection, {"keys": []}) == 0
+        assert remove.run(connection, {"keys": ["a", "b"]}) == 2
+        assert [row.key for row in keyed.all(connection, {"keys": ["a", "b", "c"]})] == ["c"]
