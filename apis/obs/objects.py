@@ -178,6 +178,10 @@ def _drop(tx: Session | Connection, bucket: Writable, row: Any, changes: dict[st
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     _count(tx, bucket, -row.size, -1)
     _DELETE_VERSION.run(connection_of(tx), {"row": row.id})
+    if isinstance(tx, Session):  # a loaded copy leaves the session: SQLite may reuse its id
+        loaded = tx.identity_map.get(tx.identity_key(ObjectVersion, row.id))
+        if loaded is not None:
+            tx.expunge(loaded)
 
 
 def _count(tx: Session | Connection, bucket: Writable, size: int, count: int) -> None:
