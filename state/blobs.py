@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from state.models import BlobRef
+from state.prepared import Prepared, connection_of
 
 READ_CHUNK = 1024 * 1024
 BATCH = 2 * 1024 * 1024  # what a writer hashes and writes at a time
@@ -241,31 +242,35 @@ _ADD_REFS = (
     .values(refs=_refs.refs + bindparam("count"))
 )
 _INSERT_REF = insert(_table)
+_ADD_REFS_PREPARED = Prepared(_ADD_REFS)
+_UNUSED = Prepared(
+    select(_refs.digest).where(
+        _refs.digest.in_(bindparam("digests", expanding=True)), _refs.refs <= 0
+    )
+)
+_FORGET = Prepared(delete(_table).where(_refs.digest.in_(bindparam("digests", expanding=True))))
+_INSERT_REF_PREPARED = Prepared(_INSERT_REF, ["digest", "size", "refs"])
 
 
-def retain(tx: Session, blob: Blob | str, count: int = 1) -> None:
+def retain(tx: Session | Connection, blob: Blob | str, count: int = 1) -> None:
     """Count `count` more rows using this blob (inside the caller's transaction)."""
     digest = blob if isinstance(blob, str) else blob.digest
-    connection = tx.connection()
-    if connection.execute(_ADD_REFS, {"blob": digest, "count": count}).rowcount == 0:
+    connection = connection_of(tx)
+    if _ADD_REFS_PREPARED.run(connection, {"blob": digest, "count": count}) == 0:
         assert not isinstance(blob, str), "a new blob must be retained by its Blob"
-        connection.execute(_INSERT_REF, {"digest": digest, "size": blob.size, "refs": count})
+        _INSERT_REF_PREPARED.run(connection, {"digest": digest, "size": blob.size, "refs": count})
 
 
-def release(tx: Session, digests: Iterable[str]) -> list[str]:
+def release(tx: Session | Connection, digests: Iterable[str]) -> list[str]:
     """Drop one reference per digest listed; returns the digests nobody uses any more."""
     counts: dict[str, int] = {}
     for digest in digests:
         counts[digest] = counts.get(digest, 0) + 1
-    connection = tx.connection()
-    connection.execute(
-        _ADD_REFS, [{"blob": digest, "count": -count} for digest, count in counts.items()]
+    connection = connection_of(tx)
+    _ADD_REFS_PREPARED.run_many(
+        connection, [{"blob": digest, "count": -count} for digest, count in counts.items()]
     )
-    unused = list(
-        connection.scalars(
-            select(_refs.digest).where(_refs.digest.in_(list(counts)), _refs.refs <= 0)
-        )
-    )
+    unused = [row.digest for row in _UNUSED.all(connection, {"digests": list(counts)})]
     if unused:
-        connection.execute(delete(_table).where(_refs.digest.in_(unused)))
+        _FORGET.run(connection, {"digests": unused})
     return unused

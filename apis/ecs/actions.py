@@ -1,9 +1,10 @@
 """What a server does on request: start, stop, reboot, resize (confirm, revert), security
-groups. Each checks the server's state, then schedules the status change on the clock."""
+groups, a new password, the lock. Each checks the server's state, then schedules the status
+change on the clock."""
 
 from sqlalchemy.orm import Session
 
-from apis.ecs import flavors, nics, servers, states, transitions
+from apis.ecs import flavors, nics, passwords, servers, states, transitions
 from apis.ecs.models import Server
 from emulator.context import RequestContext
 from state.models import Job
@@ -110,3 +111,19 @@ def remove_security_group(tx: Session, ctx: RequestContext, server: Server, ref:
     if group_id not in current:
         raise states.invalid(f"Security group {ref} not associated with the instance")
     nics.set_groups(tx, ctx, server, [g for g in current if g != group_id])
+
+
+def reset_password(
+    tx: Session, ctx: RequestContext, server: Server, password: str, *, native: bool, check: bool
+) -> None:
+    """Nova's changePassword (a running server) or the native reset (running or stopped), with
+    the native complexity rules when `check`. The password is kept nowhere."""
+    states.require(server, "resetPassword" if native else "changePassword")
+    if check:
+        passwords.check(password)
+
+
+def lock(tx: Session, ctx: RequestContext, server: Server, locked: bool) -> None:
+    """Nova's lock and unlock, in any state; a locked server refuses actions and deletion."""
+    server.locked = locked
+    server.updated_at = ctx.now()

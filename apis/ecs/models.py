@@ -64,6 +64,8 @@ class Server(Base):
     reservation_id: Mapped[str] = mapped_column(String(64))
     # The EIP made with the server goes with it (native publicip.delete_on_termination).
     publicip_delete_on_termination: Mapped[bool] = mapped_column(default=False)
+    # Nova's lock: actions and deletion are refused until unlocked.
+    locked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     launched_at: Mapped[datetime | None]

@@ -242,6 +242,8 @@ def _batch(tx: Session, ctx: RequestContext, refs: list[schemas.ServerRef]) -> l
 async def delete_servers(body: schemas.NativeDeleteRequest, ctx: ProjectContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
         chosen = _batch(tx, ctx, body.servers)
+        for server in chosen:
+            states.require_unlocked(server)
         job = _job(tx, ctx, "deleteServer")
         scheduled = [
             servers.delete(

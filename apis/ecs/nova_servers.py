@@ -6,7 +6,18 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from apis.ecs import actions, details, disks, nics, schemas, servers, states
+from apis.ecs import (
+    actions,
+    consoles,
+    details,
+    disks,
+    nics,
+    nova_arguments,
+    nova_consoles,
+    schemas,
+    servers,
+    states,
+)
 from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
@@ -221,7 +232,9 @@ async def update_server(
 @router.delete("/servers/{server_id}", status_code=204)
 async def delete_server(server_id: str, ctx: ProjectContext) -> Response:
     with ctx.transaction() as tx:
-        servers.delete(tx, ctx, servers.get(tx, ctx, server_id))
+        server = servers.get(tx, ctx, server_id)
+        states.require_unlocked(server)
+        servers.delete(tx, ctx, server)
     return Response(status_code=204)
 
 
@@ -291,6 +304,17 @@ async def server_action(
             actions.add_security_group(tx, ctx, server, _argument(body, name, "name"))
         elif name == "removeSecurityGroup":
             actions.remove_security_group(tx, ctx, server, _argument(body, name, "name"))
+        elif name == "changePassword":
+            password = nova_arguments.admin_pass(body)
+            actions.reset_password(tx, ctx, server, password, native=False, check=False)
+        elif name in ("lock", "unlock"):
+            actions.lock(tx, ctx, server, locked=name == "lock")
+        elif name == "os-getVNCConsole":
+            kind = nova_arguments.console_type(body, name)
+            return json_response(200, nova_consoles.vnc_console(request, server, kind, version))
+        elif name == "os-getConsoleOutput":
+            length = nova_arguments.console_length(body)
+            return json_response(200, {"output": consoles.output(tx, ctx, server, length)})
         else:
             raise BadRequest(f"There is no such action: {name}")
     return Response(status_code=202)

@@ -141,7 +141,7 @@ def nova_server(server: Server, facts: Facts, version: Microversion, base: str) 
         for row in facts.volumes
     ]
     if shape.locked:
-        body["locked"] = False
+        body["locked"] = server.locked
     if shape.description:
         body["description"] = server.description or None
     if shape.tags:
@@ -164,7 +164,7 @@ def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, An
         addresses=_addresses(facts, native=True),
         security_groups=[{"id": gid, "name": name} for gid, name in facts.groups],
         description=server.description,
-        locked=False,
+        locked=server.locked,
         tags=_tag_strings(facts),
         enterprise_project_id="0",
         sys_tags=[],

@@ -33,7 +33,12 @@ ALLOWED = {
     "detach_interface": ("ACTIVE", "SHUTOFF"),
     "addSecurityGroup": ("ACTIVE", "SHUTOFF"),
     "removeSecurityGroup": ("ACTIVE", "SHUTOFF"),
+    "changePassword": ("ACTIVE",),
+    "resetPassword": ("ACTIVE", "SHUTOFF"),
 }
+
+# What Nova's lock does not guard (the network API's, not the compute API's).
+UNGUARDED = ("addSecurityGroup", "removeSecurityGroup")
 
 INVALID = "Ecs.0005"
 
@@ -43,7 +48,10 @@ def vm_state(server: Server) -> str:
 
 
 def require(server: Server, action: str) -> None:
-    """Refuse an action in the wrong state: Nova's 409 conflictingRequest, natively Ecs.0005."""
+    """Refuse an action on a locked server or in the wrong state: Nova's 409
+    conflictingRequest, natively Ecs.0005."""
+    if action not in UNGUARDED:
+        require_unlocked(server)
     if server.task_state is not None:
         raise Conflict(
             f"Cannot '{action}' instance {server.id} while it is in task_state {server.task_state}",
@@ -55,6 +63,12 @@ def require(server: Server, action: str) -> None:
             f"vm_state {vm_state(server)}",
             codes={"huawei": INVALID},
         )
+
+
+def require_unlocked(server: Server) -> None:
+    """Nova's InstanceIsLocked: no caller here is a cloud administrator who could override."""
+    if server.locked:
+        raise Conflict(f"Instance {server.id} is locked", codes={"huawei": INVALID})
 
 
 def server_not_found(server_id: str) -> NotFound:
@@ -75,3 +89,8 @@ def quota_exceeded(error: QuotaExceeded, *, native_code: str = "Ecs.0001") -> Qu
     error.statuses = {**error.statuses, "nova": 403, "huawei": 400}
     error.codes = {**error.codes, "huawei": native_code, "nova": "forbidden"}
     return error
+
+
+def not_ready(server_id: str) -> Conflict:
+    """Nova's InstanceNotReady: the server has no host yet, or no console to show."""
+    return Conflict(f"Instance {server_id} is not ready", codes={"huawei": INVALID})

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, select
 from apis.obs import acl, policy
 from apis.obs.auth import Caller
 from apis.obs.models import Bucket, ObjectVersion
+from state.prepared import Prepared
 
 # What each ACL permission allows, as S3 actions.
 _BUCKET_PERMISSIONS = {
@@ -62,14 +63,16 @@ _OBJECT_SUBRESOURCES = {
     "tagging": ("GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging"),
 }
 
-_BUCKET = select(Bucket.domain_id, Bucket.grants, Bucket.policy).where(
-    Bucket.name == bindparam("name")
+_BUCKET_PREPARED = Prepared(
+    select(Bucket.domain_id, Bucket.grants, Bucket.policy).where(Bucket.name == bindparam("name"))
 )
-_OBJECT_GRANTS = select(ObjectVersion.owner_id, ObjectVersion.grants).where(
-    ObjectVersion.bucket_id
-    == select(Bucket.id).where(Bucket.name == bindparam("bucket")).scalar_subquery(),
-    ObjectVersion.key == bindparam("key"),
-    ObjectVersion.is_latest.is_(True),
+_OBJECT_GRANTS_PREPARED = Prepared(
+    select(ObjectVersion.owner_id, ObjectVersion.grants).where(
+        ObjectVersion.bucket_id
+        == select(Bucket.id).where(Bucket.name == bindparam("bucket")).scalar_subquery(),
+        ObjectVersion.key == bindparam("key"),
+        ObjectVersion.is_latest.is_(True),
+    )
 )
 
 
@@ -138,7 +141,7 @@ def decide(
     """May `caller` perform `action` on the bucket or its key? A missing bucket is left to the
     operation to answer (NoSuchBucket); any signed caller may try to create a bucket (the
     operation answers BucketAlreadyExists)."""
-    found = tx.execute(_BUCKET, {"name": bucket}).first()
+    found = _BUCKET_PREPARED.first(tx, {"name": bucket})
     if found is None or action == "s3:CreateBucket":
         return Decision(found.domain_id if found else None, not caller.anonymous)
     allowed = _allowed(tx, caller, found, bucket, key, action, context)
@@ -165,7 +168,7 @@ def _allowed(
         return True
     bucket_acl = acl.effective(bucket_grants, owner)
     if action in _OBJECT_ACTIONS and key is not None:
-        row = tx.execute(_OBJECT_GRANTS, {"bucket": bucket, "key": key}).first()
+        row = _OBJECT_GRANTS_PREPARED.first(tx, {"bucket": bucket, "key": key})
         if row is None:  # NoSuchKey for those who may list the bucket, else AccessDenied
             return _granted(bucket_acl, caller, "s3:ListBucket", _BUCKET_PERMISSIONS)
         object_acl = acl.effective(row.grants, row.owner_id)

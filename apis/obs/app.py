@@ -9,12 +9,18 @@ from starlette.types import Receive, Scope, Send
 
 from apis.obs import router
 from apis.obs.dialect import S3
+from apis.obs.errors import S3Error
 from emulator import ids
 from emulator.dialects import render_error
 from emulator.errors import ApiError
 
 log = logging.getLogger("flexemu")
 ALLOWED_METHODS = frozenset(router.METHODS)
+
+
+def _has_nul(scope: Scope) -> bool:
+    """A NUL cannot be stored in a key or echoed in an XML error: such a URI is refused first."""
+    return "\x00" in scope["path"] or b"%00" in scope["query_string"]
 
 
 def _method_not_allowed() -> ApiError:
@@ -34,6 +40,8 @@ class ObsApp:
         try:
             if request.method not in ALLOWED_METHODS:
                 raise _method_not_allowed()
+            if _has_nul(scope):
+                raise S3Error("InvalidURI", "Couldn't parse the specified URI.")
             response = await router.handle(request)
         except ApiError as error:
             response = render_error(error, S3, request_id)

@@ -14,12 +14,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from apis.obs import signatures
 from apis.obs.errors import S3Error, access_denied
 from apis.obs.signatures import V4Scope, V4Signer
 from state.models import Credential, User
+from state.prepared import Prepared
 
 V4_ALGORITHM = "AWS4-HMAC-SHA256"
 V4_DATE = "%Y%m%dT%H%M%SZ"
@@ -39,6 +40,7 @@ _KEY_OWNER = (
     .join(User, User.id == Credential.user_id)
     .where(Credential.access == bindparam("access"))
 )
+_KEY_OWNER_PREPARED = Prepared(_KEY_OWNER)
 
 
 @dataclass(frozen=True)
@@ -192,9 +194,9 @@ class Authenticator:
 
     # Credentials -----------------------------------------------------------------------------
 
-    def _credential(self, access: str, token: str | None) -> Row[Any]:
+    def _credential(self, access: str, token: str | None) -> Any:
         """The access key's secret and its user (`user_id`, `domain_id`), checked usable."""
-        found = self.tx.execute(_KEY_OWNER, {"access": access}).first()
+        found = _KEY_OWNER_PREPARED.first(self.tx, {"access": access})
         if found is None or found.status != "active":
             raise _invalid_access_key(access)
         if not found.enabled:
@@ -325,7 +327,7 @@ class Authenticator:
         prefix: str,
         token: str | None,
         expires: str | None = None,
-    ) -> Row[Any]:
+    ) -> Any:
         key = self._credential(access, token)
         string_to_sign = ""
         for resource in self._resources(request):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from apis.obs import usage
@@ -18,6 +18,7 @@ from emulator import ids, quotas
 from emulator.errors import QuotaExceeded
 from emulator.routing import RESERVED_FIRST_SEGMENTS
 from state.models import Project
+from state.prepared import Prepared
 
 QUOTA_KEY = "obs_buckets"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -27,6 +28,20 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BY_NAME = select(Bucket).where(Bucket.name == bindparam("name"))
 _LOCATED = select(Bucket.id, Bucket.name, Bucket.domain_id, Bucket.project_id, Bucket.region).where(
     Bucket.name == bindparam("name")
+)
+_TARGET = Prepared(
+    select(
+        Bucket.id,
+        Bucket.name,
+        Bucket.domain_id,
+        Bucket.project_id,
+        Bucket.region,
+        Bucket.storage_class,
+        Bucket.versioning,
+        Bucket.quota_bytes,
+        Bucket.bytes_used,
+        Bucket.object_count,
+    ).where(Bucket.name == bindparam("name"))
 )
 _CORS_BY_NAME = select(Bucket.cors).where(Bucket.name == bindparam("name"))
 
@@ -119,6 +134,31 @@ def find(tx: Session, ctx: ObsContext, name: str) -> Bucket:
         raise no_such_bucket(name)
     _check_owner(ctx, name, bucket.domain_id)
     return bucket
+
+
+@dataclass
+class Target:
+    """What a write of an object needs of its bucket, read without loading the bucket."""
+
+    id: str
+    name: str
+    domain_id: str
+    project_id: str
+    region: str
+    storage_class: str
+    versioning: str
+    quota_bytes: int
+    bytes_used: int
+    object_count: int
+
+
+def target(tx: Connection, ctx: ObsContext, name: str) -> Target:
+    """As `find`, for a write of an object on a plain connection."""
+    found = _TARGET.first(tx, {"name": name})
+    if found is None:
+        raise no_such_bucket(name)
+    _check_owner(ctx, name, found.domain_id)
+    return Target(*found)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from apis.obs.auth import Caller
@@ -38,6 +39,21 @@ class ObsContext:
         with self.emulator.db.transaction() as tx:
             tx.info["released_blobs"] = released
             yield tx
+        self._collect(released)
+
+    @contextmanager
+    def statements(self) -> Iterator[Connection]:
+        """As `transaction`, for Core statements only (cheaper than a session)."""
+        released: list[str] = []
+        with self.emulator.db.statements() as tx:
+            tx.info["released_blobs"] = released
+            try:
+                yield tx
+            finally:
+                del tx.info["released_blobs"]  # the info outlives this use of the connection
+        self._collect(released)
+
+    def _collect(self, released: list[str]) -> None:
         if released:
             with self.emulator.db.transaction() as tx:
                 self.blobs.collect(tx, released)
@@ -48,5 +64,5 @@ class ObsContext:
             self.blobs.collect(tx, digests)
 
 
-def note_released(tx: Session, digests: Iterable[str]) -> None:
+def note_released(tx: Session | Connection, digests: Iterable[str]) -> None:
     tx.info.setdefault("released_blobs", []).extend(digests)

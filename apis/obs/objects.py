@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -17,6 +17,7 @@ from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
 from emulator import ids
 from state import blobs
 from state.blobs import Blob
+from state.prepared import Prepared, connection_of
 
 T = TypeVar("T")
 CONTENT_HEADERS = (
@@ -52,12 +53,6 @@ _VERSION = select(ObjectVersion).where(
     ObjectVersion.key == bindparam("key"),
     ObjectVersion.version_id == bindparam("version"),
 )
-# The versions a write may replace: the latest, and the `null` one (often the same row).
-_LATEST_OR_NULL = select(ObjectVersion).where(
-    ObjectVersion.bucket_id == bindparam("bucket"),
-    ObjectVersion.key == bindparam("key"),
-    ObjectVersion.is_latest.is_(True) | (ObjectVersion.version_id == NULL_VERSION),
-)
 _NEWEST_LEFT = (
     select(ObjectVersion)
     .where(ObjectVersion.bucket_id == bindparam("bucket"), ObjectVersion.key == bindparam("key"))
@@ -69,9 +64,9 @@ _NEWEST_LEFT = (
 _versions = cast(Table, ObjectVersion.__table__)
 _buckets = cast(Table, Bucket.__table__)
 # Writes of the hot path as prebuilt Core statements: no unit of work to flush.
-_INSERT_VERSION = insert(_versions)
 _VERSION_COLUMNS = tuple(column.name for column in _versions.columns if column.name != "id")
-_ADD_TO_COUNTERS = (
+_INSERT_VERSION = Prepared(insert(_versions), list(_VERSION_COLUMNS))
+_ADD_TO_COUNTERS = Prepared(
     update(_buckets)
     .where(_buckets.c.id == bindparam("bucket"))
     .values(
@@ -87,20 +82,52 @@ _READ = select(
     *(_buckets.c[name].label(label) for name, label in _LOCATED_AS.items()), _versions
 ).where(_buckets.c.name == bindparam("name"))
 _SAME_KEY = and_(_versions.c.bucket_id == _buckets.c.id, _versions.c.key == bindparam("key"))
-_READ_LATEST = _READ.select_from(
-    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.is_latest.is_(True)))
+_READ_LATEST = Prepared(
+    _READ.select_from(
+        _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.is_latest.is_(True)))
+    )
 )
-_READ_VERSION = _READ.select_from(
-    _buckets.outerjoin(_versions, and_(_SAME_KEY, _versions.c.version_id == bindparam("version")))
+_READ_VERSION = Prepared(
+    _READ.select_from(
+        _buckets.outerjoin(
+            _versions, and_(_SAME_KEY, _versions.c.version_id == bindparam("version"))
+        )
+    )
 )
+# The versions a write may replace: the latest, and the `null` one (often the same row).
+_LATEST_OR_NULL = Prepared(
+    select(
+        _versions.c.id,
+        _versions.c.version_id,
+        _versions.c.is_latest,
+        _versions.c.delete_marker,
+        _versions.c.blob,
+        _versions.c.size,
+        _versions.c.storage_class,
+    ).where(
+        _versions.c.bucket_id == bindparam("bucket"),
+        _versions.c.key == bindparam("key"),
+        _versions.c.is_latest.is_(True) | (_versions.c.version_id == NULL_VERSION),
+    )
+)
+_NO_LONGER_LATEST = Prepared(
+    update(_versions).where(_versions.c.id == bindparam("row")).values(is_latest=False)
+)
+_DELETE_VERSION = Prepared(sql_delete(_versions).where(_versions.c.id == bindparam("row")))
 _ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
-_VERSIONS_OF_KEYS = select(
-    _versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class
-).where(
-    _versions.c.bucket_id == bindparam("bucket"),
-    _versions.c.key.in_(bindparam("keys", expanding=True)),
+_VERSIONS_OF_KEYS = Prepared(
+    select(_versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class).where(
+        _versions.c.bucket_id == bindparam("bucket"),
+        _versions.c.key.in_(bindparam("keys", expanding=True)),
+    )
 )
-_DELETE_VERSIONS = sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+_DELETE_VERSIONS = Prepared(
+    sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+# A bucket an object is written into: loaded (in a session) or its columns (`buckets.target`).
+Writable = Bucket | buckets.Target
 
 
 def _columns(row: ObjectVersion) -> dict[str, Any]:
@@ -123,42 +150,53 @@ def _version(tx: Session, bucket: Bucket, key: str, version_id: str) -> ObjectVe
     return tx.scalar(_VERSION, {"bucket": bucket.id, "key": key, "version": version_id})
 
 
-def _overwritten(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
-    """The version a new write replaces: the `null` one, unless versioning is enabled; the
-    latest version stops being the latest either way."""
-    found = tx.scalars(_LATEST_OR_NULL, {"bucket": bucket.id, "key": key}).all()
+def _overwritten(tx: Session | Connection, bucket: Writable, key: str) -> Any:
+    """The version a new write replaces (its id, blob, size, class): the `null` one, unless
+    versioning is enabled; the latest version stops being the latest either way."""
+    if isinstance(tx, Session):
+        tx.flush()  # what the session still holds to write goes first: the rows go below it
+    connection = connection_of(tx)
+    found = _LATEST_OR_NULL.all(connection, {"bucket": bucket.id, "key": key})
     latest = next((row for row in found if row.is_latest), None)
     replaced = None
     if bucket.versioning != "Enabled":
         replaced = next((row for row in found if row.version_id == NULL_VERSION), None)
     if latest is not None and latest is not replaced:
-        latest.is_latest = False
+        _NO_LONGER_LATEST.run(connection, {"row": latest.id})
     return replaced
 
 
-def _new_version_id(bucket: Bucket) -> str:
+def _new_version_id(bucket: Writable) -> str:
     return ids.hex_id() if bucket.versioning == "Enabled" else NULL_VERSION
 
 
-def _drop(tx: Session, bucket: Bucket, row: ObjectVersion, changes: dict[str, int]) -> None:
-    """Remove one version: its blob reference, the bucket's counters, the size it metered."""
+def _drop(tx: Session | Connection, bucket: Writable, row: Any, changes: dict[str, int]) -> None:
+    """Remove one version (a loaded row or its columns): its blob reference, the bucket's
+    counters, the size it metered."""
     if not row.delete_marker:
         note_released(tx, blobs.release(tx, [row.blob]))
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     _count(tx, bucket, -row.size, -1)
-    tx.delete(row)
-    tx.flush()
+    _DELETE_VERSION.run(connection_of(tx), {"row": row.id})
+    if isinstance(tx, Session):  # a loaded copy leaves the session: SQLite may reuse its id
+        loaded = tx.identity_map.get(tx.identity_key(ObjectVersion, row.id))
+        if loaded is not None:
+            tx.expunge(loaded)
 
 
-def _count(tx: Session, bucket: Bucket, size: int, count: int) -> None:
+def _count(tx: Session | Connection, bucket: Writable, size: int, count: int) -> None:
     """Add to the bucket's byte and object counters, in the database (one statement, right
-    even if another request changed them) and in the loaded row (not marked dirty)."""
-    tx.connection().execute(_ADD_TO_COUNTERS, {"bucket": bucket.id, "size": size, "count": count})
-    set_committed_value(bucket, "bytes_used", bucket.bytes_used + size)
-    set_committed_value(bucket, "object_count", bucket.object_count + count)
+    even if another request changed them) and in memory (a loaded row is not marked dirty)."""
+    _ADD_TO_COUNTERS.run(connection_of(tx), {"bucket": bucket.id, "size": size, "count": count})
+    if isinstance(bucket, Bucket):
+        set_committed_value(bucket, "bytes_used", bucket.bytes_used + size)
+        set_committed_value(bucket, "object_count", bucket.object_count + count)
+    else:
+        bucket.bytes_used += size
+        bucket.object_count += count
 
 
-def _check_quota(bucket: Bucket, growth: int) -> None:
+def _check_quota(bucket: Writable, growth: int) -> None:
     if bucket.quota_bytes and bucket.bytes_used + growth > bucket.quota_bytes:
         raise S3Error(
             "InsufficientStorageSpace",
@@ -169,9 +207,9 @@ def _check_quota(bucket: Bucket, growth: int) -> None:
 
 
 def store(
-    tx: Session,
+    tx: Session | Connection,
     ctx: ObsContext,
-    bucket: Bucket,
+    bucket: Writable,
     key: str,
     blob: Blob | str,
     size: int,
@@ -212,7 +250,7 @@ def store(
         tags=spec.tags,
         grants=spec.grants,
     )
-    tx.connection().execute(_INSERT_VERSION, _columns(row))
+    _INSERT_VERSION.run(connection_of(tx), _columns(row))
     _count(tx, bucket, size, 1)
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
@@ -227,8 +265,8 @@ def put(
     spec: NewObject,
 ) -> ObjectVersion:
     try:
-        with ctx.transaction() as tx:
-            bucket = buckets.find(tx, ctx, bucket_name)
+        with ctx.statements() as tx:
+            bucket = buckets.target(tx, ctx, bucket_name)
             return store(tx, ctx, bucket, key, blob, blob.size, f'"{blob.md5}"', spec)
     except Exception:
         ctx.forget_blobs([blob.digest])
@@ -242,20 +280,22 @@ def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -
 
 
 def _read_only(
-    tx: Session, ctx: ObsContext, bucket_name: str, key: str, version_id: str | None
+    tx: Connection, ctx: ObsContext, bucket_name: str, key: str, version_id: str | None
 ) -> tuple[buckets.Located, ObjectVersion]:
     """As `buckets.located` then `find`, in one statement, the version read into a row the
     session does not track (cheaper)."""
-    params = {"name": bucket_name, "key": key, "version": version_id}
-    statement = _READ_LATEST if version_id is None else _READ_VERSION
-    found = tx.connection().execute(statement, params).first()
+    if version_id is None:
+        found = _READ_LATEST.first(tx, {"name": bucket_name, "key": key})
+    else:
+        found = _READ_VERSION.first(tx, {"name": bucket_name, "key": key, "version": version_id})
     located = None
     row = None
     if found is not None:
-        columns = found._mapping
-        located = buckets.Located(*(columns[label] for label in _LOCATED_AS.values()))
-        if columns["id"] is not None:
-            row = ObjectVersion(**{name: columns[name] for name in _ALL_VERSION_COLUMNS})
+        located = buckets.Located(*found[: len(_LOCATED_AS)])
+        if found.id is not None:
+            row = ObjectVersion(
+                **dict(zip(_ALL_VERSION_COLUMNS, found[len(_LOCATED_AS) :], strict=True))
+            )
     return buckets.checked(ctx, bucket_name, located), _an_object(row, key, version_id)
 
 
@@ -332,8 +372,9 @@ def read(
     plan: Callable[[ObjectVersion], tuple[T, int]],
 ) -> T:
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
-    sends; the read request and those bytes are metered in the same transaction."""
-    with ctx.transaction() as tx:
+    sends; the read request and those bytes are metered in the same transaction (of Core
+    statements only)."""
+    with ctx.emulator.db.statements() as tx:
         bucket, row = _read_only(tx, ctx, bucket_name, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)
@@ -415,7 +456,7 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
-        rows += connection.execute(_VERSIONS_OF_KEYS, {"bucket": bucket.id, "keys": batch}).all()
+        rows += _VERSIONS_OF_KEYS.all(connection, {"bucket": bucket.id, "keys": batch})
     usage.request(tx, bucket, "write", "STANDARD", now)
     if not rows:
         return
@@ -426,7 +467,7 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
         changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
     ids = [row.id for row in rows]
     for start in range(0, len(ids), 500):
-        connection.execute(_DELETE_VERSIONS, {"ids": ids[start : start + 500]})
+        _DELETE_VERSIONS.run(connection, {"ids": ids[start : start + 500]})
     note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
     _count(tx, bucket, -sum(row.size for row in rows), -len(rows))
     usage.stored_changed(tx, bucket, changes, now)

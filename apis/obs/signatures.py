@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -137,6 +137,16 @@ class V4Scope:
         return f"{self.date}/{self.region}/{self.service}/aws4_request"
 
 
+@lru_cache(maxsize=1024)
+def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    """SigV4's derived key, as botocore's `SigV4Auth.signature` derives it: a pure function of
+    its scope, kept for the requests and chunks signed the same day."""
+    key = f"AWS4{secret}".encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return key
+
+
 @cache
 def _botocore() -> Any:
     from botocore import auth, awsrequest, compat, credentials
@@ -150,6 +160,13 @@ def _botocore() -> Any:
 
         def headers_to_sign(self, request: Any) -> Any:
             return self._signed
+
+        def signature(self, string_to_sign: str, request: Any) -> str:
+            date = request.context["timestamp"][0:8]
+            key = _signing_key(
+                self.credentials.secret_key, date, self._region_name, self._service_name
+            )
+            return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
 
     return Verifier, awsrequest.AWSRequest, compat.HTTPHeaders, credentials.Credentials
 

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from emulator import metering
 from state.models import UsageInterval
+from state.prepared import Prepared, connection_of
 
 STORED = "obs.stored_bytes"
 REQUESTS = "obs.requests"
@@ -38,14 +39,16 @@ def _storage_resource(bucket: Metered, storage_class: str) -> str:
     return f"{bucket.id}:{storage_class}"
 
 
-def stored_changed(tx: Session, bucket: Metered, changes: dict[str, int], at: datetime) -> None:
+def stored_changed(
+    tx: Session | Connection, bucket: Metered, changes: dict[str, int], at: datetime
+) -> None:
     """Apply byte deltas per class ({"STANDARD": +1024, "COLD": -10}) to the bucket's meters.
 
     Bills count stored time in whole minutes (`emulator.billing.months.hours_between`): an
     interval opened in the same minute as this change would be billed for nothing once closed,
     so its quantity changes in place instead (the same bill, one statement, no new row).
     """
-    connection = tx.connection()
+    connection = connection_of(tx)
     minute = at.replace(second=0, microsecond=0)
     for storage_class, delta in changes.items():
         if not delta:
@@ -57,13 +60,14 @@ def stored_changed(tx: Session, bucket: Metered, changes: dict[str, int], at: da
             "since": minute,
             "until": minute + _MINUTE,
         }
-        if connection.execute(_ADD_TO_THIS_MINUTE, same_minute).rowcount:
+        if _ADD_TO_THIS_MINUTE.run(connection, same_minute):
             continue
-        before = connection.scalar(_OPEN_QUANTITY, {"resource": resource})
+        found = _OPEN_QUANTITY.first(connection, {"resource": resource})
+        before = None if found is None else found.quantity
         if before is not None:
-            connection.execute(_CLOSE_OPEN, {"resource": resource, "at": at})
-        connection.execute(
-            _OPEN,
+            _CLOSE_OPEN.run(connection, {"resource": resource, "at": at})
+        _OPEN.run(
+            connection,
             {
                 "project_id": bucket.project_id,
                 "region": bucket.region,
@@ -85,12 +89,18 @@ def bucket_deleted(tx: Session, bucket: Metered, at: datetime) -> None:
 
 
 def _count(
-    tx: Session, bucket: Metered, meter: str, unit_class: str, amount: int, at: datetime
+    tx: Session | Connection,
+    bucket: Metered,
+    meter: str,
+    unit_class: str,
+    amount: int,
+    at: datetime,
 ) -> None:
     hour = at.replace(minute=0, second=0, microsecond=0)
     end = hour + timedelta(hours=1)
-    result = tx.connection().execute(
-        _ADD_TO_COUNTER,
+    connection = connection_of(tx)
+    changed = _ADD_TO_COUNTER.run(
+        connection,
         {
             "resource": bucket.id,
             "end": end,
@@ -99,20 +109,21 @@ def _count(
             "amount": amount,
         },
     )
-    if not result.rowcount:
-        tx.add(
-            UsageInterval(
-                project_id=bucket.project_id,
-                region=bucket.region,
-                service="obs",
-                resource_type="bucket",
-                resource_id=bucket.id,
-                meter=meter,
-                unit_class=unit_class,
-                quantity=Decimal(amount),
-                started_at=hour,
-                ended_at=end,
-            )
+    if not changed:
+        _OPEN.run(
+            connection,
+            {
+                "project_id": bucket.project_id,
+                "region": bucket.region,
+                "service": "obs",
+                "resource_type": "bucket",
+                "resource_id": bucket.id,
+                "meter": meter,
+                "unit_class": unit_class,
+                "quantity": Decimal(amount),
+                "started_at": hour,
+                "ended_at": end,
+            },
         )
 
 
@@ -120,7 +131,7 @@ _table = cast(Table, UsageInterval.__table__)
 _intervals = _table.c
 _MINUTE = timedelta(minutes=1)
 # Prebuilt once: hot paths run them with parameters instead of building them per request.
-_ADD_TO_COUNTER = (
+_ADD_TO_COUNTER = Prepared(
     update(_table)
     .where(
         _intervals.resource_id == bindparam("resource"),
@@ -135,7 +146,7 @@ _OPEN_STORED = (
     _intervals.ended_at.is_(None),
     _intervals.meter == STORED,
 )
-_ADD_TO_THIS_MINUTE = (
+_ADD_TO_THIS_MINUTE = Prepared(
     update(_table)
     .where(
         *_OPEN_STORED,
@@ -144,15 +155,18 @@ _ADD_TO_THIS_MINUTE = (
     )
     .values(quantity=_intervals.quantity + bindparam("delta"))
 )
-_OPEN_QUANTITY = select(_intervals.quantity).where(*_OPEN_STORED)
-_CLOSE_OPEN = update(_table).where(*_OPEN_STORED).values(ended_at=bindparam("at"))
-_OPEN = insert(_table)
+_OPEN_QUANTITY = Prepared(select(_intervals.quantity).where(*_OPEN_STORED))
+_CLOSE_OPEN = Prepared(update(_table).where(*_OPEN_STORED).values(ended_at=bindparam("at")))
+_OPENED_COLUMNS = [column.name for column in _table.columns if column.name != "id"]
+_OPEN = Prepared(insert(_table), _OPENED_COLUMNS)
 
 
-def request(tx: Session, bucket: Metered, kind: str, storage_class: str, at: datetime) -> None:
+def request(
+    tx: Session | Connection, bucket: Metered, kind: str, storage_class: str, at: datetime
+) -> None:
     _count(tx, bucket, REQUESTS, f"{storage_class}:{kind}", 1, at)
 
 
-def transferred_out(tx: Session, bucket: Metered, size: int, at: datetime) -> None:
+def transferred_out(tx: Session | Connection, bucket: Metered, size: int, at: datetime) -> None:
     if size:
         _count(tx, bucket, TRANSFER_OUT, "", size, at)

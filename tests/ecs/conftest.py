@@ -54,10 +54,8 @@ def nova(flexemu, conn, project_id):
     return Nova()
 
 
-@pytest.fixture
-def cli(flexemu):
-    """The real `openstack` command; returns its JSON output."""
-    env = {
+def _cli_env(flexemu):
+    return {
         **os.environ,
         "OS_AUTH_URL": flexemu.auth_url,
         "OS_USERNAME": flexemu.username,
@@ -69,12 +67,28 @@ def cli(flexemu):
         "OS_IDENTITY_API_VERSION": "3",
     }
 
-    def run(*args: str) -> object:
+
+@pytest.fixture
+def cli_text(flexemu):
+    """The real `openstack` command; returns what it prints."""
+    env = _cli_env(flexemu)
+
+    def run(*args: str) -> str:
         done = subprocess.run(
-            [OPENSTACK, *args, "-f", "json"], env=env, capture_output=True, text=True, timeout=60
+            [OPENSTACK, *args], env=env, capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+        return done.stdout
+
+    return run
+
+
+@pytest.fixture
+def cli(cli_text):
+    """The real `openstack` command; returns its JSON output."""
+
+    def run(*args: str) -> object:
+        return json.loads(cli_text(*args, "-f", "json"))
 
     return run
 

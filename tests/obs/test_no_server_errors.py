@@ -1,7 +1,6 @@
 """No client mistake produces a 500 on OBS: bad XML for each sub-resource, bad headers and bad
 query parameters, each sent signed with SigV4; the answer is below 500 and an S3 `<Error>`."""
 
-import os
 import socket
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
@@ -199,34 +198,16 @@ def _cases() -> list[Case]:
 
 
 CASES = _cases()
-# apis/obs/ is being rewritten elsewhere: its failures are listed here for the lead to fix.
-_NUL_ECHOED = (
-    "the <Error> echoes a NUL character as is (apis/obs/xml.py escapes only & < >), so it is not "
-    "well-formed XML"
-)
-_NUL_STORED = "PostgreSQL refuses a NUL in a text parameter: 500 InternalError (DataError)"
-ON_POSTGRES = bool(os.environ.get("FLEXEMU_DATABASE_URL"))
-KNOWN_FAILURES: dict[str, str] = {
-    "GET bucket ?list-type=2&continuation-token=%00garbage": _NUL_ECHOED,
-    "GET '/sweep/nul%00key'": _NUL_ECHOED + "; " + _NUL_STORED,
-    "GET '/sweep/object.txt?versionId=%00'": _NUL_ECHOED + "; " + _NUL_STORED,
-    "GET '/nul%00bucket/k'": _NUL_ECHOED + "; " + _NUL_STORED,
+# A NUL anywhere in the URI is refused as S3 refuses an unparsable one, before any lookup.
+NUL_CASES = {
+    "GET bucket ?list-type=2&continuation-token=%00garbage",
+    "GET '/sweep/nul%00key'",
+    "GET '/sweep/object.txt?versionId=%00'",
+    "GET '/nul%00bucket/k'",
+    "GET bucket ?prefix=%00",
+    "GET bucket ?marker=%00&delimiter=%00",
+    "PUT key with NUL",
 }
-# Failures on PostgreSQL only (the suite also runs there, FLEXEMU_DATABASE_URL set).
-KNOWN_POSTGRES_FAILURES: dict[str, str] = {
-    "GET bucket ?prefix=%00": _NUL_STORED,
-    "GET bucket ?marker=%00&delimiter=%00": _NUL_STORED,
-    "PUT key with NUL": _NUL_STORED,
-}
-
-
-def _param(case: Case) -> Any:
-    marks = []
-    if case.name in KNOWN_FAILURES:
-        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case.name]))
-    elif case.name in KNOWN_POSTGRES_FAILURES and ON_POSTGRES:
-        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_POSTGRES_FAILURES[case.name]))
-    return pytest.param(case, id=case.name, marks=marks)
 
 
 # Requests that are not signed right: they must be refused with an S3 error, not crash.
@@ -263,7 +244,7 @@ def obs(flexemu_server: Any) -> Any:
     flexemu_server.reset()
 
 
-@pytest.mark.parametrize("case", [_param(case) for case in CASES])
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.name) for case in CASES])
 def test_bad_request_is_an_s3_client_error(obs, case):
     server, upload = obs
     url, headers = signed(
@@ -275,6 +256,9 @@ def test_bad_request_is_an_s3_client_error(obs, case):
     # A feature the emulator leaves out answers 501 NotImplemented, on purpose.
     not_implemented = response.status_code == 501 and b"<Code>NotImplemented<" in response.content
     assert response.status_code < 500 or not_implemented, ascii(response.text[:300])
+    if case.name in NUL_CASES:
+        assert response.status_code == 400
+        assert b"<Code>InvalidURI</Code>" in response.content
 
 
 @pytest.mark.parametrize("name", list(BAD_AUTH))

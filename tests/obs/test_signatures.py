@@ -220,3 +220,20 @@ def test_streaming_sigv4_chunks_are_verified(flexemu, s3, bucket):
     assert error_of(response)["Code"] == "SignatureDoesNotMatch"
     with pytest.raises(ClientError):
         s3.head_object(Bucket=bucket, Key="streamed")
+
+
+@pytest.mark.parametrize("region", ["eu-west-0", "us-east-1", "region"])
+@pytest.mark.parametrize("secret", ["secret-one", "secret-two"])
+def test_the_remembered_signing_key_signs_as_botocore_does(secret, region):
+    from botocore.auth import S3SigV4Auth
+
+    from apis.obs.signatures import V4Scope, V4Signer
+
+    timestamp = "20260301T101500Z"
+    signer = V4Signer(secret, V4Scope("AK", timestamp[:8], region, "s3"), timestamp)
+    headers = [("host", "bucket.example"), ("x-amz-date", timestamp)]
+    for key in ("a", "b/ünï code"):
+        ours, string_to_sign = signer.request_signature(
+            "PUT", f"/{key}", "x=1", headers, ["host", "x-amz-date"], "UNSIGNED-PAYLOAD"
+        )
+        assert ours == S3SigV4Auth.signature(signer._signer, string_to_sign, signer._request)
