@@ -191,6 +191,12 @@ def groups(tx: Session, server: Server) -> list[str]:
     return list(found)
 
 
+def addresses_of(tx: Session, server: Server) -> list[Address]:
+    """One server's addresses, with what the session holds unflushed."""
+    tx.flush()
+    return addresses(tx.connection(), [server.id])[server.id]
+
+
 # The VPC of a port's network (its subnets' router), as `vpc_ports.vpc_of_network` finds it.
 _VPC_OF_PORT = (
     select(Subnet.router_id)
