@@ -9,6 +9,7 @@ from sqlalchemy import select
 from apis.iam import grants, roles, views
 from emulator.context import PrincipalDep, emulator_of, service_url
 from emulator.dialects import KEYSTONE
+from emulator.errors import BadRequest
 from emulator.identity import Principal
 from state.models import Domain, Project
 
@@ -120,6 +121,10 @@ def _present(value: str | None) -> bool:
 @router.get("/v3/role_assignments")
 async def list_role_assignments(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     query = request.query_params
+    if _present(query.get("effective")) and "group.id" in query:
+        raise BadRequest(
+            "Combining effective and group filter will always result in an empty list."
+        )
     inherited = query.get("scope.OS-INHERIT:inherited_to")
     wanted = grants.AssignmentFilter(
         group_id=query.get("group.id"),
