@@ -47,7 +47,7 @@ def _check_group(tx: Session, principal: Principal, group_id: str) -> None:
     _owned(principal, "group", group_id, group.domain_id if group else None)
 
 
-def _grant(
+def _existing(
     tx: Session, principal: Principal, target: Target, group_id: str, role_id: str
 ) -> RoleGrant | None:
     _check_target(tx, principal, target)
@@ -65,7 +65,7 @@ def _missing(target: Target, group_id: str, role_id: str) -> NotFound:
 
 def grant(tx: Session, principal: Principal, target: Target, group_id: str, role_id: str) -> None:
     require_admin(principal, "identity:create_grant")
-    if _grant(tx, principal, target, group_id, role_id) is None:
+    if _existing(tx, principal, target, group_id, role_id) is None:
         tx.add(
             RoleGrant(
                 group_id=group_id, target_type=target.type, target_id=target.id, role_id=role_id
@@ -74,13 +74,13 @@ def grant(tx: Session, principal: Principal, target: Target, group_id: str, role
 
 
 def check(tx: Session, principal: Principal, target: Target, group_id: str, role_id: str) -> None:
-    if _grant(tx, principal, target, group_id, role_id) is None:
+    if _existing(tx, principal, target, group_id, role_id) is None:
         raise _missing(target, group_id, role_id)
 
 
 def revoke(tx: Session, principal: Principal, target: Target, group_id: str, role_id: str) -> None:
     require_admin(principal, "identity:revoke_grant")
-    found = _grant(tx, principal, target, group_id, role_id)
+    found = _existing(tx, principal, target, group_id, role_id)
     if found is None:
         raise _missing(target, group_id, role_id)
     tx.delete(found)

@@ -5,13 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from apis.iam import grants, roles, views
 from emulator.context import PrincipalDep, emulator_of, service_url
 from emulator.dialects import KEYSTONE
 from emulator.errors import BadRequest
 from emulator.identity import Principal
-from state.models import Domain, Project
+from state.models import Project
 
 router = APIRouter(route_class=KEYSTONE.route_class)
 
@@ -101,15 +102,11 @@ for _kind, _path in _GRANTS.items():
 BoolQuery = Annotated[bool | None, Query()]
 
 
-def _names(request: Request, principal: Principal) -> dict[str, str]:
-    with emulator_of(request).db.transaction() as tx:
-        rows = tx.execute(
-            select(Project.id, Project.name).where(Project.domain_id == principal.domain_id)
-        )
-        names = {ident: name for ident, name in rows.tuples()}
-        domain = tx.get(Domain, principal.domain_id)
-        if domain is not None:
-            names[domain.id] = domain.name
+def _names(tx: Session, principal: Principal) -> dict[str, str]:
+    """Names of the account and its projects by id, for `include_names`."""
+    query = select(Project.id, Project.name).where(Project.domain_id == principal.domain_id)
+    names = {ident: name for ident, name in tx.execute(query).tuples()}
+    names[principal.domain_id] = principal.domain_name
     return names
 
 
@@ -138,7 +135,7 @@ async def list_role_assignments(request: Request, principal: PrincipalDep) -> di
     base = service_url(request)
     with emulator_of(request).db.transaction() as tx:
         found = grants.assignments(tx, principal, wanted)
-    names = _names(request, principal) if _present(query.get("include_names")) else None
+        names = _names(tx, principal) if _present(query.get("include_names")) else None
     body = views.collection(
         base, "role_assignments", [views.assignment(base, a, names) for a in found]
     )
