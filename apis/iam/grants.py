@@ -118,12 +118,19 @@ class AssignmentFilter:
 @dataclass(frozen=True)
 class Assignment:
     role: roles.Role
+    # Where the role applies, and the grant that makes it (they differ for an inherited grant
+    # expanded to the projects).
     scope: Target
-    inherited: bool
+    grant: Target
     group: Group | None
-    user: User | None
+    user: User | None = None
     # The group an effective user assignment comes from.
     via_group: Group | None = None
+
+    @property
+    def inherited(self) -> bool:
+        """Listed as Keystone's `OS-INHERIT:inherited_to: projects` (not expanded)."""
+        return self.grant.type == INHERITED and self.scope.type == DOMAIN
 
 
 def _grant_rows(tx: Session, principal: Principal) -> list[tuple[RoleGrant, Group]]:
@@ -164,10 +171,11 @@ def _expand_inherited(
     tx: Session, principal: Principal, grant: RoleGrant, group: Group
 ) -> list[Assignment]:
     role = roles.role(grant.role_id)
+    granted = Target(INHERITED, grant.target_id)
     projects = tx.scalars(
         select(Project.id).where(Project.domain_id == principal.domain_id).order_by(Project.name)
     )
-    return [Assignment(role, Target(PROJECT, p), False, group, None) for p in projects]
+    return [Assignment(role, Target(PROJECT, p), granted, group) for p in projects]
 
 
 def assignments(tx: Session, principal: Principal, wanted: AssignmentFilter) -> list[Assignment]:
@@ -178,14 +186,14 @@ def assignments(tx: Session, principal: Principal, wanted: AssignmentFilter) -> 
         if wanted.effective and grant.target_type == INHERITED:
             found.extend(_expand_inherited(tx, principal, grant, group))
             continue
-        inherited = grant.target_type == INHERITED
-        scope = Target(DOMAIN if inherited else grant.target_type, grant.target_id)
-        found.append(Assignment(roles.role(grant.role_id), scope, inherited, group, None))
+        granted = Target(grant.target_type, grant.target_id)
+        scope = Target(DOMAIN, grant.target_id) if granted.type == INHERITED else granted
+        found.append(Assignment(roles.role(grant.role_id), scope, granted, group))
     found = [a for a in found if _in_scope(a, wanted)]
     if wanted.effective:
         members = _members(tx, {a.group.id for a in found if a.group is not None})
         found = [
-            Assignment(a.role, a.scope, False, None, user, a.group)
+            Assignment(a.role, a.scope, a.grant, None, user, a.group)
             for a in found
             if a.group is not None
             for user in members[a.group.id]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from apis.iam.grants import DOMAIN, Assignment
+from apis.iam.grants import DOMAIN, INHERITED, Assignment
 from apis.iam.roles import CREATED_TIME, Role
 from apis.iam.tokens import IssuedToken
 from emulator.clock import iso
@@ -108,12 +108,11 @@ def roles(base: str, rows: list[Role], total: int | None = None) -> dict[str, An
 def _grant_link(base: str, found: Assignment) -> str:
     group = found.group or found.via_group
     assert group is not None
-    scope = found.scope
-    grant = f"groups/{group.id}/roles/{found.role.id}"
-    if found.inherited:
-        return f"{base}/v3/OS-INHERIT/domains/{scope.id}/{grant}/inherited_to_projects"
-    kind = "domains" if scope.type == DOMAIN else "projects"
-    return f"{base}/v3/{kind}/{scope.id}/{grant}"
+    granted = f"{found.grant.id}/groups/{group.id}/roles/{found.role.id}"
+    if found.grant.type == INHERITED:
+        return f"{base}/v3/OS-INHERIT/domains/{granted}/inherited_to_projects"
+    kind = "domains" if found.grant.type == DOMAIN else "projects"
+    return f"{base}/v3/{kind}/{granted}"
 
 
 def assignment(base: str, found: Assignment, names: dict[str, str] | None) -> dict[str, Any]:

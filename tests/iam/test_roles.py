@@ -332,6 +332,10 @@ def test_grants_on_all_projects_reach_every_project_token(flexemu, identity, dom
         identity.role_assignments(user_id=identity.find_user("erin").id, effective=True)
     )
     assert {a.scope["project"]["id"] for a in expanded} == set(flexemu.project_ids.values())
+    assert {a.links["assignment"] for a in expanded} == {
+        f"{flexemu.auth_url}/OS-INHERIT/domains/{domain_id}/groups/{ops.id}/roles/{server_admin}"
+        "/inherited_to_projects"
+    }
     for project in ("eu-west-0", "eu-west-1"):
         access = flexemu.openstack(project, username="erin", password="Erin-pass1")
         assert access.session.auth.get_access(access.session).role_names == ["server_adm"]
