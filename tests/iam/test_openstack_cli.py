@@ -30,3 +30,28 @@ def test_service_and_endpoint_lists(cli):
     endpoints = cli("endpoint", "list")
     identity = [e for e in endpoints if e["Service Type"] == "identity"]
     assert {e["Region"] for e in identity} == {"eu-west-0", "eu-west-1"}
+
+
+def test_role_list_add_and_assignment_list(cli, flexemu):
+    assert {"te_admin", "readonly", "secu_admin", "server_adm"} <= {
+        r["Name"] for r in cli("role", "list")
+    }
+    cli("group", "create", "--domain", flexemu.domain, "ops")
+    cli("user", "create", "--domain", flexemu.domain, "--password", "Fred-pass1", "fred")
+    cli("group", "add", "user", "ops", "fred", output=False)
+    cli("role", "add", "--group", "ops", "--project", "eu-west-1", "server_adm", output=False)
+    cli("role", "add", "--group", "ops", "--domain", flexemu.domain, "obs_adm", output=False)
+    listed = cli("role", "assignment", "list", "--group", "ops", "--names")
+    assert sorted((a["Role"], a["Project"], a["Domain"]) for a in listed) == [
+        ("obs_adm", "", flexemu.domain),
+        ("server_adm", f"eu-west-1@{flexemu.domain}", ""),
+    ]
+    effective = cli("role", "assignment", "list", "--user", "fred", "--effective", "--names")
+    assert {(a["Role"], a["User"]) for a in effective} == {
+        ("obs_adm", f"fred@{flexemu.domain}"),
+        ("server_adm", f"fred@{flexemu.domain}"),
+    }
+    cli("role", "remove", "--group", "ops", "--project", "eu-west-1", "server_adm", output=False)
+    assert [a["Role"] for a in cli("role", "assignment", "list", "--group", "ops")] == [
+        cli("role", "show", "obs_adm")["id"]
+    ]
