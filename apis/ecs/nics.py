@@ -223,10 +223,10 @@ def addresses(tx: Session, interfaces: dict[str, list[str]]) -> dict[str, list[A
     ):
         fixed[port_id].append(ip)
     floating: dict[str, list[str]] = {}
-    for port_id, ip in tx.execute(
+    for bound_port, ip in tx.execute(
         select(PublicIp.port_id, PublicIp.public_ip_address).where(PublicIp.port_id.in_(port_ids))
     ):
-        floating.setdefault(str(port_id), []).append(ip)
+        floating.setdefault(str(bound_port), []).append(ip)
     vpcs: dict[str, Any] = {}
     found: dict[str, list[Address]] = {server_id: [] for server_id in interfaces}
     for server_id, ids in interfaces.items():
