@@ -134,6 +134,19 @@ class FlexemuServer:
         options.update(overrides)
         return openstack.connect(load_yaml_config=False, load_envvars=False, **options)
 
+    def openstack_env(self, project: str = "eu-west-0") -> dict[str, str]:
+        """The `OS_*` variables that point the `openstack` CLI (or any OpenStack tool) here."""
+        return {
+            "OS_AUTH_URL": self.auth_url,
+            "OS_USERNAME": self.username,
+            "OS_PASSWORD": self.password,
+            "OS_USER_DOMAIN_NAME": self.domain,
+            "OS_PROJECT_NAME": project,
+            "OS_PROJECT_DOMAIN_NAME": self.domain,
+            "OS_REGION_NAME": project.split("_")[0],
+            "OS_IDENTITY_API_VERSION": "3",
+        }
+
     def huawei_credentials(self, project: str | None = "eu-west-0") -> Any:
         """huaweicloudsdkcore BasicCredentials (project given), its IAM endpoint set here."""
         from huaweicloudsdkcore.auth.credentials import BasicCredentials

@@ -86,6 +86,19 @@ class GroupMember(Base):
     )
 
 
+class RoleGrant(Base):
+    """A system role granted to a group on a project, on the account (domain), or on every
+    project of the account (`inherited`, IAM's OS-INHERIT grant)."""
+
+    __tablename__ = "role_grants"
+    group_id: Mapped[str] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    target_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    target_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    role_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class Token(Base):
     """A Keystone token; only the SHA-256 of the token string is kept."""
 

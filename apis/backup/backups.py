@@ -70,7 +70,7 @@ def query_backups(
     name: str | None = None,
     status: str | None = None,
     volume_id: str | None = None,
-) -> Select[tuple[Backup]]:
+) -> Select[Backup]:
     query = select(Backup).where(Backup.project_id == project_id)
     if name is not None:
         query = query.where(Backup.name == name)

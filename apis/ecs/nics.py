@@ -236,12 +236,12 @@ def addresses(db: Connection, server_ids: list[str]) -> dict[str, list[Address]]
         if ip is not None:
             fixed[port_id].append(ip)
     floating: dict[str, list[str]] = {}
-    for port_id, ip in db.execute(
+    for bound_port, ip in db.execute(
         select(PublicIp.port_id, PublicIp.public_ip_address).where(
             PublicIp.port_id.in_(list(ports))
         )
     ):
-        floating.setdefault(str(port_id), []).append(ip)
+        floating.setdefault(str(bound_port), []).append(ip)
     found: dict[str, list[Address]] = {server_id: [] for server_id in server_ids}
     for server_id, ids in interfaces.items():
         for port_id in ids:

@@ -76,7 +76,7 @@ def get_volume(tx: Session, ctx: RequestContext, volume_id: str) -> Volume:
     return volume
 
 
-def query_volumes(ctx: RequestContext, filters: VolumeFilters) -> Select[tuple[Volume]]:
+def query_volumes(ctx: RequestContext, filters: VolumeFilters) -> Select[Volume]:
     query = select(Volume).where(Volume.project_id == ctx.project.id)
     if filters.name is not None:
         query = query.where(Volume.name == filters.name)

@@ -34,7 +34,7 @@ def query_snapshots(
     volume_id: str | None = None,
     snapshot_ids: list[str] | None = None,
     availability_zone: str | None = None,
-) -> Select[tuple[Snapshot]]:
+) -> Select[Snapshot]:
     query = select(Snapshot).where(Snapshot.project_id == ctx.project.id)
     if name is not None:
         query = query.where(Snapshot.name == name)

@@ -9,8 +9,8 @@ if TYPE_CHECKING:
 
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.iam import extensions, keystone
+    from apis.iam import extensions, keystone, keystone_roles
     from emulator.dialects import KEYSTONE
     from emulator.service_app import service_app
 
-    return service_app(KEYSTONE, [keystone.router, extensions.router])
+    return service_app(KEYSTONE, [keystone.router, keystone_roles.router, extensions.router])

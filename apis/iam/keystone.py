@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from apis.iam import catalog as catalog_module
-from apis.iam import directory, keystone_credentials, schemas, tokens, views
+from apis.iam import directory, grants, keystone_credentials, schemas, tokens, views
 from apis.iam.accounts import region_names
+from apis.iam.roles import Role
 from emulator.context import PrincipalDep, emulator_of, host_url, service_url
 from emulator.dialects import KEYSTONE, json_response
 from emulator.errors import Forbidden, NotFound
@@ -48,13 +49,21 @@ def _token_response(
     request: Request, tx: Session, issued: tokens.IssuedToken, status: int, nocatalog: bool
 ) -> Response:
     catalog: list[dict[str, Any]] | None = None
+    granted: list[Role] = []
     if issued.project is None and issued.scope_domain is None:
         catalog = None if nocatalog else []
-    elif not nocatalog:
-        regions = region_names(tx, issued.domain.id)
-        catalog = catalog_module.catalog(host_url(request), issued.project, regions)
+    else:
+        if not nocatalog:
+            regions = region_names(tx, issued.domain.id)
+            catalog = catalog_module.catalog(host_url(request), issued.project, regions)
+        scope = (
+            grants.Target(grants.PROJECT, issued.project.id)
+            if issued.project is not None
+            else grants.Target(grants.DOMAIN, issued.domain.id)
+        )
+        granted = grants.token_roles(tx, issued.user.id, scope, issued.domain.id, issued.is_admin)
     return json_response(
-        status, views.token(issued, catalog), headers={"X-Subject-Token": issued.token}
+        status, views.token(issued, catalog, granted), headers={"X-Subject-Token": issued.token}
     )
 
 

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from apis.iam.grants import DOMAIN, INHERITED, Assignment
+from apis.iam.roles import CREATED_TIME, Role
 from apis.iam.tokens import IssuedToken
 from emulator.clock import iso
 from emulator.topology import Region
@@ -77,9 +79,73 @@ def collection(base: str, kind: str, items: list[dict[str, Any]]) -> dict[str, A
     return {kind: items, "links": {"self": f"{base}/v3/{kind}", "previous": None, "next": None}}
 
 
-def token(issued: IssuedToken, catalog: list[dict[str, Any]] | None) -> dict[str, Any]:
+def role(base: str, row: Role) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": row.id,
+        "name": row.name,
+        "display_name": row.display_name,
+        "description": row.description,
+        "domain_id": None,
+        "catalog": row.catalog,
+        "type": row.type,
+        "policy": row.policy,
+        "links": link(base, "roles", row.id),
+        "created_time": CREATED_TIME,
+        "updated_time": CREATED_TIME,
+    }
+    if row.flag is not None:
+        body["flag"] = row.flag
+    return body
+
+
+def roles(base: str, rows: list[Role], total: int | None = None) -> dict[str, Any]:
+    body = collection(base, "roles", [role(base, r) for r in rows])
+    if total is not None:
+        body["total_number"] = total
+    return body
+
+
+def _grant_link(base: str, found: Assignment) -> str:
+    group = found.group or found.via_group
+    assert group is not None
+    granted = f"{found.grant.id}/groups/{group.id}/roles/{found.role.id}"
+    if found.grant.type == INHERITED:
+        return f"{base}/v3/OS-INHERIT/domains/{granted}/inherited_to_projects"
+    kind = "domains" if found.grant.type == DOMAIN else "projects"
+    return f"{base}/v3/{kind}/{granted}"
+
+
+def assignment(base: str, found: Assignment, names: dict[str, str] | None) -> dict[str, Any]:
+    """A Keystone role assignment; `names` (ids to names of the account, its domain and
+    projects) adds the names, as `include_names` asks."""
+    scope_body: dict[str, Any] = {"id": found.scope.id}
+    body: dict[str, Any] = {
+        "role": {"id": found.role.id},
+        "scope": {found.scope.type: scope_body},
+        "links": {"assignment": _grant_link(base, found)},
+    }
+    if found.inherited:
+        body["scope"]["OS-INHERIT:inherited_to"] = "projects"
+    actor = found.group or found.user
+    assert actor is not None
+    actor_body: dict[str, Any] = {"id": actor.id}
+    body["group" if found.group else "user"] = actor_body
+    if found.via_group is not None and found.user is not None:
+        body["links"]["membership"] = f"{base}/v3/groups/{found.via_group.id}/users/{found.user.id}"
+    if names is not None:
+        domain_ref = {"id": actor.domain_id, "name": names.get(actor.domain_id, "")}
+        body["role"]["name"] = found.role.name
+        actor_body.update(name=actor.name, domain=domain_ref)
+        scope_body["name"] = names.get(found.scope.id, "")
+        if found.scope.type != DOMAIN:
+            scope_body["domain"] = domain_ref
+    return body
+
+
+def token(
+    issued: IssuedToken, catalog: list[dict[str, Any]] | None, granted: list[Role]
+) -> dict[str, Any]:
     row = issued.row
-    role = "te_admin" if issued.is_admin else "readonly"
     body: dict[str, Any] = {
         "methods": row.methods,
         "expires_at": iso(row.expires_at),
@@ -101,7 +167,7 @@ def token(issued: IssuedToken, catalog: list[dict[str, Any]] | None) -> dict[str
     if issued.scope_domain is not None:
         body["domain"] = {"id": issued.scope_domain.id, "name": issued.scope_domain.name}
     if issued.project is not None or issued.scope_domain is not None:
-        body["roles"] = [{"id": "0", "name": role}]
+        body["roles"] = [{"id": r.id, "name": r.name} for r in granted]
     if catalog is not None:
         body["catalog"] = catalog
     return {"token": body}

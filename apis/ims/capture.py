@@ -188,7 +188,7 @@ def _readable_object(tx: Session, ctx: RequestContext, bucket: str, key: str) ->
         scheme="token",
         region=ctx.region,
     )
-    decision = access.decide(tx, caller, bucket, key, "s3:GetObject", {})
+    decision = access.decide(tx.connection(), caller, bucket, key, "s3:GetObject", {})
     if decision.owner is None:
         raise BadRequest(f"The OBS bucket {bucket} does not exist.")
     if not decision.allowed:

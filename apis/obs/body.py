@@ -159,7 +159,7 @@ class BodyReader:
             yield data
         await self._read_trailers(line, signer, previous)
 
-    async def _read_trailers(self, line, signer, previous: str) -> None:  # type: ignore[no-untyped-def]
+    async def _read_trailers(self, line, signer, previous: str) -> None:
         signed_lines = []
         trailer_signature = None
         while True:

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import zlib
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -52,12 +53,17 @@ class Crc32c:
         return (self.value ^ 0xFFFFFFFF).to_bytes(4, "big")
 
 
-ALGORITHMS = {"crc32": Crc32, "crc32c": Crc32c, "sha1": hashlib.sha1, "sha256": hashlib.sha256}
+ALGORITHMS: dict[str, Callable[[], Hasher]] = {
+    "crc32": Crc32,
+    "crc32c": Crc32c,
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+}
 
 
 def new(algorithm: str) -> Hasher | None:
     factory = ALGORITHMS.get(algorithm.lower())
-    return factory() if factory else None  # type: ignore[return-value]
+    return factory() if factory else None
 
 
 def encoded(hasher: Hasher) -> str:

@@ -33,7 +33,7 @@ def request_id_headers(request_id: str) -> dict[str, str]:
 
 
 def error_document(code: str, message: str, request_id: str, fields: dict[str, str]) -> bytes:
-    children: list[tuple[str, object]] = [("Code", code), ("Message", message)]
+    children: list[tuple[str, xml.Content]] = [("Code", code), ("Message", message)]
     children += list(fields.items())
     children += [("RequestId", request_id), ("HostId", HOST_ID)]
     return xml.document("Error", children, namespace=False)

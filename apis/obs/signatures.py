@@ -151,7 +151,7 @@ def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
 def _botocore() -> Any:
     from botocore import auth, awsrequest, compat, credentials
 
-    class Verifier(auth.S3SigV4Auth):  # type: ignore[misc]
+    class Verifier(auth.S3SigV4Auth):
         """botocore's S3 signer, told which headers the client signed."""
 
         def __init__(self, creds: Any, service: str, region: str, signed: Any):

@@ -46,13 +46,13 @@ def _url_encoded(text: str) -> str:
     return text if _URL_SAFE.fullmatch(text) else quote(text, safe="/")
 
 
-def _encoder(encoding: str | None):  # type: ignore[no-untyped-def]
+def _encoder(encoding: str | None):
     if encoding == "url":
         return _url_encoded
     return lambda text: text
 
 
-def _entries(entries: list[Entry], wire: Wire, encode, with_owner: bool) -> xml.Markup:  # type: ignore[no-untyped-def]
+def _entries(entries: list[Entry], wire: Wire, encode, with_owner: bool) -> xml.Markup:
     """The `<Contents>` of a listing, written in one pass (a page holds up to 1,000)."""
     element = xml.element
     parts = []

@@ -41,10 +41,10 @@ def _matches(item: dict[str, Any], key: str, wanted: list[str]) -> bool:
     if key == "fixed_ips":
         pairs = [w.split("=", 1) for w in wanted if "=" in w]
         return all(any(ip.get(k) == v for ip in value) for k, v in pairs)
-    present = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
+    values = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
     if isinstance(value, bool):  # "True" and "true" both mean true
         wanted = [w.lower() for w in wanted]
-    return any(w in present for w in wanted)
+    return any(w in values for w in wanted)
 
 
 def _limit(request: Request) -> int | None:

@@ -1,16 +1,8 @@
 """Clients for the ECS tests: openstacksdk, huaweicloudsdkecs, raw Nova over httpx, the CLI."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import httpx
 import pytest
 from huaweicloudsdkecs.v2 import EcsClient
-
-OPENSTACK = str(Path(sys.executable).with_name("openstack"))
 
 
 @pytest.fixture
@@ -52,45 +44,6 @@ def nova(flexemu, conn, project_id):
             return self.request("DELETE", path, **kwargs)
 
     return Nova()
-
-
-def _cli_env(flexemu):
-    return {
-        **os.environ,
-        "OS_AUTH_URL": flexemu.auth_url,
-        "OS_USERNAME": flexemu.username,
-        "OS_PASSWORD": flexemu.password,
-        "OS_USER_DOMAIN_NAME": flexemu.domain,
-        "OS_PROJECT_NAME": "eu-west-0",
-        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
-        "OS_REGION_NAME": "eu-west-0",
-        "OS_IDENTITY_API_VERSION": "3",
-    }
-
-
-@pytest.fixture
-def cli_text(flexemu):
-    """The real `openstack` command; returns what it prints."""
-    env = _cli_env(flexemu)
-
-    def run(*args: str) -> str:
-        done = subprocess.run(
-            [OPENSTACK, *args], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    return run
-
-
-@pytest.fixture
-def cli(cli_text):
-    """The real `openstack` command; returns its JSON output."""
-
-    def run(*args: str) -> object:
-        return json.loads(cli_text(*args, "-f", "json"))
-
-    return run
 
 
 def set_quotas(flexemu, project_id, **values):

@@ -1,39 +1,5 @@
 """`openstack volume …` (python-openstackclient) against the emulator."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-OPENSTACK = str(Path(sys.executable).with_name("openstack"))
-
-
-@pytest.fixture
-def cli(flexemu):
-    env = {
-        **os.environ,
-        "OS_AUTH_URL": flexemu.auth_url,
-        "OS_USERNAME": flexemu.username,
-        "OS_PASSWORD": flexemu.password,
-        "OS_USER_DOMAIN_NAME": flexemu.domain,
-        "OS_PROJECT_NAME": "eu-west-0",
-        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
-        "OS_REGION_NAME": "eu-west-0",
-        "OS_IDENTITY_API_VERSION": "3",
-    }
-
-    def run(*args: str) -> object:
-        done = subprocess.run(
-            [OPENSTACK, *args, "-f", "json"], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
-
-    return run
-
 
 def test_volume_create_show_list(flexemu, cli):
     created = cli(

@@ -3,16 +3,10 @@ blobs of a user, kept apart from the OS-CREDENTIAL access keys that sign request
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 from openstack import exceptions
-
-OPENSTACK = str(Path(sys.executable).with_name("openstack"))
 
 
 @pytest.fixture
@@ -116,27 +110,7 @@ def test_deleting_the_user_deletes_their_credentials(flexemu, identity, reader):
     assert own.id not in {c.id for c in identity.credentials()}
 
 
-def test_openstack_cli_credential_commands(flexemu):
-    env = {
-        **os.environ,
-        "OS_AUTH_URL": flexemu.auth_url,
-        "OS_USERNAME": flexemu.username,
-        "OS_PASSWORD": flexemu.password,
-        "OS_USER_DOMAIN_NAME": flexemu.domain,
-        "OS_PROJECT_NAME": "eu-west-0",
-        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
-        "OS_REGION_NAME": "eu-west-0",
-        "OS_IDENTITY_API_VERSION": "3",
-    }
-
-    def cli(*args: str, output: bool = True):
-        formatting = ["-f", "json"] if output else []
-        done = subprocess.run(
-            [OPENSTACK, *args, *formatting], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout) if done.stdout.strip() else None
-
+def test_openstack_cli_credential_commands(flexemu, cli):
     created = cli("credential", "create", "--type", "cert", flexemu.username, "cert-data")
     assert (created["type"], created["blob"]) == ("cert", "cert-data")
     listed = cli("credential", "list")

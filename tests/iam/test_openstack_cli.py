@@ -1,40 +1,5 @@
 """The real `openstack` command (python-openstackclient) against the emulator."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-OPENSTACK = str(Path(sys.executable).with_name("openstack"))
-
-
-@pytest.fixture
-def cli(flexemu):
-    env = {
-        **os.environ,
-        "OS_AUTH_URL": flexemu.auth_url,
-        "OS_USERNAME": flexemu.username,
-        "OS_PASSWORD": flexemu.password,
-        "OS_USER_DOMAIN_NAME": flexemu.domain,
-        "OS_PROJECT_NAME": "eu-west-0",
-        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
-        "OS_REGION_NAME": "eu-west-0",
-        "OS_IDENTITY_API_VERSION": "3",
-    }
-
-    def run(*args: str, output: bool = True) -> object:
-        formatting = ["-f", "json"] if output else []
-        done = subprocess.run(
-            [OPENSTACK, *args, *formatting], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout) if done.stdout.strip() else None
-
-    return run
-
 
 def test_token_issue(cli, flexemu):
     token = cli("token", "issue")
@@ -65,3 +30,28 @@ def test_service_and_endpoint_lists(cli):
     endpoints = cli("endpoint", "list")
     identity = [e for e in endpoints if e["Service Type"] == "identity"]
     assert {e["Region"] for e in identity} == {"eu-west-0", "eu-west-1"}
+
+
+def test_role_list_add_and_assignment_list(cli, flexemu):
+    assert {"te_admin", "readonly", "secu_admin", "server_adm"} <= {
+        r["Name"] for r in cli("role", "list")
+    }
+    cli("group", "create", "--domain", flexemu.domain, "ops")
+    cli("user", "create", "--domain", flexemu.domain, "--password", "Fred-pass1", "fred")
+    cli("group", "add", "user", "ops", "fred", output=False)
+    cli("role", "add", "--group", "ops", "--project", "eu-west-1", "server_adm", output=False)
+    cli("role", "add", "--group", "ops", "--domain", flexemu.domain, "obs_adm", output=False)
+    listed = cli("role", "assignment", "list", "--group", "ops", "--names")
+    assert sorted((a["Role"], a["Project"], a["Domain"]) for a in listed) == [
+        ("obs_adm", "", flexemu.domain),
+        ("server_adm", f"eu-west-1@{flexemu.domain}", ""),
+    ]
+    effective = cli("role", "assignment", "list", "--user", "fred", "--effective", "--names")
+    assert {(a["Role"], a["User"]) for a in effective} == {
+        ("obs_adm", f"fred@{flexemu.domain}"),
+        ("server_adm", f"fred@{flexemu.domain}"),
+    }
+    cli("role", "remove", "--group", "ops", "--project", "eu-west-1", "server_adm", output=False)
+    assert [a["Role"] for a in cli("role", "assignment", "list", "--group", "ops")] == [
+        cli("role", "show", "obs_adm")["id"]
+    ]

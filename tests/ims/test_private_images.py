@@ -1,18 +1,13 @@
 """Private images through Glance v2: openstacksdk, python-openstackclient and httpx."""
 
 import hashlib
-import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from openstack import exceptions
 
-OPENSTACK = str(Path(sys.executable).with_name("openstack"))
 PATCH = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
 
 
@@ -229,29 +224,6 @@ def test_other_projects_do_not_see_private_images(flexemu, api):
     with pytest.raises(exceptions.NotFoundException):
         other.image.get_image(image["id"])
     assert "mine" not in {listed.name for listed in other.image.images()}
-
-
-@pytest.fixture
-def cli(flexemu):
-    env = {
-        **os.environ,
-        "OS_AUTH_URL": flexemu.auth_url,
-        "OS_USERNAME": flexemu.username,
-        "OS_PASSWORD": flexemu.password,
-        "OS_USER_DOMAIN_NAME": flexemu.domain,
-        "OS_PROJECT_NAME": "eu-west-0",
-        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
-        "OS_REGION_NAME": "eu-west-0",
-        "OS_IDENTITY_API_VERSION": "3",
-    }
-
-    def run(*args: str, output: bool = True) -> Any:
-        command = [OPENSTACK, *args, *(["-f", "json"] if output else [])]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout) if output else done.stdout
-
-    return run
 
 
 def test_openstack_image_cli(cli, disk):

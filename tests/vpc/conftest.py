@@ -1,12 +1,7 @@
 """Clients of the network for the tests: openstacksdk, the Huawei VPC and EIP SDKs, raw httpx."""
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from ipaddress import ip_network
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,34 +23,6 @@ def vpc_client(flexemu: Any) -> Any:
 @pytest.fixture
 def eip_client(flexemu: Any) -> Any:
     return flexemu.huawei_client(EipClient)
-
-
-@pytest.fixture
-def cli(flexemu: Any, tmp_path: Path) -> Callable[..., Any]:
-    """The real `openstack` command: `cli("network", "list")` -> parsed JSON (or None)."""
-    env = {
-        **os.environ,
-        "OS_AUTH_URL": flexemu.auth_url,
-        "OS_USERNAME": flexemu.username,
-        "OS_PASSWORD": flexemu.password,
-        "OS_USER_DOMAIN_NAME": flexemu.domain,
-        "OS_PROJECT_NAME": "eu-west-0",
-        "OS_PROJECT_DOMAIN_NAME": flexemu.domain,
-        "OS_REGION_NAME": "eu-west-0",
-        "OS_IDENTITY_API_VERSION": "3",
-        "HOME": str(tmp_path),
-    }
-    openstack = str(Path(sys.executable).with_name("openstack"))
-
-    def run(*args: str, output: bool = True) -> Any:
-        formatting = ["-f", "json"] if output else []
-        done = subprocess.run(
-            [openstack, *args, *formatting], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout) if done.stdout.strip() else None
-
-    return run
 
 
 @pytest.fixture
