@@ -39,14 +39,19 @@ def parse_time(text: str) -> datetime:
     return value.astimezone(UTC)
 
 
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
 def iso(value: datetime | None) -> str | None:
-    """Timestamps as the OpenStack APIs print them: 2026-11-28T12:00:00.000000Z."""
+    """Timestamps as the OpenStack APIs print them: 2026-11-28T12:00:00.000000Z
+    (isoformat costs a fraction of strftime, which long lists pay three times a row)."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{_utc(value).isoformat(timespec='microseconds')[:26]}Z"
 
 
 def iso_seconds(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{_utc(value).isoformat(timespec='seconds')[:19]}Z"

@@ -88,21 +88,22 @@ async def authenticate(request: Request) -> Principal:
     headers = {
         k.decode("latin-1").lower(): v.decode("latin-1") for k, v in request.scope["headers"]
     }
+    token = headers.get("x-auth-token")
     try:
-        with emulator.db.transaction() as tx:
-            if headers.get("authorization", "").startswith("SDK-HMAC-SHA256"):
-                signed = identity.SignedRequest(
-                    method=request.method,
-                    path=request.scope["flexemu.route"].original_path,
-                    query_string=request.scope.get("query_string", b"").decode("latin-1"),
-                    headers=headers,
-                    body=await request.body(),
-                )
-                skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
+        if headers.get("authorization", "").startswith("SDK-HMAC-SHA256"):
+            signed = identity.SignedRequest(
+                method=request.method,
+                path=request.scope["flexemu.route"].original_path,
+                query_string=request.scope.get("query_string", b"").decode("latin-1"),
+                headers=headers,
+                body=await request.body(),
+            )
+            skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
+            with emulator.db.transaction() as tx:
                 return identity.from_signature(tx, signed, emulator.clock.now(), skew)
-            token = headers.get("x-auth-token")
-            if token:
-                return identity.from_token(tx, token, emulator.clock.now())
+        if token:
+            with emulator.db.statements() as connection:
+                return identity.caller_of_token(connection, token, emulator.clock.now())
     except ApiError as error:
         raise _token_errors_as_gateway(request, error) from None
     raise _token_errors_as_gateway(

@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from state.db import Database
@@ -24,6 +24,7 @@ Handler = Callable[[Session, Transition, datetime], None]
 
 _handlers: dict[str, Handler] = {}
 _RECHECK_SECONDS = 1.0
+_BATCH = 50
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
@@ -87,22 +88,44 @@ def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> i
         return 0
     applied = 0
     while True:
+        # The earliest transitions of all, in due order: those due are applied one by one, the
+        # first one not due yet is the next due time.
         with db.transaction() as tx:
-            # The earliest transition of all: applied if due, else the next due time.
-            transition = tx.scalars(
-                select(Transition).order_by(Transition.due_at, Transition.id).limit(1)
-            ).first()
-            if transition is None or transition.due_at > now:
-                _hint.next_due = transition.due_at if transition is not None else _FAR_FUTURE
-                _hint.checked_at = time.monotonic()
-                return applied
+            batch = list(
+                tx.scalars(
+                    select(Transition).order_by(Transition.due_at, Transition.id).limit(_BATCH)
+                )
+            )
+        due = [transition for transition in batch if transition.due_at <= now]
+        later = batch[len(due)].due_at if len(due) < len(batch) else _FAR_FUTURE
+        _hint.next_due = _FAR_FUTURE  # what the handlers schedule lowers it
+        try:
+            for transition in due:
+                if _hint.next_due < transition.due_at:
+                    break  # a handler scheduled one due before it: read again, in due order
+                applied += _apply(db, transition, service_modules)
+        except BaseException:
+            forget_hint()
+            raise
+        if len(due) == _BATCH or _hint.next_due <= now:
+            continue  # more may be due: beyond the batch, or scheduled by a handler
+        _hint.next_due = min(_hint.next_due, later)
+        _hint.checked_at = time.monotonic()
+        return applied
+
+
+def _apply(db: Database, transition: Transition, service_modules: dict[str, str]) -> int:
+    """One transition in its own transaction, as of its due time (a deletion stops its meters
+    when it happened, however late the next request or clock move comes); 0 if another
+    handler or process removed it in the meantime."""
+    with db.transaction() as tx:
+        claimed = tx.execute(delete(Transition).where(Transition.id == transition.id))
+        if not cast(CursorResult[Any], claimed).rowcount:
+            return 0
+        handler = _handlers.get(transition.kind)
+        if handler is None and transition.service in service_modules:
+            import_module(service_modules[transition.service])
             handler = _handlers.get(transition.kind)
-            if handler is None and transition.service in service_modules:
-                import_module(service_modules[transition.service])
-                handler = _handlers.get(transition.kind)
-            if handler is not None:
-                # As of its due time: a deletion stops its meters when it happened, however
-                # late the next request or clock move comes.
-                handler(tx, transition, transition.due_at)
-            tx.delete(transition)
-            applied += 1
+        if handler is not None:
+            handler(tx, transition, transition.due_at)
+    return 1

@@ -34,7 +34,8 @@ def marker_page(
     plain_rows: bool = False,
 ) -> Page[Any]:
     """`query` selects rows of `model` (with `id` and `created_at`), already filtered: ORM
-    objects, or with `plain_rows` rows of columns (one of them `id`)."""
+    objects, or with `plain_rows` rows of columns (one of them `id`), read through the
+    session's connection."""
     if limit is not None and limit < 0:
         raise BadRequest("limit must be a non-negative integer.")
     size = min(limit if limit is not None else max_limit, max_limit)
@@ -50,8 +51,12 @@ def marker_page(
         )
         query = query.where(after)
     order = (created.desc(), ident.desc()) if newest_first else (created, ident)
-    result = tx.execute(query.order_by(*order).limit(size + 1))
-    rows = list(result) if plain_rows else list(result.scalars())
+    paged = query.order_by(*order).limit(size + 1)
+    if plain_rows:  # Core execution: no ORM loading for rows that are not entities
+        tx.flush()
+        rows: list[Any] = list(tx.connection().execute(paged))
+    else:
+        rows = list(tx.execute(paged).scalars())
     more = len(rows) > size
     items = rows[:size]
     return Page(items, str(items[-1].id) if more and items else None)

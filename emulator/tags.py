@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
 from emulator.errors import BadRequest
@@ -95,7 +95,9 @@ def of(tx: Session, resource_type: str, resource_id: str) -> dict[str, str]:
     return {key: value for key, value in rows}
 
 
-def of_many(tx: Session, resource_type: str, resource_ids: list[str]) -> dict[str, dict[str, str]]:
+def of_many(
+    tx: Session | Connection, resource_type: str, resource_ids: list[str]
+) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = defaultdict(dict)
     rows = tx.execute(
         select(Tag.resource_id, Tag.key, Tag.value).where(

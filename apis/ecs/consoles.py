@@ -75,7 +75,7 @@ def output(tx: Session, ctx: RequestContext, server: Server, length: int | None)
     if image is not None and image.os_type == "Windows":
         lines = _windows_boot(server, os_version)
     else:
-        addresses = nics.addresses(tx, nics.port_ids_of(tx, [server.id]))[server.id]
+        addresses = nics.addresses_of(tx, server)
         lines = _linux_boot(server, os_version, addresses)
     if server.status == "SHUTOFF":
         lines += _shutdown(server)

@@ -1,14 +1,15 @@
 """What a server view needs beyond the row, fetched for many servers in a fixed number of
-queries that read only the columns the views print (no ORM rows to build)."""
+Core queries that read only the columns the views print (no ORM rows to build, no ORM
+execution: the session is flushed once, then its connection is read)."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import nics
-from apis.ecs.models import Server, ServerVolume
+from apis.ecs.models import Server, ServerInterface, ServerVolume
 from apis.ecs.nics import Address
 from apis.vpc.models import PortSecurityGroup, SecurityGroup
 from emulator import tags
@@ -25,9 +26,9 @@ class Facts:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-def _volumes(tx: Session, server_ids: list[str]) -> dict[str, list[Any]]:
+def _volumes(db: Connection, server_ids: list[str]) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {server_id: [] for server_id in server_ids}
-    rows = tx.execute(
+    rows = db.execute(
         select(
             ServerVolume.server_id,
             ServerVolume.volume_id,
@@ -43,48 +44,40 @@ def _volumes(tx: Session, server_ids: list[str]) -> dict[str, list[Any]]:
     return found
 
 
-def _port_groups(tx: Session, port_ids: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    rows = tx.execute(
-        select(PortSecurityGroup.port_id, PortSecurityGroup.security_group_id).where(
-            PortSecurityGroup.port_id.in_(port_ids)
+def _groups(db: Connection, server_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The security groups (id, name) of each server's ports, in first-seen order (ports in
+    attachment order, each port's groups by id): one query."""
+    seen: dict[str, dict[tuple[str, str], None]] = {server_id: {} for server_id in server_ids}
+    rows = db.execute(
+        select(ServerInterface.server_id, PortSecurityGroup.security_group_id, SecurityGroup.name)
+        .join(PortSecurityGroup, PortSecurityGroup.port_id == ServerInterface.port_id)
+        .outerjoin(SecurityGroup, SecurityGroup.id == PortSecurityGroup.security_group_id)
+        .where(ServerInterface.server_id.in_(server_ids))
+        .order_by(
+            ServerInterface.created_at,
+            ServerInterface.port_id,
+            PortSecurityGroup.security_group_id,
         )
     )
-    for port_id, group_id in rows:
-        found.setdefault(port_id, []).append(group_id)
-    return found
+    for server_id, group_id, name in rows:
+        seen[server_id][(group_id, group_id if name is None else name)] = None
+    return {server_id: list(groups) for server_id, groups in seen.items()}
 
 
 def groups(tx: Session, server_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
     """The security groups (id, name) of each server's ports, in first-seen order."""
-    return _groups(tx, server_ids, nics.port_ids_of(tx, server_ids))
-
-
-def _groups(
-    tx: Session, server_ids: list[str], interfaces: dict[str, list[str]]
-) -> dict[str, list[tuple[str, str]]]:
-    port_groups = _port_groups(tx, [port_id for ids in interfaces.values() for port_id in ids])
-    group_ids = {gid for ids in port_groups.values() for gid in ids}
-    rows = tx.execute(
-        select(SecurityGroup.id, SecurityGroup.name).where(SecurityGroup.id.in_(group_ids))
-    )
-    names = {group_id: name for group_id, name in rows}
-    found: dict[str, list[tuple[str, str]]] = {}
-    for server_id in server_ids:
-        seen: dict[str, None] = {}
-        for port_id in interfaces[server_id]:
-            seen.update(dict.fromkeys(port_groups.get(port_id, [])))
-        found[server_id] = [(gid, names.get(gid, gid)) for gid in seen]
-    return found
+    tx.flush()
+    return _groups(tx.connection(), server_ids)
 
 
 def gather(tx: Session, servers: list[Server]) -> dict[str, Facts]:
     server_ids = [server.id for server in servers]
-    interfaces = nics.port_ids_of(tx, server_ids)
-    addresses = nics.addresses(tx, interfaces)
-    volumes = _volumes(tx, server_ids)
-    tag_values = tags.of_many(tx, TAG_TYPE, server_ids)
-    server_groups = _groups(tx, server_ids, interfaces)
+    tx.flush()
+    db = tx.connection()
+    addresses = nics.addresses(db, server_ids)
+    volumes = _volumes(db, server_ids)
+    tag_values = tags.of_many(db, TAG_TYPE, server_ids)
+    server_groups = _groups(db, server_ids)
     return {
         server_id: Facts(
             addresses=addresses[server_id],

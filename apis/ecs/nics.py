@@ -3,9 +3,8 @@ EIPs, and their security groups."""
 
 from dataclasses import dataclass
 from ipaddress import ip_address
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -13,7 +12,7 @@ from apis.ecs.models import Server, ServerInterface
 from apis.vpc import operations as vpc
 from apis.vpc import ports as vpc_ports
 from apis.vpc import security
-from apis.vpc.models import IpAllocation, Network, Port, PublicIp
+from apis.vpc.models import IpAllocation, Network, Port, PublicIp, Subnet
 from emulator.context import RequestContext
 from emulator.errors import ApiError, Conflict, NotFound
 
@@ -192,52 +191,65 @@ def groups(tx: Session, server: Server) -> list[str]:
     return list(found)
 
 
-def port_ids_of(tx: Session, server_ids: list[str]) -> dict[str, list[str]]:
-    """The port ids of each server, in attachment order (one query, no ORM rows)."""
-    found: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
-    rows = tx.execute(
-        select(ServerInterface.server_id, ServerInterface.port_id)
+def addresses_of(tx: Session, server: Server) -> list[Address]:
+    """One server's addresses, with what the session holds unflushed."""
+    tx.flush()
+    return addresses(tx.connection(), [server.id])[server.id]
+
+
+# The VPC of a port's network (its subnets' router), as `vpc_ports.vpc_of_network` finds it.
+_VPC_OF_PORT = (
+    select(Subnet.router_id)
+    .where(Subnet.network_id == Port.network_id, Subnet.router_id.is_not(None))
+    .limit(1)
+    .scalar_subquery()
+)
+
+
+def addresses(db: Connection, server_ids: list[str]) -> dict[str, list[Address]]:
+    """The fixed and floating addresses of each server's ports (in attachment order), in the
+    VPC of their network: two Core queries reading only the columns used."""
+    interfaces: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
+    ports: dict[str, tuple[str, str]] = {}
+    fixed: dict[str, list[str]] = {}
+    rows = db.execute(
+        select(
+            ServerInterface.server_id,
+            ServerInterface.port_id,
+            Port.network_id,
+            Port.mac_address,
+            IpAllocation.ip_address,
+            _VPC_OF_PORT,
+        )
+        .outerjoin(Port, Port.id == ServerInterface.port_id)
+        .outerjoin(IpAllocation, IpAllocation.port_id == ServerInterface.port_id)
         .where(ServerInterface.server_id.in_(server_ids))
         .order_by(ServerInterface.created_at, ServerInterface.port_id)
     )
-    for server_id, port_id in rows:
-        found[server_id].append(port_id)
-    return found
-
-
-def addresses(tx: Session, interfaces: dict[str, list[str]]) -> dict[str, list[Address]]:
-    """Fixed and floating addresses of each server, by port (`interfaces`: port ids by server,
-    as `port_ids_of` gives them); a fixed number of queries, reading only the columns used."""
-    port_ids = [port_id for ids in interfaces.values() for port_id in ids]
-    ports = {
-        port_id: (network_id, mac)
-        for port_id, network_id, mac in tx.execute(
-            select(Port.id, Port.network_id, Port.mac_address).where(Port.id.in_(port_ids))
-        )
-    }
-    fixed: dict[str, list[str]] = {port_id: [] for port_id in port_ids}
-    for port_id, ip in tx.execute(
-        select(IpAllocation.port_id, IpAllocation.ip_address).where(
-            IpAllocation.port_id.in_(port_ids)
-        )
-    ):
-        fixed[port_id].append(ip)
+    for server_id, port_id, network_id, mac, ip, vpc_id in rows:
+        attached = interfaces[server_id]
+        if not attached or attached[-1] != port_id:
+            attached.append(port_id)
+            fixed[port_id] = []
+            if network_id is not None:
+                ports[port_id] = (vpc_id or network_id, mac)
+        if ip is not None:
+            fixed[port_id].append(ip)
     floating: dict[str, list[str]] = {}
-    for bound_port, ip in tx.execute(
-        select(PublicIp.port_id, PublicIp.public_ip_address).where(PublicIp.port_id.in_(port_ids))
+    for bound_port, ip in db.execute(
+        select(PublicIp.port_id, PublicIp.public_ip_address).where(
+            PublicIp.port_id.in_(list(ports))
+        )
     ):
         floating.setdefault(str(bound_port), []).append(ip)
-    vpcs: dict[str, Any] = {}
-    found: dict[str, list[Address]] = {server_id: [] for server_id in interfaces}
+    found: dict[str, list[Address]] = {server_id: [] for server_id in server_ids}
     for server_id, ids in interfaces.items():
         for port_id in ids:
             if port_id not in ports:
                 continue
-            network_id, mac = ports[port_id]
-            if network_id not in vpcs:
-                vpcs[network_id] = vpc_ports.vpc_of_network(tx, network_id)
-            vpc_id = vpcs[network_id] or network_id
-            for ip in sorted(fixed[port_id], key=ip_address):
+            vpc_id, mac = ports[port_id]
+            ips = fixed[port_id]
+            for ip in sorted(ips, key=ip_address) if len(ips) > 1 else ips:
                 version = 6 if ":" in ip else 4
                 found[server_id].append(Address(vpc_id, ip, version, mac, port_id, "fixed"))
             for eip in floating.get(port_id, []):

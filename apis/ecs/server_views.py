@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -58,9 +59,31 @@ def nova_link(server: Server, base: str) -> dict[str, Any]:
     }
 
 
-def _nova_flavor(server: Server, version: Microversion, base: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _NovaShape:
+    """What a microversion changes in a Nova server, decided once per version."""
+
+    flavor_embedded: bool  # 2.47: the flavor's fields instead of a link to it
+    delete_flag: bool  # 2.3: volumes_attached carry delete_on_termination
+    locked: bool  # 2.9
+    description: bool  # 2.19
+    tags: bool  # 2.26
+
+
+@functools.lru_cache(maxsize=64)
+def _shape(version: Microversion) -> _NovaShape:
+    return _NovaShape(
+        flavor_embedded=version.at_least("2.47"),
+        delete_flag=version.at_least("2.3"),
+        locked=version.at_least("2.9"),
+        description=version.at_least("2.19"),
+        tags=version.at_least("2.26"),
+    )
+
+
+def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]:
     flavor = flavors.get(server.flavor_id)
-    if not version.at_least("2.47"):
+    if not shape.flavor_embedded:
         href = f"{base}/{server.project_id}/flavors/{flavor.id}"
         return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
     return {
@@ -100,30 +123,28 @@ def _common(server: Server) -> dict[str, Any]:
 
 
 def nova_server(server: Server, facts: Facts, version: Microversion, base: str) -> dict[str, Any]:
+    shape = _shape(version)
     body = _common(server)
     image: Any = ""
     if server.image_id:
         href = f"{base}/{server.project_id}/images/{server.image_id}"
         image = {"id": server.image_id, "links": [{"rel": "bookmark", "href": href}]}
-    attached: list[dict[str, Any]] = []
-    for row in facts.volumes:
-        item: dict[str, Any] = {"id": row.volume_id}
-        if version.at_least("2.3"):
-            item["delete_on_termination"] = row.delete_on_termination
-        attached.append(item)
-    body.update(
-        image=image,
-        flavor=_nova_flavor(server, version, base),
-        addresses=_addresses(facts, native=False),
-        links=_links(base, server.project_id, server.id),
-        security_groups=[{"name": name} for _, name in facts.groups],
-    )
-    body["os-extended-volumes:volumes_attached"] = attached
-    if version.at_least("2.9"):
+    body["image"] = image
+    body["flavor"] = _nova_flavor(server, shape, base)
+    body["addresses"] = _addresses(facts, native=False)
+    body["links"] = _links(base, server.project_id, server.id)
+    body["security_groups"] = [{"name": name} for _, name in facts.groups]
+    body["os-extended-volumes:volumes_attached"] = [
+        {"id": row.volume_id, "delete_on_termination": row.delete_on_termination}
+        if shape.delete_flag
+        else {"id": row.volume_id}
+        for row in facts.volumes
+    ]
+    if shape.locked:
         body["locked"] = server.locked
-    if version.at_least("2.19"):
+    if shape.description:
         body["description"] = server.description or None
-    if version.at_least("2.26"):
+    if shape.tags:
         body["tags"] = _tag_strings(facts)
     return body
 
