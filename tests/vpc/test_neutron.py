@@ -87,7 +87,7 @@ def test_network_with_subnets_is_in_use(conn, api):
 def test_router_with_interface_and_static_route(conn):
     _, subnet = network_with_subnet(conn)
     router = conn.network.create_router(name="r", external_gateway_info={"network_id": EXTERNAL_ID})
-    interface = conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    interface = conn.network.add_interface_to_router(router, subnet=subnet.id)
     port = conn.network.get_port(interface["port_id"])
     assert port.fixed_ips == [{"subnet_id": subnet.id, "ip_address": "192.168.10.1"}]
     routed = conn.network.update_router(
@@ -100,7 +100,7 @@ def test_router_with_interface_and_static_route(conn):
         )
     with pytest.raises(openstack.exceptions.ConflictException):
         conn.network.delete_router(router)
-    conn.network.remove_interface_from_router(router, subnet_id=subnet.id)
+    conn.network.remove_interface_from_router(router, subnet=subnet.id)
     conn.network.delete_router(router)
     assert conn.network.find_router(router.id) is None
 
@@ -108,7 +108,7 @@ def test_router_with_interface_and_static_route(conn):
 def test_subnet_with_an_interface_is_in_use(conn):
     _, subnet = network_with_subnet(conn)
     router = conn.network.create_router(name="r")
-    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    conn.network.add_interface_to_router(router, subnet=subnet.id)
     with pytest.raises(openstack.exceptions.ConflictException):
         conn.network.delete_subnet(subnet)
 
@@ -200,7 +200,7 @@ def test_huawei_sdk_reaches_neutron_with_aksk(vpc_client, conn):
 def test_interface_needed_by_a_floating_ip_cannot_be_removed(conn, api):
     network, subnet = network_with_subnet(conn)
     router = conn.network.create_router(name="r")
-    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    conn.network.add_interface_to_router(router, subnet=subnet.id)
     port = conn.network.create_port(network_id=network.id)
     conn.network.create_ip(floating_network_id=EXTERNAL_ID, port_id=port.id)
     response = api(
