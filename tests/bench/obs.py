@@ -5,6 +5,7 @@ Run alone with `python -m tests.bench.obs`; `run()` is what `tests/bench/run.py`
 """
 
 import io
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -60,7 +61,7 @@ def _median_seconds(action: Callable[[], object], repeat: int) -> float:
 
 def _fill(s3, bucket: str) -> None:  # type: ignore[no-untyped-def]
     for index in range(LIST_KEYS):
-        s3.put_object(Bucket=bucket, Key=f"key-{index:05d}", Body=b"x" * KIB)
+        s3.put_object(Bucket=bucket, Key=f"key-{index:05d}", Body=os.urandom(KIB))
 
 
 def _raw_listing_seconds(port: int) -> float:
@@ -79,10 +80,12 @@ def _raw_listing_seconds(port: int) -> float:
 def workload(port: int) -> dict[str, float]:
     s3 = _client(port)
     s3.create_bucket(Bucket="bench")
-    small = b"s" * KIB
+    # Every body differs, as in real use: a store that keeps equal bodies once must still be
+    # measured writing new data.
+    small = [f"{index:08d}".encode() + os.urandom(KIB - 8) for index in range(SMALL_CALLS)]
     figures = {
         "PUT 1 KiB /s": _rate(
-            lambda i: s3.put_object(Bucket="bench", Key=f"small-{i}", Body=small), SMALL_CALLS
+            lambda i: s3.put_object(Bucket="bench", Key=f"small-{i}", Body=small[i]), SMALL_CALLS
         ),
         "GET 1 KiB /s": _rate(
             lambda i: s3.get_object(Bucket="bench", Key=f"small-{i}")["Body"].read(), SMALL_CALLS
@@ -101,12 +104,15 @@ def workload(port: int) -> dict[str, float]:
     figures["DeleteObjects 1,000 keys ms"] = 1000 * _median_seconds(
         lambda: s3.delete_objects(Bucket="bench-list", Delete=keys), 1
     )
-    body = b"b" * BIG
+    bodies = iter([os.urandom(BIG) for _ in range(6)])
     figures["PUT 64 MiB MiB/s"] = 64 / _median_seconds(
-        lambda: s3.put_object(Bucket="bench", Key="big", Body=body), 3
+        lambda: s3.put_object(Bucket="bench", Key="big", Body=next(bodies)), 3
     )
     figures["multipart 64 MiB MiB/s"] = 64 / _median_seconds(
-        lambda: s3.upload_fileobj(io.BytesIO(body), "bench", "multi-big", Config=SEQUENTIAL), 3
+        lambda: s3.upload_fileobj(
+            io.BytesIO(next(bodies)), "bench", "multi-big", Config=SEQUENTIAL
+        ),
+        3,
     )
     figures["GET 64 MiB MiB/s"] = 64 / _median_seconds(
         lambda: s3.get_object(Bucket="bench", Key="big")["Body"].read(), 3
