@@ -2,7 +2,7 @@
 
 A body is written to a temporary file while its hashes are computed, then fsynced and renamed to
 `<root>/<aa>/<bb>/<sha256>` (DESIGN §4): a reader never sees half a blob, and two equal bodies
-share one file. Rows that use a blob count their references in `blob_refs` (`retain`/`release`
+share one file (a body whose blob exists already is not kept twice: a small one is never written). Rows that use a blob count their references in `blob_refs` (`retain`/`release`
 inside the caller's transaction); `collect` removes the files nobody references once that
 transaction has committed. An ephemeral emulator keeps its blobs in a temporary directory and
 skips the fsyncs.
@@ -45,19 +45,21 @@ class BlobWriter:
     Large bodies go in batches: the SHA-256, the MD5 and the file write (with any extra
     checksums) of one batch run side by side in threads (hashlib, zlib and file writes let go
     of the interpreter lock) while the caller receives the next batch; at most one batch is in
-    flight, so memory stays bounded whatever the body's size.
+    flight, so memory stays bounded whatever the body's size. A small body stays in memory
+    until `finish`, and is not written at all when a blob with its bytes exists already; nor is
+    a large one renamed into place (or fsynced) then: its temporary file goes in the background.
     """
 
     def __init__(self, store: "BlobStore", extra_hashers: Iterable[Any] = ()):
         self._store = store
-        handle, name = tempfile.mkstemp(dir=store.tmp_dir)
-        self._file = os.fdopen(handle, "wb")
-        self._temp = Path(name)
+        self._file: BinaryIO | None = None  # the temporary file, opened for the first batch
+        self._temp: Path | None = None
         self._sha256 = hashlib.sha256()
         self._md5 = hashlib.md5()
         self._extra = list(extra_hashers)
         self._batch: list[bytes] = []
         self._batched = 0
+        self._unwritten: list[bytes] = []  # hashed, kept in memory: a small body's bytes
         self._in_flight: list[Future[None]] = []
         self.size = 0
 
@@ -72,17 +74,34 @@ class BlobWriter:
         chunks, size = self._batch, self._batched
         self._batch, self._batched = [], 0
         self._wait()
-        if size < PARALLEL_MIN:
-            _apply(chunks, self._sha256.update, self._md5.update, self._keep)
+        if size < PARALLEL_MIN:  # the end of a body: hashed here, written by `finish`
+            _apply(chunks, self._sha256.update, self._md5.update, *self._extra_updates())
+            self._unwritten += chunks
             return
+        self._write_unwritten()
         self._in_flight = [
             _WORKERS.submit(_apply, chunks, self._sha256.update),
             _WORKERS.submit(_apply, chunks, self._md5.update),
             _WORKERS.submit(_apply, chunks, self._keep),
         ]
 
+    def _extra_updates(self) -> list[Callable[[bytes], object]]:
+        return [hasher.update for hasher in self._extra]
+
+    def _opened(self) -> BinaryIO:
+        if self._file is None:
+            handle, name = tempfile.mkstemp(dir=self._store.tmp_dir)
+            self._file, self._temp = os.fdopen(handle, "wb"), Path(name)
+        return self._file
+
+    def _write_unwritten(self) -> None:
+        file = self._opened()
+        for chunk in self._unwritten:
+            file.write(chunk)
+        self._unwritten = []
+
     def _keep(self, chunk: bytes) -> None:
-        self._file.write(chunk)
+        cast(BinaryIO, self._file).write(chunk)
         for hasher in self._extra:
             hasher.update(chunk)
 
@@ -103,23 +122,38 @@ class BlobWriter:
 
     def finish(self) -> Blob:
         blob = self.peek()
-        self._file.flush()
-        if self._store.durable:
-            os.fsync(self._file.fileno())
-        self._file.close()
         target = self._store.path(blob.digest)
+        if target.exists():  # content-addressed: these bytes are kept already
+            self._discard(in_background=True)
+            return blob
+        self._write_unwritten()
+        file = cast(BinaryIO, self._file)
+        file.flush()
+        if self._store.durable:
+            os.fsync(file.fileno())
+        file.close()
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self._temp, target)
+        os.replace(cast(Path, self._temp), target)
         return blob
+
+    def _discard(self, in_background: bool = False) -> None:
+        self._unwritten = []
+        if self._file is None:
+            return
+        if not self._file.closed:
+            self._file.close()
+        temp = cast(Path, self._temp)
+        if in_background:  # freeing a large file's pages takes milliseconds
+            _WORKERS.submit(temp.unlink, missing_ok=True)
+        else:
+            temp.unlink(missing_ok=True)
 
     def abort(self) -> None:
         self._batch = []
         for future in self._in_flight:
             future.exception()  # let it end before the file goes; its error does not matter
         self._in_flight = []
-        if not self._file.closed:
-            self._file.close()
-        self._temp.unlink(missing_ok=True)
+        self._discard()
 
     def __enter__(self) -> "BlobWriter":
         return self
