@@ -89,8 +89,9 @@ def put_part(
             tx.add(part)
             usage.request(tx, bucket, "write", upload.storage_class, ctx.now())
             return part
-    finally:
+    except Exception:
         ctx.forget_blobs([blob.digest])
+        raise
 
 
 def source_for_copy(ctx: ObsContext, bucket_name: str, key: str, check: object) -> ObjectVersion:
@@ -222,5 +223,6 @@ def complete(
             )
             drop(tx, upload)
             return Completed(row, bucket)
-    finally:
+    except Exception:
         ctx.forget_blobs(written)
+        raise
