@@ -2,13 +2,18 @@
 
 A body is written to a temporary file while its hashes are computed, then fsynced and renamed to
 `<root>/<aa>/<bb>/<sha256>` (DESIGN §4): a reader never sees half a blob, and two equal bodies
-share one file (a body whose blob exists already is not kept twice: a small one is never written). Rows that use a blob count their references in `blob_refs` (`retain`/`release`
-inside the caller's transaction); `collect` removes the files nobody references once that
-transaction has committed. An ephemeral emulator keeps its blobs in a temporary directory and
-skips the fsyncs.
+share one file (a body whose blob exists is not written again). A composed blob (the parts of a
+multipart upload) is the list of its parts, `<root>/composed/<name>`, read as one file. Rows
+that use a blob count their references in `blob_refs` (`retain`/`release` inside the caller's
+transaction; a composed blob holds references to its parts, `blob_parts`); `collect` removes
+the files nobody references once that transaction has committed. An ephemeral emulator keeps
+its blobs in a temporary directory and skips the fsyncs.
 """
 
+import bisect
 import hashlib
+import io
+import itertools
 import os
 import shutil
 import tempfile
@@ -21,7 +26,7 @@ from typing import Any, BinaryIO, cast
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from state.models import BlobRef
+from state.models import BlobPart, BlobRef
 from state.prepared import Prepared, connection_of
 
 READ_CHUNK = 1024 * 1024
@@ -37,6 +42,7 @@ class Blob:
     digest: str  # hex SHA-256, the blob's name
     size: int
     md5: str  # hex MD5, which S3 ETags and Glance checksums use
+    parts: tuple[str, ...] = ()  # a composed blob's parts, in order (`BlobStore.compose`)
 
 
 class BlobWriter:
@@ -191,8 +197,17 @@ class BlobStore:
     def writer(self, extra_hashers: Iterable[Any] = ()) -> BlobWriter:
         return BlobWriter(self, extra_hashers)
 
+    def composed_path(self, digest: str) -> Path:
+        """Where a composed blob keeps the list of its parts."""
+        return self.root / "composed" / digest
+
     def open(self, digest: str) -> BinaryIO:
-        return self.path(digest).open("rb")
+        try:
+            return self.path(digest).open("rb")
+        except FileNotFoundError:
+            lines = self.composed_path(digest).read_text().split()
+        parts = [(lines[index], int(lines[index + 1])) for index in range(0, len(lines), 2)]
+        return cast(BinaryIO, io.BufferedReader(_Composed(self, parts), READ_CHUNK))
 
     def concat(self, digests: Iterable[str]) -> Blob:
         """A new blob made of these blobs one after the other (multipart, append)."""
@@ -203,30 +218,29 @@ class BlobStore:
                         writer.write(chunk)
             return writer.finish()
 
-    def compose(self, digests: list[str]) -> Blob:
-        """A blob made of these blobs one after the other, copied by the kernel and named by
-        the SHA-256 of its parts' names (no rehashing: multipart uploads of any size). Its
-        `md5` is empty: whoever needs one computes it from the parts."""
+    def compose(self, parts: list[tuple[str, int]]) -> Blob:
+        """A blob made of these blobs (digest, size) one after the other, kept as the list of
+        its parts: no byte is copied, whatever the size (multipart uploads). It is named by the
+        SHA-256 of its parts' names; its `md5` is empty (whoever needs one computes it from the
+        parts). The first `retain` of it retains its parts, its last `release` releases them."""
+        digests = tuple(digest for digest, _ in parts)
         digest = hashlib.sha256(("compose\n" + "\n".join(digests)).encode()).hexdigest()
-        target = self.path(digest)
-        if target.exists():
-            return Blob(digest, target.stat().st_size, "")
-        handle, name = tempfile.mkstemp(dir=self.tmp_dir)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                for part in digests:
-                    with self.open(part) as source:
-                        _copy(source, out)
-                out.flush()
-                if self.durable:
-                    os.fsync(out.fileno())
-                size = out.tell()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(name, target)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-        return Blob(digest, size, "")
+        size = sum(part_size for _, part_size in parts)
+        target = self.composed_path(digest)
+        if not target.exists():
+            handle, name = tempfile.mkstemp(dir=self.tmp_dir)
+            try:
+                with os.fdopen(handle, "w") as out:
+                    out.write("".join(f"{part} {part_size}\n" for part, part_size in parts))
+                    out.flush()
+                    if self.durable:
+                        os.fsync(out.fileno())
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(name, target)
+            except BaseException:
+                Path(name).unlink(missing_ok=True)
+                raise
+        return Blob(digest, size, "", digests)
 
     def read_range(self, digest: str, start: int, length: int) -> Iterator[bytes]:
         """The bytes [start, start + length) of a blob, in chunks."""
@@ -243,7 +257,10 @@ class BlobStore:
         """Remove the files of these blobs that no row references any more (after commit)."""
         for digest in set(digests):
             if tx.get(BlobRef, digest) is None:
-                self.path(digest).unlink(missing_ok=True)
+                try:
+                    self.path(digest).unlink()
+                except FileNotFoundError:
+                    self.composed_path(digest).unlink(missing_ok=True)
 
     def destroy(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -256,15 +273,57 @@ class BlobStore:
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
 
 
-def _copy(source: BinaryIO, target: BinaryIO) -> None:
-    """Append all of `source` to `target`, in the kernel where it can."""
-    target.flush()
-    try:
-        while os.copy_file_range(source.fileno(), target.fileno(), 1 << 30):
-            pass
-        target.seek(0, os.SEEK_END)
-    except (AttributeError, OSError):
-        shutil.copyfileobj(source, target, READ_CHUNK)
+class _Composed(io.RawIOBase):
+    """The bytes of a composed blob: its parts' files, read one after the other."""
+
+    def __init__(self, store: BlobStore, parts: list[tuple[str, int]]):
+        self._store = store
+        self._parts = parts
+        self._starts = list(itertools.accumulate((size for _, size in parts), initial=0))
+        self._size = self._starts.pop()
+        self._position = 0
+        self._reading: tuple[int, BinaryIO] | None = None  # the part being read, and its file
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        if self._position >= self._size:
+            return 0
+        index = bisect.bisect_right(self._starts, self._position) - 1
+        file = self._file(index)
+        offset = self._position - self._starts[index]
+        file.seek(offset)
+        wanted = min(len(buffer), self._parts[index][1] - offset)
+        count = file.readinto(memoryview(buffer)[:wanted])  # type: ignore[attr-defined]
+        self._position += count
+        return int(count)
+
+    def _file(self, index: int) -> BinaryIO:
+        if self._reading is None or self._reading[0] != index:
+            self._close_part()
+            self._reading = (index, self._store.path(self._parts[index][0]).open("rb", buffering=0))
+        return self._reading[1]
+
+    def _close_part(self) -> None:
+        if self._reading is not None:
+            self._reading[1].close()
+            self._reading = None
+
+    def close(self) -> None:
+        self._close_part()
+        super().close()
 
 
 _table = cast(Table, BlobRef.__table__)
@@ -284,6 +343,12 @@ _UNUSED = Prepared(
 )
 _FORGET = Prepared(delete(_table).where(_refs.digest.in_(bindparam("digests", expanding=True))))
 _INSERT_REF_PREPARED = Prepared(_INSERT_REF, ["digest", "size", "refs"])
+_parts_table = cast(Table, BlobPart.__table__)
+_parts = _parts_table.c
+_INSERT_PART = Prepared(insert(_parts_table), ["composite", "position", "part"])
+_OF_COMPOSED = _parts.composite.in_(bindparam("digests", expanding=True))
+_PARTS_OF = Prepared(select(_parts.part).where(_OF_COMPOSED))
+_FORGET_PARTS = Prepared(delete(_parts_table).where(_OF_COMPOSED))
 
 
 def retain(tx: Session | Connection, blob: Blob | str, count: int = 1) -> None:
@@ -293,6 +358,16 @@ def retain(tx: Session | Connection, blob: Blob | str, count: int = 1) -> None:
     if _ADD_REFS_PREPARED.run(connection, {"blob": digest, "count": count}) == 0:
         assert not isinstance(blob, str), "a new blob must be retained by its Blob"
         _INSERT_REF_PREPARED.run(connection, {"digest": digest, "size": blob.size, "refs": count})
+        if blob.parts:  # a composed blob holds its parts while anything uses it
+            _INSERT_PART.run_many(
+                connection,
+                [
+                    {"composite": digest, "position": position, "part": part}
+                    for position, part in enumerate(blob.parts)
+                ],
+            )
+            for part in blob.parts:
+                retain(connection, part)
 
 
 def release(tx: Session | Connection, digests: Iterable[str]) -> list[str]:
@@ -307,4 +382,8 @@ def release(tx: Session | Connection, digests: Iterable[str]) -> list[str]:
     unused = [row.digest for row in _UNUSED.all(connection, {"digests": list(counts)})]
     if unused:
         _FORGET.run(connection, {"digests": unused})
+        parts = [row.part for row in _PARTS_OF.all(connection, {"digests": unused})]
+        if parts:  # composed blobs nobody uses let go of their parts
+            _FORGET_PARTS.run(connection, {"digests": unused})
+            unused += release(connection, parts)
     return unused

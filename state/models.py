@@ -223,3 +223,12 @@ class BlobRef(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int]
     refs: Mapped[int] = mapped_column(default=0)
+
+
+class BlobPart(Base):
+    """One part of a composed blob (`state.blobs.compose`), which holds a reference to it."""
+
+    __tablename__ = "blob_parts"
+    composite: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    part: Mapped[str] = mapped_column(String(64))

@@ -233,7 +233,7 @@ def complete(
         with ctx.transaction() as tx:
             bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
             parts = _chosen_parts(tx, upload_id, requested)
-            joined = ctx.blobs.compose([part.blob for part in parts])
+            joined = ctx.blobs.compose([(part.blob, part.size) for part in parts])
             written.append(joined.digest)
             md5s = b"".join(bytes.fromhex(part.etag.strip('"')) for part in parts)
             etag = f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
