@@ -15,6 +15,7 @@ import hashlib
 import io
 import itertools
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +36,7 @@ PARALLEL_MIN = 256 * 1024  # smaller batches are cheaper done in the caller's th
 # Hashes and writes of large bodies, side by side (a writer keeps one batch in flight).
 _WORKERS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="flexemu-blobs")
 TMPFS_MIN_FREE = 4 * 1024**3
+SHA256_HEX = re.compile("[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,19 @@ class BlobWriter:
     flight, so memory stays bounded whatever the body's size. A small body stays in memory
     until `finish`, and is not written at all when a blob with its bytes exists already; nor is
     a large one renamed into place (or fsynced) then: its temporary file goes in the background.
+    A body whose SHA-256 is announced (`expected`, a signed payload) and names an existing blob
+    is only hashed, not written; should that blob go before `finish`, its file, held open from
+    the start, gives the bytes back.
     """
 
-    def __init__(self, store: "BlobStore", extra_hashers: Iterable[Any] = ()):
+    def __init__(
+        self, store: "BlobStore", extra_hashers: Iterable[Any] = (), expected: str | None = None
+    ):
         self._store = store
         self._file: BinaryIO | None = None  # the temporary file, opened for the first batch
         self._temp: Path | None = None
+        self._expected = expected
+        self._existing = store.open_plain(expected) if expected else None
         self._sha256 = hashlib.sha256()
         self._md5 = hashlib.md5()
         self._extra = list(extra_hashers)
@@ -82,13 +91,18 @@ class BlobWriter:
         self._wait()
         if size < PARALLEL_MIN:  # the end of a body: hashed here, written by `finish`
             _apply(chunks, self._sha256.update, self._md5.update, *self._extra_updates())
-            self._unwritten += chunks
+            if self._existing is None:
+                self._unwritten += chunks
             return
-        self._write_unwritten()
+        if self._existing is None:
+            self._write_unwritten()
+            keep: list[Callable[[bytes], object]] = [self._keep]
+        else:
+            keep = self._extra_updates()
         self._in_flight = [
             _WORKERS.submit(_apply, chunks, self._sha256.update),
             _WORKERS.submit(_apply, chunks, self._md5.update),
-            _WORKERS.submit(_apply, chunks, self._keep),
+            _WORKERS.submit(_apply, chunks, *keep),
         ]
 
     def _extra_updates(self) -> list[Callable[[bytes], object]]:
@@ -132,6 +146,11 @@ class BlobWriter:
         if target.exists():  # content-addressed: these bytes are kept already
             self._discard(in_background=True)
             return blob
+        if self._existing is not None:  # it went meanwhile: its open file still has the bytes
+            if blob.digest != self._expected:
+                raise ValueError("the body is not the one its SHA-256 announced")
+            self._existing.seek(0)
+            shutil.copyfileobj(self._existing, self._opened(), READ_CHUNK)
         self._write_unwritten()
         file = cast(BinaryIO, self._file)
         file.flush()
@@ -144,6 +163,8 @@ class BlobWriter:
 
     def _discard(self, in_background: bool = False) -> None:
         self._unwritten = []
+        if self._existing is not None:
+            self._existing.close()
         if self._file is None:
             return
         if not self._file.closed:
@@ -194,8 +215,19 @@ class BlobStore:
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:4] / digest
 
-    def writer(self, extra_hashers: Iterable[Any] = ()) -> BlobWriter:
-        return BlobWriter(self, extra_hashers)
+    def writer(self, extra_hashers: Iterable[Any] = (), expected: str | None = None) -> BlobWriter:
+        """A writer of a new blob; `expected`: the SHA-256 the body announces, if any."""
+        return BlobWriter(self, extra_hashers, expected)
+
+    def open_plain(self, digest: str) -> BinaryIO | None:
+        """The file of a blob written whole (not composed) if there is one; `digest` may come
+        from a client, so it names a blob only when it looks like a SHA-256."""
+        if not SHA256_HEX.fullmatch(digest):
+            return None
+        try:
+            return self.path(digest).open("rb")
+        except FileNotFoundError:
+            return None
 
     def composed_path(self, digest: str) -> Path:
         """Where a composed blob keeps the list of its parts."""
