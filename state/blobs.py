@@ -56,9 +56,9 @@ class BlobWriter:
     flight, so memory stays bounded whatever the body's size. A small body stays in memory
     until `finish`, and is not written at all when a blob with its bytes exists already; nor is
     a large one renamed into place (or fsynced) then: its temporary file goes in the background.
-    A body whose SHA-256 is announced (`expected`, a signed payload) and names an existing blob
-    is only hashed, not written; should that blob go before `finish`, its file, held open from
-    the start, gives the bytes back.
+    A large body whose SHA-256 is announced (`expected`, a signed payload) and names an existing
+    blob is only hashed, not written; should that blob go before `finish`, its file, held open
+    from the first batch, gives the bytes back.
     """
 
     def __init__(
@@ -68,7 +68,7 @@ class BlobWriter:
         self._file: BinaryIO | None = None  # the temporary file, opened for the first batch
         self._temp: Path | None = None
         self._expected = expected
-        self._existing = store.open_plain(expected) if expected else None
+        self._existing: BinaryIO | None = None  # the blob `expected` names, held open
         self._sha256 = hashlib.sha256()
         self._md5 = hashlib.md5()
         self._extra = list(extra_hashers)
@@ -94,6 +94,8 @@ class BlobWriter:
             if self._existing is None:
                 self._unwritten += chunks
             return
+        if self._file is None and self._existing is None and self._expected is not None:
+            self._existing = self._store.open_plain(self._expected)
         if self._existing is None:
             self._write_unwritten()
             keep: list[Callable[[bytes], object]] = [self._keep]

@@ -46,11 +46,12 @@ def test_an_announced_blob_that_goes_meanwhile_is_written_back(store, size):
     assert store.path(digest).read_bytes() == data
 
 
-def test_a_body_other_than_the_announced_one_is_refused(store):
-    kept = _write(store, b"kept")
+def test_a_large_body_other_than_the_announced_one_is_refused(store):
+    kept, other = os.urandom(SIZES[1]), os.urandom(SIZES[1])
+    digest = _write(store, kept).digest
     with pytest.raises(ValueError):
-        _write(store, b"other", expected=kept.digest)
-    assert not store.path(hashlib.sha256(b"other").hexdigest()).exists()
+        _write(store, other, expected=digest)
+    assert not store.path(hashlib.sha256(other).hexdigest()).exists()
     assert not list(store.tmp_dir.iterdir())
 
 
