@@ -22,13 +22,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from state.models import BlobPart, BlobRef
 from state.prepared import Prepared, connection_of
+
+if TYPE_CHECKING:
+    from state.db import Database
 
 READ_CHUNK = 1024 * 1024
 BATCH = 2 * 1024 * 1024  # what a writer hashes and writes at a time
@@ -57,8 +60,8 @@ class BlobWriter:
     until `finish`, and is not written at all when a blob with its bytes exists already; nor is
     a large one renamed into place (or fsynced) then: its temporary file goes in the background.
     A large body whose SHA-256 is announced (`expected`, a signed payload) and names an existing
-    blob is only hashed, not written; should that blob go before `finish`, its file, held open
-    from the first batch, gives the bytes back.
+    blob is only hashed, not written (nor its MD5 computed: the blob's is known); should that
+    blob go before `finish`, its file, held open from the first batch, gives the bytes back.
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class BlobWriter:
         self._temp: Path | None = None
         self._expected = expected
         self._existing: BinaryIO | None = None  # the blob `expected` names, held open
+        self._known_md5: str | None = None  # its MD5, when the store knows it
         self._sha256 = hashlib.sha256()
         self._md5 = hashlib.md5()
         self._extra = list(extra_hashers)
@@ -90,22 +94,28 @@ class BlobWriter:
         self._batch, self._batched = [], 0
         self._wait()
         if size < PARALLEL_MIN:  # the end of a body: hashed here, written by `finish`
-            _apply(chunks, self._sha256.update, self._md5.update, *self._extra_updates())
+            _apply(chunks, self._sha256.update, *self._md5_updates(), *self._extra_updates())
             if self._existing is None:
                 self._unwritten += chunks
             return
-        if self._file is None and self._existing is None and self._expected is not None:
+        if self.size == size and self._expected is not None:  # the first batch
             self._existing = self._store.open_plain(self._expected)
+            if self._existing is not None:
+                self._known_md5 = self._store.known_md5(self._expected)
         if self._existing is None:
             self._write_unwritten()
             keep: list[Callable[[bytes], object]] = [self._keep]
         else:
             keep = self._extra_updates()
-        self._in_flight = [
-            _WORKERS.submit(_apply, chunks, self._sha256.update),
-            _WORKERS.submit(_apply, chunks, self._md5.update),
-            _WORKERS.submit(_apply, chunks, *keep),
+        steps: list[list[Callable[[bytes], object]]] = [
+            [self._sha256.update],
+            self._md5_updates(),
+            keep,
         ]
+        self._in_flight = [_WORKERS.submit(_apply, chunks, *step) for step in steps if step]
+
+    def _md5_updates(self) -> list[Callable[[bytes], object]]:
+        return [] if self._known_md5 is not None else [self._md5.update]
 
     def _extra_updates(self) -> list[Callable[[bytes], object]]:
         return [hasher.update for hasher in self._extra]
@@ -140,7 +150,10 @@ class BlobWriter:
     def peek(self) -> Blob:
         """What the blob will be if finished now (checks before keeping it)."""
         self._drain()
-        return Blob(self._sha256.hexdigest(), self.size, self._md5.hexdigest())
+        digest = self._sha256.hexdigest()
+        if self._known_md5 is None:
+            return Blob(digest, self.size, self._md5.hexdigest())
+        return Blob(digest, self.size, self._known_md5 if digest == self._expected else "")
 
     def finish(self) -> Blob:
         blob = self.peek()
@@ -199,20 +212,21 @@ def _apply(chunks: list[bytes], *steps: Callable[[bytes], object]) -> None:
 
 
 class BlobStore:
-    def __init__(self, root: Path, durable: bool = True):
+    def __init__(self, root: Path, durable: bool = True, db: "Database | None" = None):
         self.root = root
         self.durable = durable
+        self.db = db  # where blobs' MD5s are found (`known_md5`), if anywhere
         self.tmp_dir = root / "tmp"
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
 
     @classmethod
-    def temporary(cls) -> "BlobStore":
+    def temporary(cls, db: "Database | None" = None) -> "BlobStore":
         """A throwaway store, in memory-backed /dev/shm when it has room (renames there cost
         microseconds, not the millisecond of an overlay file system)."""
         shm = Path("/dev/shm")
         roomy = shm.is_dir() and shutil.disk_usage(shm).free > TMPFS_MIN_FREE
         base = str(shm) if roomy and os.access(shm, os.W_OK) else None
-        return cls(Path(tempfile.mkdtemp(prefix="flexemu-blobs-", dir=base)), durable=False)
+        return cls(Path(tempfile.mkdtemp(prefix="flexemu-blobs-", dir=base)), False, db)
 
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest[2:4] / digest
@@ -220,6 +234,14 @@ class BlobStore:
     def writer(self, extra_hashers: Iterable[Any] = (), expected: str | None = None) -> BlobWriter:
         """A writer of a new blob; `expected`: the SHA-256 the body announces, if any."""
         return BlobWriter(self, extra_hashers, expected)
+
+    def known_md5(self, digest: str) -> str | None:
+        """The MD5 of a blob, as written when it was first retained."""
+        if self.db is None:
+            return None
+        with self.db.statements() as connection:
+            found = _MD5_OF.first(connection, {"digest": digest})
+        return None if found is None else found.md5
 
     def open_plain(self, digest: str) -> BinaryIO | None:
         """The file of a blob written whole (not composed) if there is one; `digest` may come
@@ -376,7 +398,8 @@ _UNUSED = Prepared(
     )
 )
 _FORGET = Prepared(delete(_table).where(_refs.digest.in_(bindparam("digests", expanding=True))))
-_INSERT_REF_PREPARED = Prepared(_INSERT_REF, ["digest", "size", "refs"])
+_INSERT_REF_PREPARED = Prepared(_INSERT_REF, ["digest", "size", "refs", "md5"])
+_MD5_OF = Prepared(select(_refs.md5).where(_refs.digest == bindparam("digest")))
 _parts_table = cast(Table, BlobPart.__table__)
 _parts = _parts_table.c
 _INSERT_PART = Prepared(insert(_parts_table), ["composite", "position", "part"])
@@ -391,7 +414,8 @@ def retain(tx: Session | Connection, blob: Blob | str, count: int = 1) -> None:
     connection = connection_of(tx)
     if _ADD_REFS_PREPARED.run(connection, {"blob": digest, "count": count}) == 0:
         assert not isinstance(blob, str), "a new blob must be retained by its Blob"
-        _INSERT_REF_PREPARED.run(connection, {"digest": digest, "size": blob.size, "refs": count})
+        new = {"digest": digest, "size": blob.size, "refs": count, "md5": blob.md5 or None}
+        _INSERT_REF_PREPARED.run(connection, new)
         if blob.parts:  # a composed blob holds its parts while anything uses it
             _INSERT_PART.run_many(
                 connection,

@@ -223,6 +223,7 @@ class BlobRef(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int]
     refs: Mapped[int] = mapped_column(default=0)
+    md5: Mapped[str | None] = mapped_column(String(32))  # hex; none for a composed blob
 
 
 class BlobPart(Base):

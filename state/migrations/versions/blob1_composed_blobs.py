@@ -1,4 +1,4 @@
-"""Blob store: composed blobs kept as the list of their parts (`blob_parts`)
+"""Blob store: composed blobs kept as the list of their parts (`blob_parts`), blobs' MD5s
 
 Revision ID: blob1
 Revises: iam2
@@ -21,7 +21,11 @@ def upgrade() -> None:
         sa.Column("part", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("composite", "position"),
     )
+    with op.batch_alter_table("blob_refs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("md5", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("blob_refs", schema=None) as batch_op:
+        batch_op.drop_column("md5")
     op.drop_table("blob_parts")
