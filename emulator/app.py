@@ -64,9 +64,9 @@ class Emulator:
             from state.blobs import BlobStore
 
             self._blobs = (
-                BlobStore.temporary()
+                BlobStore.temporary(self._db)
                 if self.settings.ephemeral
-                else BlobStore(self.settings.state_dir / "blobs")
+                else BlobStore(self.settings.state_dir / "blobs", db=self._db)
             )
         return self._blobs
 

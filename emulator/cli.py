@@ -14,6 +14,7 @@ def _serve(args: argparse.Namespace) -> int:
     from emulator.app import create_app
     from emulator.billing import prices
     from emulator.config import load_settings
+    from emulator.http_protocol import BodyPassingProtocol
 
     settings = load_settings(
         args.config,
@@ -37,6 +38,7 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=args.log_level == "debug",
         lifespan="on",
+        http=BodyPassingProtocol,
     )
     return 0
 

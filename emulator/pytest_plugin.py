@@ -76,8 +76,12 @@ class FlexemuServer:
     def start(self) -> "FlexemuServer":
         import uvicorn
 
+        from emulator.http_protocol import BodyPassingProtocol
+
         self.emulator.start()
-        config = uvicorn.Config(self.gateway, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            self.gateway, log_level="warning", lifespan="on", http=BodyPassingProtocol
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True

@@ -223,3 +223,13 @@ class BlobRef(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int]
     refs: Mapped[int] = mapped_column(default=0)
+    md5: Mapped[str | None] = mapped_column(String(32))  # hex; none for a composed blob
+
+
+class BlobPart(Base):
+    """One part of a composed blob (`state.blobs.compose`), which holds a reference to it."""
+
+    __tablename__ = "blob_parts"
+    composite: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    part: Mapped[str] = mapped_column(String(64))

@@ -184,7 +184,7 @@ class BodyReader:
 
     async def store(self, blobs: BlobStore) -> Received:
         """Write the body to the blob store, verified; on any error nothing remains of it."""
-        with blobs.writer(self.checksum_hashers.values()) as writer:
+        with blobs.writer(self.checksum_hashers.values(), self._announced_sha256()) as writer:
             async for chunk in self._chunks():
                 writer.write(chunk)
             written = writer.peek()
@@ -202,12 +202,17 @@ class BodyReader:
         self._verified_checksums()
         return data
 
+    def _announced_sha256(self) -> str | None:
+        """The SHA-256 of the body the signature covers (`x-amz-content-sha256`), if any."""
+        payload = self.caller.payload or "UNSIGNED-PAYLOAD"
+        hashed = not payload.startswith(STREAMING_PREFIX) and payload != "UNSIGNED-PAYLOAD"
+        return payload if hashed else None
+
     def _check(self, size: int, sha256: str, md5: bytes) -> None:
         if self.declared_length is not None and size < self.declared_length:
             raise _incomplete()
-        payload = self.caller.payload or "UNSIGNED-PAYLOAD"
-        hashed = not payload.startswith(STREAMING_PREFIX) and payload != "UNSIGNED-PAYLOAD"
-        if hashed and payload != sha256:
+        payload = self._announced_sha256()
+        if payload is not None and payload != sha256:
             raise S3Error(
                 "XAmzContentSHA256Mismatch",
                 "The provided 'x-amz-content-sha256' header does not match what was computed.",

@@ -2,8 +2,9 @@
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from apis.obs import buckets, objects, usage
@@ -14,9 +15,24 @@ from apis.obs.objects import NewObject
 from emulator import ids
 from state import blobs
 from state.blobs import Blob
+from state.prepared import Prepared
 
 MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PARTS = 10000
+
+_uploads = cast(Table, MultipartUpload.__table__)
+_parts = cast(Table, UploadPart.__table__)
+# A part's upload: prebuilt Core statements on a plain connection (one runs per part).
+_UPLOAD = Prepared(
+    select(
+        _uploads.c.bucket_id, _uploads.c.key, _uploads.c.project_id, _uploads.c.storage_class
+    ).where(_uploads.c.id == bindparam("upload"))
+)
+_THE_PART = (_parts.c.upload_id == bindparam("upload")) & (_parts.c.number == bindparam("number"))
+_PART_BLOB = Prepared(select(_parts.c.blob).where(_THE_PART))
+_DELETE_PART = Prepared(delete(_parts).where(_THE_PART))
+_PART_COLUMNS = [column.name for column in _parts.columns]
+_INSERT_PART = Prepared(insert(_parts), _PART_COLUMNS)
 
 
 def check_part_number(text: str) -> int:
@@ -59,23 +75,34 @@ def _upload(
     return bucket, upload
 
 
+def _part_target(
+    tx: Connection, ctx: ObsContext, bucket_name: str, key: str, upload_id: str
+) -> tuple[buckets.Target, Any]:
+    """As `_upload`, on a plain connection: the bucket's columns and the upload's."""
+    bucket = buckets.target(tx, ctx, bucket_name)
+    upload = _UPLOAD.first(tx, {"upload": upload_id})
+    if upload is None or upload.bucket_id != bucket.id or upload.key != key:
+        raise no_such_upload(upload_id)
+    return bucket, upload
+
+
 def check_upload(ctx: ObsContext, bucket_name: str, key: str, upload_id: str) -> None:
     """Refuse a part for an unknown upload before its body is read."""
-    with ctx.transaction() as tx:
-        _upload(tx, ctx, bucket_name, key, upload_id)
+    with ctx.statements() as tx:
+        _part_target(tx, ctx, bucket_name, key, upload_id)
 
 
 def put_part(
     ctx: ObsContext, bucket_name: str, key: str, upload_id: str, number: int, blob: Blob
 ) -> UploadPart:
     try:
-        with ctx.transaction() as tx:
-            bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
-            old = tx.get(UploadPart, (upload_id, number))
+        with ctx.statements() as tx:
+            bucket, upload = _part_target(tx, ctx, bucket_name, key, upload_id)
+            the_part = {"upload": upload_id, "number": number}
+            old = _PART_BLOB.first(tx, the_part)
             if old is not None:
                 note_released(tx, blobs.release(tx, [old.blob]))
-                tx.delete(old)
-                tx.flush()
+                _DELETE_PART.run(tx, the_part)
             blobs.retain(tx, blob)
             part = UploadPart(
                 upload_id=upload_id,
@@ -86,11 +113,12 @@ def put_part(
                 etag=f'"{blob.md5}"',
                 last_modified=ctx.now(),
             )
-            tx.add(part)
+            _INSERT_PART.run(tx, {name: getattr(part, name) for name in _PART_COLUMNS})
             usage.request(tx, bucket, "write", upload.storage_class, ctx.now())
             return part
-    finally:
+    except Exception:
         ctx.forget_blobs([blob.digest])
+        raise
 
 
 def source_for_copy(ctx: ObsContext, bucket_name: str, key: str, check: object) -> ObjectVersion:
@@ -205,7 +233,7 @@ def complete(
         with ctx.transaction() as tx:
             bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
             parts = _chosen_parts(tx, upload_id, requested)
-            joined = ctx.blobs.compose([part.blob for part in parts])
+            joined = ctx.blobs.compose([(part.blob, part.size) for part in parts])
             written.append(joined.digest)
             md5s = b"".join(bytes.fromhex(part.etag.strip('"')) for part in parts)
             etag = f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
@@ -222,5 +250,6 @@ def complete(
             )
             drop(tx, upload)
             return Completed(row, bucket)
-    finally:
+    except Exception:
         ctx.forget_blobs(written)
+        raise
