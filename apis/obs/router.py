@@ -44,7 +44,7 @@ from apis.obs.errors import (
     no_such_bucket,
     not_implemented,
 )
-from apis.obs.models import ObjectVersion
+from apis.obs.models import Version
 from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
@@ -603,7 +603,7 @@ def _get_object(call: Call, head: bool) -> Response:
     )
 
 
-def _answer(call: Call, row: ObjectVersion, head: bool) -> tuple[Response, int]:
+def _answer(call: Call, row: Version, head: bool) -> tuple[Response, int]:
     """The response to a GET or HEAD of `row`, and the bytes of body it sends."""
     now = call.ctx.now()
     with_checksums = call.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"

@@ -6,7 +6,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from apis.obs import storage_classes, tagging
 from apis.obs.errors import S3Error, precondition_failed
-from apis.obs.models import ObjectVersion
+from apis.obs.models import AnyVersion
 from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, NewObject
 
 META_PREFIXES = ("x-amz-meta-", "x-obs-meta-")
@@ -74,7 +74,7 @@ def new_object(headers: dict[str, str]) -> NewObject:
 
 
 def object_headers(
-    row: ObjectVersion, wire: Wire, now: datetime, query: dict[str, str], with_checksums: bool
+    row: AnyVersion, wire: Wire, now: datetime, query: dict[str, str], with_checksums: bool
 ) -> dict[str, str]:
     headers = {
         "ETag": row.etag,
@@ -126,7 +126,7 @@ def _etag_in(etag: str, listed: str) -> bool:
     return "*" in wanted or etag.strip('"') in wanted
 
 
-def not_modified(row: ObjectVersion, headers: dict[str, str]) -> bool:
+def not_modified(row: AnyVersion, headers: dict[str, str]) -> bool:
     """GET/HEAD conditions: raise 412 PreconditionFailed, or say True for 304 Not Modified."""
     modified = row.last_modified.replace(microsecond=0)
     if_match = headers.get("if-match")
@@ -142,7 +142,7 @@ def not_modified(row: ObjectVersion, headers: dict[str, str]) -> bool:
     return since is not None and modified <= since
 
 
-def check_copy_source(row: ObjectVersion, headers: dict[str, str], prefix: str) -> None:
+def check_copy_source(row: AnyVersion, headers: dict[str, str], prefix: str) -> None:
     """x-amz-copy-source-if-*: every failure is 412."""
     modified = row.last_modified.replace(microsecond=0)
     if_match = headers.get(prefix + "copy-source-if-match")

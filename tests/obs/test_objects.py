@@ -159,3 +159,9 @@ def test_virtual_hosted_style(flexemu, domain):
     assert vs3.get_object(Bucket="vhost", Key="a/b")["Body"].read() == b"hi"
     assert [o["Key"] for o in vs3.list_objects_v2(Bucket="vhost")["Contents"]] == ["a/b"]
     assert flexemu.boto3().get_object(Bucket="vhost", Key="a/b")["Body"].read() == b"hi"
+
+
+def test_the_version_tuple_has_the_table_columns_in_order():
+    from apis.obs.models import ObjectVersion, Version
+
+    assert Version._fields == tuple(column.name for column in ObjectVersion.__table__.columns)
