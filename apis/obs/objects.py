@@ -385,7 +385,7 @@ def read(
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
     sends; the read request and those bytes are metered in the same transaction (of Core
     statements only)."""
-    with ctx.emulator.db.statements() as tx:
+    with ctx.reading() as tx:
         bucket, row = _read_only(tx, ctx, bucket_name, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)

@@ -49,6 +49,7 @@ from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
 METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
+READ_METHODS = ("GET", "HEAD")
 XML = "application/xml"
 SMALL_BODY = 256 * 1024
 
@@ -190,17 +191,26 @@ async def _dispatch(
         route.bucket,
     )
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
+    reads = request.method in READ_METHODS
     with emulator.db.statements() as tx:
         caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
         decision = _authorize(tx, request, caller, headers, query, bucket, key)
-    ctx = ObsContext(
-        emulator,
-        caller,
-        request.scope.get("flexemu.request_id", ""),
-        _region(emulator, route.region, caller.region),
-        decision.buckets,
-    )
-    call = Call(request, ctx, headers, query, bucket, key, decision.owner)
+        ctx = ObsContext(
+            emulator,
+            caller,
+            request.scope.get("flexemu.request_id", ""),
+            _region(emulator, route.region, caller.region),
+            decision.buckets,
+            tx if reads else None,
+        )
+        call = Call(request, ctx, headers, query, bucket, key, decision.owner)
+        if reads:  # no body to wait for: the operation's reads join this transaction
+            return await _operation(call)
+    return await _operation(call)
+
+
+async def _operation(call: Call) -> Response:
+    bucket, key = call.bucket or None, call.key or None
     if bucket is None:
         return _service(call)
     if key is None:
