@@ -26,6 +26,8 @@ V4_ALGORITHM = "AWS4-HMAC-SHA256"
 V4_DATE = "%Y%m%dT%H%M%SZ"
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 _V4_FIELD = re.compile(r"(Credential|SignedHeaders|Signature)=([^,\s]+)")
+# V4_DATE's usual shape, read without strptime (several times cheaper); others go to strptime.
+_V4_DATE_DIGITS = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
 # Prebuilt once: every signed request runs it.
 _KEY_OWNER = (
     select(
@@ -236,7 +238,11 @@ class Authenticator:
 
     @staticmethod
     def _timestamp(text: str) -> datetime:
+        digits = _V4_DATE_DIGITS.fullmatch(text)
         try:
+            if digits is not None:
+                year, month, day, hour, minute, second = map(int, digits.groups())
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
             return datetime.strptime(text, V4_DATE).replace(tzinfo=UTC)
         except ValueError:
             raise access_denied(
