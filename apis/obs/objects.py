@@ -115,14 +115,14 @@ _NO_LONGER_LATEST = Prepared(
     update(_versions).where(_versions.c.id == bindparam("row")).values(is_latest=False)
 )
 _DELETE_VERSION = Prepared(sql_delete(_versions).where(_versions.c.id == bindparam("row")))
-_VERSIONS_OF_KEYS = Prepared(
-    select(_versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class).where(
+# Every version of some keys deleted, what they held returned (blob "" for a marker).
+_DELETE_KEYS = Prepared(
+    sql_delete(_versions)
+    .where(
         _versions.c.bucket_id == bindparam("bucket"),
         _versions.c.key.in_(bindparam("keys", expanding=True)),
     )
-)
-_DELETE_VERSIONS = Prepared(
-    sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+    .returning(_versions.c.blob, _versions.c.size, _versions.c.storage_class)
 )
 
 
@@ -467,19 +467,17 @@ def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
-        rows += _VERSIONS_OF_KEYS.all(connection, {"bucket": bucket.id, "keys": batch})
+        rows += _DELETE_KEYS.all(connection, {"bucket": bucket.id, "keys": batch})
     usage.request(tx, bucket, "write", "STANDARD", now)
     if not rows:
         return
     changes: dict[str, int] = {}
-    for row in rows:
-        if not row.blob:
-            continue  # a delete marker
-        changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), 500):
-        _DELETE_VERSIONS.run(connection, {"ids": ids[start : start + 500]})
-    note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
+    held = []
+    for blob, size, storage_class in rows:
+        if blob:  # not a delete marker
+            held.append(blob)
+            changes[storage_class] = changes.get(storage_class, 0) - size
+    note_released(tx, blobs.release(tx, held))
     _count(tx, bucket, -sum(row.size for row in rows), -len(rows))
     usage.stored_changed(tx, bucket, changes, now)
 

@@ -486,20 +486,18 @@ async def _put_default_class(call: Call) -> Response:
 
 async def _delete_many(call: Call) -> Response:
     document = xml.parse(await call.small_body(), "Delete")
-    entries = xml.children(document, "Object")
-    keys = [xml.text(entry, "Key") for entry in entries]
-    if not keys or len(keys) > 1000 or any(key is None for key in keys):
+    entries = [xml.texts(child) for child in xml.children(document, "Object")]
+    if not entries or len(entries) > 1000 or any("Key" not in entry for entry in entries):
         raise malformed_xml()
-    quiet = (xml.text(document, "Quiet") or "").strip().lower() == "true"
-    chosen = [
-        (key or "", xml.text(entry, "VersionId")) for key, entry in zip(keys, entries, strict=True)
-    ]
+    quiet = xml.texts(document).get("Quiet", "").strip().lower() == "true"
+    chosen = [(entry["Key"], entry.get("VersionId")) for entry in entries]
     now, caller = call.ctx.now(), call.ctx.caller.domain_id
     with call.ctx.transaction() as tx:
         bucket = buckets.find(tx, call.ctx, call.bucket)
         if not bucket.versioning and not any(version for _, version in chosen):
             objects.remove(tx, bucket, [key for key, _ in chosen], call.ctx.now())
-            done = [(key, objects.Deleted(None, False)) for key, _ in chosen]
+            gone = objects.Deleted(None, False)
+            done = [(key, gone) for key, _ in chosen]
         else:
             done = [
                 (key, objects.delete_one(tx, bucket, key, version, now, caller))
