@@ -99,6 +99,18 @@ class Version(NamedTuple):
     grants: list[Any]
 
 
+class BucketAccess(NamedTuple):
+    """What the access check needs of a bucket: its owner (None: no such bucket), its ACL
+    grants and its policy document."""
+
+    owner: str | None
+    grants: list[Any]
+    policy: str | None
+
+
+NO_BUCKET = BucketAccess(None, [], None)
+
+
 # What reads of a version's columns accept: a loaded row or its columns.
 AnyVersion = ObjectVersion | Version
 

@@ -193,8 +193,11 @@ async def _dispatch(
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
     reads = request.method in READ_METHODS
     with emulator.db.statements() as tx:
-        caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
-        decision = _authorize(tx, request, caller, headers, query, bucket, key)
+        authenticator = Authenticator(tx, emulator.clock.now(), skew, bucket)
+        caller = authenticator.caller(incoming)
+        decision = _authorize(
+            tx, request, caller, headers, query, bucket, key, authenticator.bucket_access
+        )
         ctx = ObsContext(
             emulator,
             caller,
@@ -226,9 +229,11 @@ def _authorize(
     query: dict[str, str],
     bucket: str | None,
     key: str | None,
+    known: access.BucketAccess | None,
 ) -> access.Decision:
     """The request's one authorization decision (an AccessDenied error when refused): on its
-    bucket or key and, for a copy, on the source object too."""
+    bucket or key (its access columns `known` if authentication read them) and, for a copy,
+    on the source object too."""
     if bucket is None:
         if caller.anonymous:
             raise anonymous()
@@ -237,7 +242,7 @@ def _authorize(
     client = request.client.host if request.client else ""
     context = access.context_of(headers, query, client, secure)
     action = access.action_of(request.method, query, key)
-    decision = access.decide(tx, caller, bucket, key, action, context)
+    decision = access.decide(tx, caller, bucket, key, action, context, known)
     source_bucket, source_key, _ = _copy_source_of(headers)
     if decision.allowed and request.method == "PUT" and source_bucket and source_key:
         source = access.decide(tx, caller, source_bucket, source_key, "s3:GetObject", context)
