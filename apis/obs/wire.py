@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 from apis.obs import storage_classes, tagging
 from apis.obs.errors import S3Error, precondition_failed
@@ -40,8 +40,17 @@ def wire_of(headers: dict[str, str], signed_dialect: str) -> Wire:
     return Wire("s3")
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def http_date(value: datetime) -> str:
-    return format_datetime(value.astimezone(UTC).replace(microsecond=0), usegmt=True)
+    """`Sat, 28 Nov 2026 15:10:57 GMT`, as email.utils.format_datetime writes it (cheaper)."""
+    at = value.astimezone(UTC)
+    return (
+        f"{_DAYS[at.weekday()]}, {at.day:02d} {_MONTHS[at.month - 1]} {at.year:04d} "
+        f"{at.hour:02d}:{at.minute:02d}:{at.second:02d} GMT"
+    )
 
 
 def iso_date(value: datetime) -> str:
