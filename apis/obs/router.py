@@ -191,8 +191,10 @@ async def _dispatch(
         route.bucket,
     )
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
-    reads = request.method in READ_METHODS
-    with emulator.db.statements() as tx:
+    # A GET or HEAD has no body to wait for: its operation joins the transaction that checks
+    # the caller; other methods check it with reads only.
+    joined = request.method in READ_METHODS
+    with emulator.db.statements() if joined else emulator.db.reads() as tx:
         authenticator = Authenticator(tx, emulator.clock.now(), skew, bucket)
         caller = authenticator.caller(incoming)
         decision = _authorize(
@@ -204,10 +206,10 @@ async def _dispatch(
             request.scope.get("flexemu.request_id", ""),
             _region(emulator, route.region, caller.region),
             decision.buckets,
-            tx if reads else None,
+            tx if joined else None,
         )
         call = Call(request, ctx, headers, query, bucket, key, decision.owner)
-        if reads:  # no body to wait for: the operation's reads join this transaction
+        if joined:
             return await _operation(call)
     return await _operation(call)
 
