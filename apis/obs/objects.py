@@ -460,10 +460,22 @@ def _delete_marker(
     )
 
 
-def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
+def remove_unversioned(ctx: ObsContext, bucket_name: str, keys: list[str]) -> bool:
+    """As `remove`, on a plain connection, in a bucket without versioning; False (nothing
+    done) if the bucket has versioning, where a delete writes markers."""
+    with ctx.statements() as tx:
+        bucket = buckets.target(tx, ctx, bucket_name)
+        if bucket.versioning:
+            return False
+        remove(tx, bucket, keys, ctx.now())
+        return True
+
+
+def remove(tx: Session | Connection, bucket: Writable, keys: list[str], now: datetime) -> None:
     """Delete every version of these keys (missing ones are fine, as in S3), in few queries."""
-    tx.flush()  # what the session still holds to write goes first: the rows go below it
-    connection = tx.connection()
+    if isinstance(tx, Session):
+        tx.flush()  # what the session still holds to write goes first: the rows go below it
+    connection = connection_of(tx)
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]

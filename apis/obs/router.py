@@ -498,18 +498,18 @@ async def _delete_many(call: Call) -> Response:
         raise malformed_xml()
     quiet = xml.texts(document).get("Quiet", "").strip().lower() == "true"
     chosen = [(entry["Key"], entry.get("VersionId")) for entry in entries]
+    keys = [key for key, _ in chosen]
+    versions_named = any(version for _, version in chosen)
+    if not versions_named and objects.remove_unversioned(call.ctx, call.bucket, keys):
+        gone = objects.Deleted(None, False)
+        return _xml(views.deleted([(key, gone) for key in keys], quiet))
     now, caller = call.ctx.now(), call.ctx.caller.domain_id
     with call.ctx.transaction() as tx:
         bucket = buckets.find(tx, call.ctx, call.bucket)
-        if not bucket.versioning and not any(version for _, version in chosen):
-            objects.remove(tx, bucket, [key for key, _ in chosen], call.ctx.now())
-            gone = objects.Deleted(None, False)
-            done = [(key, gone) for key, _ in chosen]
-        else:
-            done = [
-                (key, objects.delete_one(tx, bucket, key, version, now, caller))
-                for key, version in chosen
-            ]
+        done = [
+            (key, objects.delete_one(tx, bucket, key, version, now, caller))
+            for key, version in chosen
+        ]
     return _xml(views.deleted(done, quiet))
 
 
