@@ -79,6 +79,13 @@ class Database:
         with self.engine.begin() as connection:
             yield connection
 
+    @contextmanager
+    def reads(self) -> Iterator[Connection]:
+        """Core reads only, on a plain connection without a transaction of its own (cheaper
+        than `statements`; SQLite runs such reads outside any transaction anyway)."""
+        with self.engine.connect() as connection:
+            yield connection
+
     def create_schema(self) -> None:
         Base.metadata.create_all(self.engine)
 

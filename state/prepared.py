@@ -45,7 +45,7 @@ class _Compiled:
 
     def runnable(self, values: Mapping[str, Any]) -> bool:
         """False for an empty IN list, which SQLAlchemy renders in its own way."""
-        return all(values[name] for name in self.expanding)
+        return not self.expanding or all(values[name] for name in self.expanding)
 
     def sql_for(self, values: Mapping[str, Any]) -> str:
         if not self.expanding:

@@ -5,13 +5,12 @@ what the bucket policy allows or the ACLs grant. An explicit Deny of the policy 
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
 from apis.obs import acl, policy
 from apis.obs.auth import Caller
-from apis.obs.models import Bucket, ObjectVersion
+from apis.obs.models import NO_BUCKET, Bucket, BucketAccess, ObjectVersion
 from state.prepared import Prepared
 
 # What each ACL permission allows, as S3 actions.
@@ -130,6 +129,12 @@ def _granted(
     return False
 
 
+def bucket_access(tx: Connection, name: str) -> BucketAccess:
+    """The access columns of a bucket (NO_BUCKET if there is none by that name)."""
+    found = _BUCKET_PREPARED.first(tx, {"name": name})
+    return NO_BUCKET if found is None else BucketAccess(*found)
+
+
 def decide(
     tx: Connection,
     caller: Caller,
@@ -137,21 +142,23 @@ def decide(
     key: str | None,
     action: str,
     context: dict[str, str],
+    known: BucketAccess | None = None,
 ) -> Decision:
-    """May `caller` perform `action` on the bucket or its key? A missing bucket is left to the
-    operation to answer (NoSuchBucket); any signed caller may try to create a bucket (the
-    operation answers BucketAlreadyExists)."""
-    found = _BUCKET_PREPARED.first(tx, {"name": bucket})
-    if found is None or action == "s3:CreateBucket":
-        return Decision(found.domain_id if found else None, not caller.anonymous)
-    allowed = _allowed(tx, caller, found, bucket, key, action, context)
-    return Decision(found.domain_id, allowed, frozenset({bucket}))
+    """May `caller` perform `action` on the bucket or its key (its access columns `known`
+    already, or read here)? A missing bucket is left to the operation to answer
+    (NoSuchBucket); any signed caller may try to create a bucket (the operation answers
+    BucketAlreadyExists)."""
+    owner, grants, bucket_policy = known if known is not None else bucket_access(tx, bucket)
+    if owner is None or action == "s3:CreateBucket":
+        return Decision(owner, not caller.anonymous)
+    allowed = _allowed(tx, caller, (owner, grants, bucket_policy), bucket, key, action, context)
+    return Decision(owner, allowed, frozenset({bucket}))
 
 
 def _allowed(
     tx: Connection,
     caller: Caller,
-    found: Any,
+    found: tuple[str, list[acl.Grant], str | None],
     bucket: str,
     key: str | None,
     action: str,

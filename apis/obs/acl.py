@@ -73,6 +73,14 @@ def _header_grantee(text: str, header: str) -> tuple[str, str]:
     return found.group(1).lower(), found.group(2).strip()
 
 
+# (`x-amz-grant-full-control`, "FULL_CONTROL") ... then the same under `x-obs-`.
+_GRANT_HEADERS = [
+    (prefix + "grant-" + permission.lower().replace("_", "-"), permission)
+    for prefix in ("x-amz-", "x-obs-")
+    for permission in PERMISSIONS
+]
+
+
 def from_headers(
     headers: dict[str, str], owner_id: str, bucket_owner_id: str
 ) -> list[Grant] | None:
@@ -81,16 +89,17 @@ def from_headers(
         if prefix + "acl" in headers:
             return canned(headers[prefix + "acl"].strip(), owner_id, bucket_owner_id)
     grants: list[Grant] = []
-    for prefix in ("x-amz-", "x-obs-"):
-        for permission in PERMISSIONS:
-            header = prefix + "grant-" + permission.lower().replace("_", "-")
-            for text in filter(None, (part.strip() for part in headers.get(header, "").split(","))):
-                kind, value = _header_grantee(text, header)
-                if kind == "uri" or value.lower() in ("everyone", "*"):
-                    uri = ALL_USERS if kind == "id" else value
-                    grants.append(group(uri, permission))
-                else:
-                    grants.append(user(value, permission))
+    for header, permission in _GRANT_HEADERS:
+        listed = headers.get(header)
+        if not listed:
+            continue
+        for text in filter(None, (part.strip() for part in listed.split(","))):
+            kind, value = _header_grantee(text, header)
+            if kind == "uri" or value.lower() in ("everyone", "*"):
+                uri = ALL_USERS if kind == "id" else value
+                grants.append(group(uri, permission))
+            else:
+                grants.append(user(value, permission))
     return grants or None
 
 

@@ -37,16 +37,23 @@ class ObsApp:
         request = Request(scope, receive)
         request_id = scope.setdefault("flexemu.request_id", ids.request_id())
         scope["flexemu.dialect"] = S3
+        ids_headers = S3.request_id_headers(request_id)
         try:
             if request.method not in ALLOWED_METHODS:
                 raise _method_not_allowed()
             if _has_nul(scope):
                 raise S3Error("InvalidURI", "Couldn't parse the specified URI.")
             response = await router.handle(request)
+            # The router's answers carry no request id yet: appended, not merged (cheaper).
+            response.raw_headers += [
+                (name.encode("latin-1"), value.encode("latin-1"))
+                for name, value in ids_headers.items()
+            ]
         except ApiError as error:
             response = render_error(error, S3, request_id)
+            response.headers.update(ids_headers)
         except Exception:
             log.exception("unhandled error on %s %s", request.method, scope["path"])
             response = S3.render(ApiError("Internal error of the emulator."), request_id)
-        response.headers.update(S3.request_id_headers(request_id))
+            response.headers.update(ids_headers)
         await response(scope, receive, send)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from apis.obs import signatures
 from apis.obs.errors import S3Error, access_denied
+from apis.obs.models import NO_BUCKET, Bucket, BucketAccess
 from apis.obs.signatures import V4Scope, V4Signer
 from state.models import Credential, User
 from state.prepared import Prepared
@@ -26,8 +27,11 @@ V4_ALGORITHM = "AWS4-HMAC-SHA256"
 V4_DATE = "%Y%m%dT%H%M%SZ"
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 _V4_FIELD = re.compile(r"(Credential|SignedHeaders|Signature)=([^,\s]+)")
-# Prebuilt once: every signed request runs it.
-_KEY_OWNER = (
+# V4_DATE's usual shape, read without strptime (several times cheaper); others go to strptime.
+_V4_DATE_DIGITS = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
+# Prebuilt once: every signed request runs it. The bucket the request names comes with the
+# key, for the access check (one statement instead of two).
+_KEY_OWNER = Prepared(
     select(
         Credential.secret,
         Credential.status,
@@ -36,11 +40,14 @@ _KEY_OWNER = (
         User.enabled,
         User.id.label("user_id"),
         User.domain_id,
+        Bucket.domain_id.label("bucket_owner"),
+        Bucket.grants.label("bucket_grants"),
+        Bucket.policy.label("bucket_policy"),
     )
     .join(User, User.id == Credential.user_id)
+    .outerjoin(Bucket, Bucket.name == bindparam("bucket"))
     .where(Credential.access == bindparam("access"))
 )
-_KEY_OWNER_PREPARED = Prepared(_KEY_OWNER)
 
 
 @dataclass(frozen=True)
@@ -173,10 +180,13 @@ def _v4_time_of_date(value: str) -> str:
 
 
 class Authenticator:
-    def __init__(self, tx: Connection, now: datetime, skew: timedelta):
+    def __init__(self, tx: Connection, now: datetime, skew: timedelta, bucket: str | None = None):
         self.tx = tx
         self.now = now  # the virtual clock: credential and presigned-URL expiry
         self.skew = skew
+        self.bucket = bucket  # the bucket the request names, if any
+        # That bucket's access columns, read with the caller's key (None: not read).
+        self.bucket_access: BucketAccess | None = None
 
     def caller(self, request: Incoming) -> Caller:
         headers = request.header_map
@@ -196,7 +206,13 @@ class Authenticator:
 
     def _credential(self, access: str, token: str | None) -> Any:
         """The access key's secret and its user (`user_id`, `domain_id`), checked usable."""
-        found = _KEY_OWNER_PREPARED.first(self.tx, {"access": access})
+        found = _KEY_OWNER.first(self.tx, {"access": access, "bucket": self.bucket})
+        if found is not None and self.bucket is not None:
+            self.bucket_access = (
+                NO_BUCKET
+                if found.bucket_owner is None
+                else BucketAccess(found.bucket_owner, found.bucket_grants, found.bucket_policy)
+            )
         if found is None or found.status != "active":
             raise _invalid_access_key(access)
         if not found.enabled:
@@ -236,7 +252,11 @@ class Authenticator:
 
     @staticmethod
     def _timestamp(text: str) -> datetime:
+        digits = _V4_DATE_DIGITS.fullmatch(text)
         try:
+            if digits is not None:
+                year, month, day, hour, minute, second = map(int, digits.groups())
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
             return datetime.strptime(text, V4_DATE).replace(tzinfo=UTC)
         except ValueError:
             raise access_denied(

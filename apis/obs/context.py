@@ -24,6 +24,9 @@ class ObsContext:
     default_region: str  # of new buckets: the Host label's, the SigV4 scope's or the default
     # The buckets the request was authorized on (`apis.obs.access`): its own, a copy's source.
     authorized_buckets: frozenset[str] = frozenset()
+    # The request's open transaction of Core statements, which a GET or HEAD runs in (it has
+    # no body to wait for); None for other methods.
+    connection: Connection | None = None
 
     @property
     def blobs(self) -> BlobStore:
@@ -52,6 +55,16 @@ class ObsContext:
             finally:
                 del tx.info["released_blobs"]  # the info outlives this use of the connection
         self._collect(released)
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """Core statements of an operation that releases no blob (a read and its metering):
+        in the request's open transaction, else in one of their own."""
+        if self.connection is not None:
+            yield self.connection
+            return
+        with self.emulator.db.statements() as tx:
+            yield tx
 
     def _collect(self, released: list[str]) -> None:
         if released:

@@ -13,13 +13,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from apis.obs import buckets, usage
 from apis.obs.context import ObsContext, note_released
 from apis.obs.errors import S3Error, no_such_key
-from apis.obs.models import NULL_VERSION, Bucket, ObjectVersion
+from apis.obs.models import NULL_VERSION, AnyVersion, Bucket, ObjectVersion, Version
 from emulator import ids
 from state import blobs
 from state.blobs import Blob
 from state.prepared import Prepared, connection_of
 
 T = TypeVar("T")
+V = TypeVar("V", ObjectVersion, Version)
 CONTENT_HEADERS = (
     "content-type",
     "content-encoding",
@@ -114,24 +115,19 @@ _NO_LONGER_LATEST = Prepared(
     update(_versions).where(_versions.c.id == bindparam("row")).values(is_latest=False)
 )
 _DELETE_VERSION = Prepared(sql_delete(_versions).where(_versions.c.id == bindparam("row")))
-_ALL_VERSION_COLUMNS = tuple(column.name for column in _versions.columns)
-_VERSIONS_OF_KEYS = Prepared(
-    select(_versions.c.id, _versions.c.blob, _versions.c.size, _versions.c.storage_class).where(
+# Every version of some keys deleted, what they held returned (blob "" for a marker).
+_DELETE_KEYS = Prepared(
+    sql_delete(_versions)
+    .where(
         _versions.c.bucket_id == bindparam("bucket"),
         _versions.c.key.in_(bindparam("keys", expanding=True)),
     )
-)
-_DELETE_VERSIONS = Prepared(
-    sql_delete(_versions).where(_versions.c.id.in_(bindparam("ids", expanding=True)))
+    .returning(_versions.c.blob, _versions.c.size, _versions.c.storage_class)
 )
 
 
 # A bucket an object is written into: loaded (in a session) or its columns (`buckets.target`).
 Writable = Bucket | buckets.Target
-
-
-def _columns(row: ObjectVersion) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in _VERSION_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -207,7 +203,7 @@ def _check_quota(bucket: Writable, growth: int) -> None:
 
 
 def store(
-    tx: Session | Connection,
+    tx: Session,
     ctx: ObsContext,
     bucket: Writable,
     key: str,
@@ -218,6 +214,23 @@ def store(
     parts: int = 0,
     appendable: bool = False,
 ) -> ObjectVersion:
+    """As `write`, in a session: the new version as a (transient) `ObjectVersion`."""
+    written = write(tx, ctx, bucket, key, blob, size, etag, spec, parts, appendable)
+    return ObjectVersion(**written._asdict())
+
+
+def write(
+    tx: Session | Connection,
+    ctx: ObsContext,
+    bucket: Writable,
+    key: str,
+    blob: Blob | str,
+    size: int,
+    etag: str,
+    spec: NewObject,
+    parts: int = 0,
+    appendable: bool = False,
+) -> Version:
     """Make `key` point at `blob`, replacing what it held: counters, quota and meters follow."""
     now = ctx.now()
     storage_class = spec.storage_class or bucket.storage_class
@@ -227,7 +240,8 @@ def store(
     blobs.retain(tx, blob)  # before the replaced version lets go of it (a copy onto itself)
     if replaced is not None:
         _drop(tx, bucket, replaced, changes)
-    row = ObjectVersion(
+    row = Version(
+        id=None,
         bucket_id=bucket.id,
         project_id=bucket.project_id,
         key=key,
@@ -250,7 +264,7 @@ def store(
         tags=spec.tags,
         grants=spec.grants,
     )
-    _INSERT_VERSION.run(connection_of(tx), _columns(row))
+    _INSERT_VERSION.run(connection_of(tx), row._asdict())
     _count(tx, bucket, size, 1)
     usage.stored_changed(tx, bucket, changes, now)
     usage.request(tx, bucket, "write", storage_class, now)
@@ -263,11 +277,11 @@ def put(
     key: str,
     blob: Blob,
     spec: NewObject,
-) -> ObjectVersion:
+) -> Version:
     try:
         with ctx.statements() as tx:
             bucket = buckets.target(tx, ctx, bucket_name)
-            return store(tx, ctx, bucket, key, blob, blob.size, f'"{blob.md5}"', spec)
+            return write(tx, ctx, bucket, key, blob, blob.size, f'"{blob.md5}"', spec)
     except Exception:
         ctx.forget_blobs([blob.digest])
         raise
@@ -281,9 +295,8 @@ def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -
 
 def _read_only(
     tx: Connection, ctx: ObsContext, bucket_name: str, key: str, version_id: str | None
-) -> tuple[buckets.Located, ObjectVersion]:
-    """As `buckets.located` then `find`, in one statement, the version read into a row the
-    session does not track (cheaper)."""
+) -> tuple[buckets.Located, Version]:
+    """As `buckets.located` then `find`, in one statement, the version read as its columns."""
     if version_id is None:
         found = _READ_LATEST.first(tx, {"name": bucket_name, "key": key})
     else:
@@ -293,13 +306,11 @@ def _read_only(
     if found is not None:
         located = buckets.Located(*found[: len(_LOCATED_AS)])
         if found.id is not None:
-            row = ObjectVersion(
-                **dict(zip(_ALL_VERSION_COLUMNS, found[len(_LOCATED_AS) :], strict=True))
-            )
+            row = Version._make(found[len(_LOCATED_AS) :])
     return buckets.checked(ctx, bucket_name, located), _an_object(row, key, version_id)
 
 
-def _an_object(row: ObjectVersion | None, key: str, version_id: str | None) -> ObjectVersion:
+def _an_object(row: V | None, key: str, version_id: str | None) -> V:
     if row is None:
         raise no_such_key(key) if version_id is None else no_such_version(key, version_id)
     if row.delete_marker:
@@ -343,7 +354,7 @@ def no_such_version(key: str, version_id: str) -> S3Error:
     )
 
 
-def readable(row: ObjectVersion, now: datetime) -> bool:
+def readable(row: AnyVersion, now: datetime) -> bool:
     """COLD objects are read only while a completed restore lasts."""
     if row.storage_class != "COLD":
         return True
@@ -355,7 +366,7 @@ def readable(row: ObjectVersion, now: datetime) -> bool:
     )
 
 
-def invalid_state(row: ObjectVersion) -> S3Error:
+def invalid_state(row: AnyVersion) -> S3Error:
     return S3Error(
         "InvalidObjectState",
         "The operation is not valid for the object's storage class",
@@ -369,12 +380,12 @@ def read(
     bucket_name: str,
     key: str,
     version_id: str | None,
-    plan: Callable[[ObjectVersion], tuple[T, int]],
+    plan: Callable[[Version], tuple[T, int]],
 ) -> T:
     """The object for a GET or HEAD: `plan(row)` decides the answer and how many bytes it
     sends; the read request and those bytes are metered in the same transaction (of Core
     statements only)."""
-    with ctx.emulator.db.statements() as tx:
+    with ctx.reading() as tx:
         bucket, row = _read_only(tx, ctx, bucket_name, key, version_id)
         now = ctx.now()
         usage.request(tx, bucket, "read", row.storage_class, now)
@@ -449,26 +460,36 @@ def _delete_marker(
     )
 
 
-def remove(tx: Session, bucket: Bucket, keys: list[str], now: datetime) -> None:
+def remove_unversioned(ctx: ObsContext, bucket_name: str, keys: list[str]) -> bool:
+    """As `remove`, on a plain connection, in a bucket without versioning; False (nothing
+    done) if the bucket has versioning, where a delete writes markers."""
+    with ctx.statements() as tx:
+        bucket = buckets.target(tx, ctx, bucket_name)
+        if bucket.versioning:
+            return False
+        remove(tx, bucket, keys, ctx.now())
+        return True
+
+
+def remove(tx: Session | Connection, bucket: Writable, keys: list[str], now: datetime) -> None:
     """Delete every version of these keys (missing ones are fine, as in S3), in few queries."""
-    tx.flush()  # what the session still holds to write goes first: the rows go below it
-    connection = tx.connection()
+    if isinstance(tx, Session):
+        tx.flush()  # what the session still holds to write goes first: the rows go below it
+    connection = connection_of(tx)
     rows: list[Any] = []
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
-        rows += _VERSIONS_OF_KEYS.all(connection, {"bucket": bucket.id, "keys": batch})
+        rows += _DELETE_KEYS.all(connection, {"bucket": bucket.id, "keys": batch})
     usage.request(tx, bucket, "write", "STANDARD", now)
     if not rows:
         return
     changes: dict[str, int] = {}
-    for row in rows:
-        if not row.blob:
-            continue  # a delete marker
-        changes[row.storage_class] = changes.get(row.storage_class, 0) - row.size
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), 500):
-        _DELETE_VERSIONS.run(connection, {"ids": ids[start : start + 500]})
-    note_released(tx, blobs.release(tx, [row.blob for row in rows if row.blob]))
+    held = []
+    for blob, size, storage_class in rows:
+        if blob:  # not a delete marker
+            held.append(blob)
+            changes[storage_class] = changes.get(storage_class, 0) - size
+    note_released(tx, blobs.release(tx, held))
     _count(tx, bucket, -sum(row.size for row in rows), -len(rows))
     usage.stored_changed(tx, bucket, changes, now)
 

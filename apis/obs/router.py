@@ -44,11 +44,12 @@ from apis.obs.errors import (
     no_such_bucket,
     not_implemented,
 )
-from apis.obs.models import ObjectVersion
+from apis.obs.models import Version
 from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
 METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
+READ_METHODS = ("GET", "HEAD")
 XML = "application/xml"
 SMALL_BODY = 256 * 1024
 
@@ -190,17 +191,31 @@ async def _dispatch(
         route.bucket,
     )
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
-    with emulator.db.statements() as tx:
-        caller = Authenticator(tx, emulator.clock.now(), skew).caller(incoming)
-        decision = _authorize(tx, request, caller, headers, query, bucket, key)
-    ctx = ObsContext(
-        emulator,
-        caller,
-        request.scope.get("flexemu.request_id", ""),
-        _region(emulator, route.region, caller.region),
-        decision.buckets,
-    )
-    call = Call(request, ctx, headers, query, bucket, key, decision.owner)
+    # A GET or HEAD has no body to wait for: its operation joins the transaction that checks
+    # the caller; other methods check it with reads only.
+    joined = request.method in READ_METHODS
+    with emulator.db.statements() if joined else emulator.db.reads() as tx:
+        authenticator = Authenticator(tx, emulator.clock.now(), skew, bucket)
+        caller = authenticator.caller(incoming)
+        decision = _authorize(
+            tx, request, caller, headers, query, bucket, key, authenticator.bucket_access
+        )
+        ctx = ObsContext(
+            emulator,
+            caller,
+            request.scope.get("flexemu.request_id", ""),
+            _region(emulator, route.region, caller.region),
+            decision.buckets,
+            tx if joined else None,
+        )
+        call = Call(request, ctx, headers, query, bucket, key, decision.owner)
+        if joined:
+            return await _operation(call)
+    return await _operation(call)
+
+
+async def _operation(call: Call) -> Response:
+    bucket, key = call.bucket or None, call.key or None
     if bucket is None:
         return _service(call)
     if key is None:
@@ -216,9 +231,11 @@ def _authorize(
     query: dict[str, str],
     bucket: str | None,
     key: str | None,
+    known: access.BucketAccess | None,
 ) -> access.Decision:
     """The request's one authorization decision (an AccessDenied error when refused): on its
-    bucket or key and, for a copy, on the source object too."""
+    bucket or key (its access columns `known` if authentication read them) and, for a copy,
+    on the source object too."""
     if bucket is None:
         if caller.anonymous:
             raise anonymous()
@@ -227,7 +244,7 @@ def _authorize(
     client = request.client.host if request.client else ""
     context = access.context_of(headers, query, client, secure)
     action = access.action_of(request.method, query, key)
-    decision = access.decide(tx, caller, bucket, key, action, context)
+    decision = access.decide(tx, caller, bucket, key, action, context, known)
     source_bucket, source_key, _ = _copy_source_of(headers)
     if decision.allowed and request.method == "PUT" and source_bucket and source_key:
         source = access.decide(tx, caller, source_bucket, source_key, "s3:GetObject", context)
@@ -476,25 +493,23 @@ async def _put_default_class(call: Call) -> Response:
 
 async def _delete_many(call: Call) -> Response:
     document = xml.parse(await call.small_body(), "Delete")
-    entries = xml.children(document, "Object")
-    keys = [xml.text(entry, "Key") for entry in entries]
-    if not keys or len(keys) > 1000 or any(key is None for key in keys):
+    entries = [xml.texts(child) for child in xml.children(document, "Object")]
+    if not entries or len(entries) > 1000 or any("Key" not in entry for entry in entries):
         raise malformed_xml()
-    quiet = (xml.text(document, "Quiet") or "").strip().lower() == "true"
-    chosen = [
-        (key or "", xml.text(entry, "VersionId")) for key, entry in zip(keys, entries, strict=True)
-    ]
+    quiet = xml.texts(document).get("Quiet", "").strip().lower() == "true"
+    chosen = [(entry["Key"], entry.get("VersionId")) for entry in entries]
+    keys = [key for key, _ in chosen]
+    versions_named = any(version for _, version in chosen)
+    if not versions_named and objects.remove_unversioned(call.ctx, call.bucket, keys):
+        gone = objects.Deleted(None, False)
+        return _xml(views.deleted([(key, gone) for key in keys], quiet))
     now, caller = call.ctx.now(), call.ctx.caller.domain_id
     with call.ctx.transaction() as tx:
         bucket = buckets.find(tx, call.ctx, call.bucket)
-        if not bucket.versioning and not any(version for _, version in chosen):
-            objects.remove(tx, bucket, [key for key, _ in chosen], call.ctx.now())
-            done = [(key, objects.Deleted(None, False)) for key, _ in chosen]
-        else:
-            done = [
-                (key, objects.delete_one(tx, bucket, key, version, now, caller))
-                for key, version in chosen
-            ]
+        done = [
+            (key, objects.delete_one(tx, bucket, key, version, now, caller))
+            for key, version in chosen
+        ]
     return _xml(views.deleted(done, quiet))
 
 
@@ -603,7 +618,7 @@ def _get_object(call: Call, head: bool) -> Response:
     )
 
 
-def _answer(call: Call, row: ObjectVersion, head: bool) -> tuple[Response, int]:
+def _answer(call: Call, row: Version, head: bool) -> tuple[Response, int]:
     """The response to a GET or HEAD of `row`, and the bytes of body it sends."""
     now = call.ctx.now()
     with_checksums = call.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from apis.obs import xml
 from apis.obs.listing import Entry, Listing, VersionListing, VersionPage
-from apis.obs.models import NULL_VERSION, Bucket, MultipartUpload, ObjectVersion, UploadPart
+from apis.obs.models import NULL_VERSION, AnyVersion, Bucket, MultipartUpload, UploadPart
 from apis.obs.objects import Deleted
 from apis.obs.wire import Wire, iso_date
 from apis.obs.xml import Content
@@ -162,7 +162,7 @@ def deleted_headers(result: Deleted, wire: Wire) -> dict[str, str]:
     return headers
 
 
-def version_headers(row: ObjectVersion, wire: Wire) -> dict[str, str]:
+def version_headers(row: AnyVersion, wire: Wire) -> dict[str, str]:
     """`x-amz-version-id` of a version written or read in a versioned (or suspended) bucket."""
     if row.version_id == NULL_VERSION:
         return {}

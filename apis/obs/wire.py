@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 from apis.obs import storage_classes, tagging
 from apis.obs.errors import S3Error, precondition_failed
-from apis.obs.models import ObjectVersion
+from apis.obs.models import AnyVersion
 from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, NewObject
 
 META_PREFIXES = ("x-amz-meta-", "x-obs-meta-")
@@ -40,8 +40,17 @@ def wire_of(headers: dict[str, str], signed_dialect: str) -> Wire:
     return Wire("s3")
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def http_date(value: datetime) -> str:
-    return format_datetime(value.astimezone(UTC).replace(microsecond=0), usegmt=True)
+    """`Sat, 28 Nov 2026 15:10:57 GMT`, as email.utils.format_datetime writes it (cheaper)."""
+    at = value.astimezone(UTC)
+    return (
+        f"{_DAYS[at.weekday()]}, {at.day:02d} {_MONTHS[at.month - 1]} {at.year:04d} "
+        f"{at.hour:02d}:{at.minute:02d}:{at.second:02d} GMT"
+    )
 
 
 def iso_date(value: datetime) -> str:
@@ -74,7 +83,7 @@ def new_object(headers: dict[str, str]) -> NewObject:
 
 
 def object_headers(
-    row: ObjectVersion, wire: Wire, now: datetime, query: dict[str, str], with_checksums: bool
+    row: AnyVersion, wire: Wire, now: datetime, query: dict[str, str], with_checksums: bool
 ) -> dict[str, str]:
     headers = {
         "ETag": row.etag,
@@ -126,7 +135,7 @@ def _etag_in(etag: str, listed: str) -> bool:
     return "*" in wanted or etag.strip('"') in wanted
 
 
-def not_modified(row: ObjectVersion, headers: dict[str, str]) -> bool:
+def not_modified(row: AnyVersion, headers: dict[str, str]) -> bool:
     """GET/HEAD conditions: raise 412 PreconditionFailed, or say True for 304 Not Modified."""
     modified = row.last_modified.replace(microsecond=0)
     if_match = headers.get("if-match")
@@ -142,7 +151,7 @@ def not_modified(row: ObjectVersion, headers: dict[str, str]) -> bool:
     return since is not None and modified <= since
 
 
-def check_copy_source(row: ObjectVersion, headers: dict[str, str], prefix: str) -> None:
+def check_copy_source(row: AnyVersion, headers: dict[str, str], prefix: str) -> None:
     """x-amz-copy-source-if-*: every failure is 412."""
     modified = row.last_modified.replace(microsecond=0)
     if_match = headers.get(prefix + "copy-source-if-match")

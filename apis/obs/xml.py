@@ -73,6 +73,14 @@ def text(element: ElementTree.Element, name: str) -> str | None:
     return (found[0].text or "") if found else None
 
 
+def texts(element: ElementTree.Element) -> dict[str, str]:
+    """The text of each child by name, as `text` reads it (the first child of a name)."""
+    found: dict[str, str] = {}
+    for child in element:
+        found.setdefault(_local(child.tag), child.text or "")
+    return found
+
+
 def text_document(root: str, text: str) -> bytes:
     """A document whose root holds only text (`<LocationConstraint>eu-west-0</...>`)."""
     return f'{DECLARATION}<{root} xmlns="{NAMESPACE}">{escape(text)}</{root}>'.encode()

@@ -159,3 +159,26 @@ def test_virtual_hosted_style(flexemu, domain):
     assert vs3.get_object(Bucket="vhost", Key="a/b")["Body"].read() == b"hi"
     assert [o["Key"] for o in vs3.list_objects_v2(Bucket="vhost")["Contents"]] == ["a/b"]
     assert flexemu.boto3().get_object(Bucket="vhost", Key="a/b")["Body"].read() == b"hi"
+
+
+def test_the_version_tuple_has_the_table_columns_in_order():
+    from apis.obs.models import ObjectVersion, Version
+
+    assert Version._fields == tuple(column.name for column in ObjectVersion.__table__.columns)
+
+
+def test_http_dates_are_written_as_email_utils_writes_them():
+    from datetime import UTC, datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    from apis.obs.wire import http_date
+
+    east = timezone(timedelta(hours=5, minutes=30))
+    for value in [
+        datetime(2026, 11, 28, 15, 10, 57, 999999, tzinfo=UTC),
+        datetime(1999, 1, 3, 0, 0, 0, tzinfo=UTC),
+        datetime(2024, 2, 29, 23, 59, 59, 1, tzinfo=east),
+        *(datetime(2026, month, 9, 8, 7, 6, tzinfo=UTC) for month in range(1, 13)),
+    ]:
+        expected = format_datetime(value.astimezone(UTC).replace(microsecond=0), usegmt=True)
+        assert http_date(value) == expected

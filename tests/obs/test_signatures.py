@@ -222,18 +222,78 @@ def test_streaming_sigv4_chunks_are_verified(flexemu, s3, bucket):
         s3.head_object(Bucket=bucket, Key="streamed")
 
 
+def _botocore_signature(secret, region, timestamp, request):
+    """What botocore's S3 signer computes for a request whose signed headers are given."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.compat import HTTPHeaders
+    from botocore.credentials import Credentials
+
+    method, path, query, headers, signed_names, payload = request
+    signed = HTTPHeaders()
+    for name, value in headers:
+        if name in signed_names:
+            signed[name] = value
+
+    class Told(S3SigV4Auth):
+        def headers_to_sign(self, _request):
+            return signed
+
+    url = "http://verify" + path + ("?" + query if query else "")
+    botocore_request = AWSRequest(method=method, url=url, headers={"X-Amz-Content-SHA256": payload})
+    botocore_request.context["timestamp"] = timestamp
+    signer = Told(Credentials("AK", secret), "s3", region)
+    string_to_sign = signer.string_to_sign(
+        botocore_request, signer.canonical_request(botocore_request)
+    )
+    return signer.signature(string_to_sign, botocore_request), string_to_sign
+
+
+SIGNED_REQUESTS = [
+    ("PUT", "/a", "x=1", [("host", "bucket.example")], ["host"], "UNSIGNED-PAYLOAD"),
+    ("get", "/b/ünï code", "", [("host", "h"), ("x-amz-date", "d")], ["host", "x-amz-date"], "e"),
+    (
+        "GET",
+        "/b/%C3%BCn%C3%AF%20code//x",
+        "versionId=3&acl&b=2&b=1&&prefix=a%2Fb&z=",
+        [("host", "h:9000"), ("x-amz-meta-a", "  one   two \t three "), ("x-amz-meta-b", "é")],
+        ["host", "x-amz-meta-a", "x-amz-meta-b", "x-amz-not-sent"],
+        "abc",
+    ),
+    ("HEAD", "/k", "", [("host", "h"), ("host", "second"), ("range", "bytes=0-1")], ["host"], "e"),
+    ("DELETE", "/", "delete", [("other", "x")], ["host"], "UNSIGNED-PAYLOAD"),
+]
+
+
 @pytest.mark.parametrize("region", ["eu-west-0", "us-east-1", "region"])
 @pytest.mark.parametrize("secret", ["secret-one", "secret-two"])
-def test_the_remembered_signing_key_signs_as_botocore_does(secret, region):
-    from botocore.auth import S3SigV4Auth
-
+def test_the_sigv4_maths_are_botocore_s(secret, region):
+    """The verifier's canonical request, string to sign and (remembered) signing key."""
     from apis.obs.signatures import V4Scope, V4Signer
 
     timestamp = "20260301T101500Z"
     signer = V4Signer(secret, V4Scope("AK", timestamp[:8], region, "s3"), timestamp)
-    headers = [("host", "bucket.example"), ("x-amz-date", timestamp)]
-    for key in ("a", "b/ünï code"):
-        ours, string_to_sign = signer.request_signature(
-            "PUT", f"/{key}", "x=1", headers, ["host", "x-amz-date"], "UNSIGNED-PAYLOAD"
-        )
-        assert ours == S3SigV4Auth.signature(signer._signer, string_to_sign, signer._request)
+    for request in SIGNED_REQUESTS:
+        ours = signer.request_signature(*request)
+        assert ours == _botocore_signature(secret, region, timestamp, request), request
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["20260301T101500Z", "20241231T235959Z", "20260229T101500Z", "20261301T101500Z",
+     "20260301T241500Z", "20260301T106000Z", "20260301T101560Z", "2026031T101500Z",
+     "20260301T101500", "2026-03-01T10:15:00Z", "20260301t101500z", ""],
+)  # fmt: skip
+def test_v4_timestamps_are_read_as_strptime_reads_them(text):
+    from datetime import UTC, datetime
+
+    from apis.obs.auth import V4_DATE, Authenticator
+    from apis.obs.errors import S3Error
+
+    try:
+        expected = datetime.strptime(text, V4_DATE).replace(tzinfo=UTC)
+    except ValueError:
+        with pytest.raises(S3Error):
+            Authenticator._timestamp(text)
+    else:
+        assert Authenticator._timestamp(text) == expected
