@@ -14,11 +14,12 @@ from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, insert, select
 from sqlalchemy.orm import Session
 
 from state.db import Database
 from state.models import Transition
+from state.prepared import Prepared, connection_of
 
 Handler = Callable[[Session, Transition, datetime], None]
 
@@ -51,6 +52,11 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+_INSERT = Prepared(
+    insert(Transition), ["service", "kind", "resource_id", "target", "due_at", "payload"]
+)
+
+
 def schedule(
     tx: Session,
     *,
@@ -61,19 +67,21 @@ def schedule(
     now: datetime,
     after: float,
     payload: dict[str, Any] | None = None,
-) -> Transition:
+) -> None:
+    """A prepared INSERT on the transaction's connection (no ORM object to flush)."""
     due_at = now + timedelta(seconds=max(after, 0.0))
-    transition = Transition(
-        service=service,
-        kind=kind,
-        resource_id=resource_id,
-        target=target,
-        due_at=due_at,
-        payload=payload or {},
+    _INSERT.run(
+        connection_of(tx),
+        {
+            "service": service,
+            "kind": kind,
+            "resource_id": resource_id,
+            "target": target,
+            "due_at": due_at,
+            "payload": payload or {},
+        },
     )
-    tx.add(transition)
     _hint.next_due = min(_hint.next_due, due_at)
-    return transition
 
 
 def cancel(tx: Session, kind: str, resource_id: str) -> None:

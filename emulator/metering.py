@@ -9,11 +9,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from state.models import UsageInterval
+from state.prepared import Prepared, connection_of
+
+_OPENED_COLUMNS = [column.name for column in UsageInterval.__table__.columns if column.name != "id"]
+_OPEN = Prepared(insert(UsageInterval), _OPENED_COLUMNS)
 
 
 def start(
@@ -28,21 +32,23 @@ def start(
     quantity: Decimal | int | float | str,
     at: datetime,
     unit_class: str = "",
-) -> UsageInterval:
-    interval = UsageInterval(
-        project_id=project_id,
-        region=region,
-        service=service,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        meter=meter,
-        unit_class=unit_class,
-        quantity=Decimal(str(quantity)),
-        started_at=at,
-        ended_at=None,
+) -> None:
+    """Open an interval: a prepared INSERT on the transaction's connection."""
+    _OPEN.run(
+        connection_of(tx),
+        {
+            "project_id": project_id,
+            "region": region,
+            "service": service,
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "meter": meter,
+            "unit_class": unit_class,
+            "quantity": Decimal(str(quantity)),
+            "started_at": at,
+            "ended_at": None,
+        },
     )
-    tx.add(interval)
-    return interval
 
 
 def stop(tx: Session, resource_id: str, *, at: datetime, meter: str | None = None) -> None:
@@ -76,7 +82,7 @@ def change(
     at: datetime,
     quantity: Decimal | int | float | str | None = None,
     unit_class: str | None = None,
-) -> UsageInterval | None:
+) -> None:
     """Close the open interval of `meter` and open the next one with a new quantity or class."""
     current = tx.scalars(
         select(UsageInterval).where(
@@ -86,9 +92,9 @@ def change(
         )
     ).first()
     if current is None:
-        return None
+        return
     current.ended_at = at
-    return start(
+    start(
         tx,
         project_id=current.project_id,
         region=current.region,
