@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from state.db import Database
@@ -52,6 +52,7 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+_CLAIM = Prepared(delete(Transition).where(Transition.id == bindparam("claimed")))
 _INSERT = Prepared(
     insert(Transition), ["service", "kind", "resource_id", "target", "due_at", "payload"]
 )
@@ -127,8 +128,7 @@ def _apply(db: Database, transition: Transition, service_modules: dict[str, str]
     when it happened, however late the next request or clock move comes); 0 if another
     handler or process removed it in the meantime."""
     with db.transaction() as tx:
-        claimed = tx.execute(delete(Transition).where(Transition.id == transition.id))
-        if not cast(CursorResult[Any], claimed).rowcount:
+        if not _CLAIM.run(connection_of(tx), {"claimed": transition.id}):
             return 0
         handler = _handlers.get(transition.kind)
         if handler is None and transition.service in service_modules:
