@@ -52,6 +52,9 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+_EARLIEST = Prepared(
+    select(*Transition.__table__.columns).order_by(Transition.due_at, Transition.id).limit(_BATCH)
+)
 _CLAIM = Prepared(delete(Transition).where(Transition.id == bindparam("claimed")))
 _INSERT = Prepared(
     insert(Transition), ["service", "kind", "resource_id", "target", "due_at", "payload"]
@@ -99,13 +102,10 @@ def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> i
     while True:
         # The earliest transitions of all, in due order: those due are applied one by one, the
         # first one not due yet is the next due time.
-        with db.transaction() as tx:
-            batch = list(
-                tx.scalars(
-                    select(Transition).order_by(Transition.due_at, Transition.id).limit(_BATCH)
-                )
-            )
-        due = [transition for transition in batch if transition.due_at <= now]
+        with db.statements() as connection:
+            batch = _EARLIEST.all(connection, {})
+        # The handlers read them: detached copies, as the rows of a closed session would be.
+        due = [Transition(**row._asdict()) for row in batch if row.due_at <= now]
         later = batch[len(due)].due_at if len(due) < len(batch) else _FAR_FUTURE
         _hint.next_due = _FAR_FUTURE  # what the handlers schedule lowers it
         try:
