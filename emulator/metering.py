@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -51,19 +51,24 @@ def start(
     )
 
 
+_table = cast(Table, UsageInterval.__table__)
+_intervals = _table.c
+_OPEN_OF = (_intervals.resource_id == bindparam("resource"), _intervals.ended_at.is_(None))
+_STOP_ALL = Prepared(update(_table).where(*_OPEN_OF).values(ended_at=bindparam("at")))
+_STOP_METER = Prepared(
+    update(_table)
+    .where(*_OPEN_OF, _intervals.meter == bindparam("meter_name"))
+    .values(ended_at=bindparam("at"))
+)
+
+
 def stop(tx: Session, resource_id: str, *, at: datetime, meter: str | None = None) -> None:
     """Close the open intervals of a resource (all its meters, or one)."""
-    table = cast(Table, UsageInterval.__table__)
-    intervals = table.c
-    statement = update(table).where(
-        intervals.resource_id == resource_id, intervals.ended_at.is_(None)
-    )
-    if meter is not None:
-        statement = statement.where(intervals.meter == meter)
-    # A Core statement (an ORM one costs several times more): the session's pending intervals
-    # are written first, and those it holds are told the new end.
+    # A prepared statement (an ORM one costs several times more): the session's pending
+    # intervals are written first, and those it holds are told the new end.
     tx.flush()
-    tx.execute(statement.values(ended_at=at))
+    values = {"resource": resource_id, "at": at, "meter_name": meter}
+    (_STOP_ALL if meter is None else _STOP_METER).run(connection_of(tx), values)
     for held in list(tx.identity_map.values()):
         if (
             isinstance(held, UsageInterval)
