@@ -88,10 +88,20 @@ def schedule(
     _hint.next_due = min(_hint.next_due, due_at)
 
 
-def cancel(tx: Session, kind: str, resource_id: str) -> None:
-    tx.execute(
-        delete(Transition).where(Transition.kind == kind, Transition.resource_id == resource_id)
+_CANCEL = Prepared(
+    delete(Transition).where(
+        Transition.kind == bindparam("kind"), Transition.resource_id == bindparam("resource_id")
     )
+)
+
+
+def cancel(tx: Session, kind: str, resource_id: str) -> None:
+    """A prepared DELETE; the session forgets the resource's transitions it holds, as an ORM
+    delete would (no code adds Transition objects: `schedule` writes rows)."""
+    _CANCEL.run(connection_of(tx), {"kind": kind, "resource_id": resource_id})
+    for held in list(tx.identity_map.values()):
+        if isinstance(held, Transition) and (held.kind, held.resource_id) == (kind, resource_id):
+            tx.expunge(held)
 
 
 def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> int:
