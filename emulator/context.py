@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import identity
@@ -23,6 +23,7 @@ from emulator.dialects import IAM, KEYSTONE, Dialect
 from emulator.errors import ApiError, Forbidden, NotFound, Unauthorized
 from emulator.identity import Principal
 from state.models import Project
+from state.prepared import Prepared
 
 if TYPE_CHECKING:
     from emulator.app import Emulator
@@ -119,8 +120,7 @@ async def authenticate(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
-def _context_for(request: Request, principal: Principal, project_id: str) -> RequestContext:
-    emulator = emulator_of(request)
+def _check_scope(principal: Principal, project_id: str) -> None:
     scope_project = principal.scope_project_id
     if principal.token is not None and scope_project is None:
         raise Forbidden("The token is not scoped to a project.", codes={"huawei": "Ecs.0023"})
@@ -131,20 +131,68 @@ def _context_for(request: Request, principal: Principal, project_id: str) -> Req
             statuses={"vpc": 400},  # VPC API reference, "Error Codes"
             messages={"vpc": "urlTenantId is not equal tokenTenantId"},
         )
-    with emulator.db.statements() as connection:
-        row = connection.execute(
-            select(Project.id, Project.name, Project.domain_id, Project.region).where(
-                Project.id == project_id
-            )
-        ).first()
-    if row is None or row.domain_id != principal.domain_id:
-        raise NotFound(f"Could not find project: {project_id}.")
-    return RequestContext(emulator, principal, ProjectRef(*row), request_id_of(request))
 
 
-async def project_context(
-    request: Request, project_id: str, principal: PrincipalDep
+def _context_of(
+    request: Request, principal: Principal, project_id: str, project: ProjectRef | None
 ) -> RequestContext:
+    """The context, once the caller may act on `project_id` (`project`: None if unknown)."""
+    if project is None or project.domain_id != principal.domain_id:
+        raise NotFound(f"Could not find project: {project_id}.")
+    return RequestContext(emulator_of(request), principal, project, request_id_of(request))
+
+
+_PROJECT_BY_ID = Prepared(
+    select(Project.id, Project.name, Project.domain_id, Project.region).where(
+        Project.id == bindparam("project_id")
+    )
+)
+_PROJECT_COLUMNS = (
+    Project.id.label("project_id"),
+    Project.name.label("project_name"),
+    Project.domain_id.label("project_domain_id"),
+    Project.region.label("project_region"),
+)
+# A token's caller and the project of the path in one statement (the project may not exist).
+_CALLER_AND_PROJECT = Prepared(
+    identity.CALLER_OF_TOKEN.add_columns(*_PROJECT_COLUMNS).outerjoin(
+        Project, Project.id == bindparam("project_id")
+    )
+)
+
+
+def _context_for(request: Request, principal: Principal, project_id: str) -> RequestContext:
+    _check_scope(principal, project_id)
+    with emulator_of(request).db.statements() as connection:
+        row = _PROJECT_BY_ID.first(connection, {"project_id": project_id})
+    return _context_of(request, principal, project_id, row and ProjectRef(*row))
+
+
+def _token_context(request: Request, token: str, project_id: str) -> RequestContext:
+    """A token's caller and the project, read together: one statement per request."""
+    emulator = emulator_of(request)
+    with emulator.db.statements() as connection:
+        row = _CALLER_AND_PROJECT.first(
+            connection, {"id_hash": identity.token_hash(token), "project_id": project_id}
+        )
+    try:
+        principal = identity.principal_of_token_row(row, emulator.clock.now())
+    except ApiError as error:
+        raise _token_errors_as_gateway(request, error) from None
+    _check_scope(principal, project_id)
+    project = None
+    if row.project_id is not None:
+        project = ProjectRef(
+            row.project_id, row.project_name, row.project_domain_id, row.project_region
+        )
+    return _context_of(request, principal, project_id, project)
+
+
+async def project_context(request: Request, project_id: str) -> RequestContext:
+    token = request.headers.get("x-auth-token")
+    if token and not request.headers.get("authorization", "").startswith("SDK-HMAC-SHA256"):
+        return _token_context(request, token, project_id)
+    principal = await authenticate(request)
     header_project = request.headers.get("x-project-id")
     if principal.token is None and header_project and header_project != project_id:
         raise Forbidden(

@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import signing
 from emulator.errors import Unauthorized
 from state.models import Credential, Domain, Group, GroupMember, Token, User
+from state.prepared import Prepared
 
 ADMIN_GROUP = "admin"
 _PBKDF2_ROUNDS = 2000
@@ -133,20 +134,28 @@ def from_token(tx: Session, token: str, now: datetime) -> Principal:
 # A token's columns beside the caller's, for building a detached copy of the row.
 _TOKEN_COLUMNS = tuple(Token.__table__.columns)
 _TOKEN = tuple(column.label(f"token_{column.key}") for column in _TOKEN_COLUMNS)
+# The caller of the token hash `id_hash`: the gateway's query, to which `emulator.context`
+# adds the project of the request.
+CALLER_OF_TOKEN = (
+    select(*_CALLER, *_TOKEN)
+    .join(Domain, Domain.id == User.domain_id)
+    .join(Token, Token.user_id == User.id)
+    .where(Token.id_hash == bindparam("id_hash"))
+)
+_CALLER_OF_TOKEN = Prepared(CALLER_OF_TOKEN)
 
 
 def caller_of_token(db: Connection, token: str, now: datetime) -> Principal:
-    """`from_token` for the gateway: one Core query on a plain connection (no session), the
-    token a detached copy of its row."""
-    row = db.execute(
-        select(*_CALLER, *_TOKEN)
-        .join(Domain, Domain.id == User.domain_id)
-        .join(Token, Token.user_id == User.id)
-        .where(Token.id_hash == token_hash(token))
-    ).first()
+    """`from_token` for the gateway: one prepared query on a plain connection (no session),
+    the token a detached copy of its row."""
+    return principal_of_token_row(_CALLER_OF_TOKEN.first(db, {"id_hash": token_hash(token)}), now)
+
+
+def principal_of_token_row(row: Any, now: datetime) -> Principal:
+    """The caller of a row of `CALLER_OF_TOKEN` (None: no such token)."""
     found = None
     if row is not None:
-        fields = row._mapping
+        fields = row._asdict()
         found = Token(**{c.key: fields[f"token_{c.key}"] for c in _TOKEN_COLUMNS})
     return _checked_token(row, found, now)
 

@@ -12,13 +12,14 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from state.db import Database
 from state.models import Transition
+from state.prepared import Prepared, connection_of
 
 Handler = Callable[[Session, Transition, datetime], None]
 
@@ -51,6 +52,15 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+_EARLIEST = Prepared(
+    select(*Transition.__table__.columns).order_by(Transition.due_at, Transition.id).limit(_BATCH)
+)
+_CLAIM = Prepared(delete(Transition).where(Transition.id == bindparam("claimed")))
+_INSERT = Prepared(
+    insert(Transition), ["service", "kind", "resource_id", "target", "due_at", "payload"]
+)
+
+
 def schedule(
     tx: Session,
     *,
@@ -61,25 +71,37 @@ def schedule(
     now: datetime,
     after: float,
     payload: dict[str, Any] | None = None,
-) -> Transition:
+) -> None:
+    """A prepared INSERT on the transaction's connection (no ORM object to flush)."""
     due_at = now + timedelta(seconds=max(after, 0.0))
-    transition = Transition(
-        service=service,
-        kind=kind,
-        resource_id=resource_id,
-        target=target,
-        due_at=due_at,
-        payload=payload or {},
+    _INSERT.run(
+        connection_of(tx),
+        {
+            "service": service,
+            "kind": kind,
+            "resource_id": resource_id,
+            "target": target,
+            "due_at": due_at,
+            "payload": payload or {},
+        },
     )
-    tx.add(transition)
     _hint.next_due = min(_hint.next_due, due_at)
-    return transition
+
+
+_CANCEL = Prepared(
+    delete(Transition).where(
+        Transition.kind == bindparam("kind"), Transition.resource_id == bindparam("resource_id")
+    )
+)
 
 
 def cancel(tx: Session, kind: str, resource_id: str) -> None:
-    tx.execute(
-        delete(Transition).where(Transition.kind == kind, Transition.resource_id == resource_id)
-    )
+    """A prepared DELETE; the session forgets the resource's transitions it holds, as an ORM
+    delete would (no code adds Transition objects: `schedule` writes rows)."""
+    _CANCEL.run(connection_of(tx), {"kind": kind, "resource_id": resource_id})
+    for held in list(tx.identity_map.values()):
+        if isinstance(held, Transition) and (held.kind, held.resource_id) == (kind, resource_id):
+            tx.expunge(held)
 
 
 def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> int:
@@ -90,13 +112,10 @@ def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> i
     while True:
         # The earliest transitions of all, in due order: those due are applied one by one, the
         # first one not due yet is the next due time.
-        with db.transaction() as tx:
-            batch = list(
-                tx.scalars(
-                    select(Transition).order_by(Transition.due_at, Transition.id).limit(_BATCH)
-                )
-            )
-        due = [transition for transition in batch if transition.due_at <= now]
+        with db.statements() as connection:
+            batch = _EARLIEST.all(connection, {})
+        # The handlers read them: detached copies, as the rows of a closed session would be.
+        due = [Transition(**row._asdict()) for row in batch if row.due_at <= now]
         later = batch[len(due)].due_at if len(due) < len(batch) else _FAR_FUTURE
         _hint.next_due = _FAR_FUTURE  # what the handlers schedule lowers it
         try:
@@ -119,8 +138,7 @@ def _apply(db: Database, transition: Transition, service_modules: dict[str, str]
     when it happened, however late the next request or clock move comes); 0 if another
     handler or process removed it in the meantime."""
     with db.transaction() as tx:
-        claimed = tx.execute(delete(Transition).where(Transition.id == transition.id))
-        if not cast(CursorResult[Any], claimed).rowcount:
+        if not _CLAIM.run(connection_of(tx), {"claimed": transition.id}):
             return 0
         handler = _handlers.get(transition.kind)
         if handler is None and transition.service in service_modules:

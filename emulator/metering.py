@@ -9,11 +9,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from state.models import UsageInterval
+from state.prepared import Prepared, connection_of
+
+_OPENED_COLUMNS = [column.name for column in UsageInterval.__table__.columns if column.name != "id"]
+_OPEN = Prepared(insert(UsageInterval), _OPENED_COLUMNS)
 
 
 def start(
@@ -28,36 +32,43 @@ def start(
     quantity: Decimal | int | float | str,
     at: datetime,
     unit_class: str = "",
-) -> UsageInterval:
-    interval = UsageInterval(
-        project_id=project_id,
-        region=region,
-        service=service,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        meter=meter,
-        unit_class=unit_class,
-        quantity=Decimal(str(quantity)),
-        started_at=at,
-        ended_at=None,
+) -> None:
+    """Open an interval: a prepared INSERT on the transaction's connection."""
+    _OPEN.run(
+        connection_of(tx),
+        {
+            "project_id": project_id,
+            "region": region,
+            "service": service,
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "meter": meter,
+            "unit_class": unit_class,
+            "quantity": Decimal(str(quantity)),
+            "started_at": at,
+            "ended_at": None,
+        },
     )
-    tx.add(interval)
-    return interval
+
+
+_table = cast(Table, UsageInterval.__table__)
+_intervals = _table.c
+_OPEN_OF = (_intervals.resource_id == bindparam("resource"), _intervals.ended_at.is_(None))
+_STOP_ALL = Prepared(update(_table).where(*_OPEN_OF).values(ended_at=bindparam("at")))
+_STOP_METER = Prepared(
+    update(_table)
+    .where(*_OPEN_OF, _intervals.meter == bindparam("meter_name"))
+    .values(ended_at=bindparam("at"))
+)
 
 
 def stop(tx: Session, resource_id: str, *, at: datetime, meter: str | None = None) -> None:
     """Close the open intervals of a resource (all its meters, or one)."""
-    table = cast(Table, UsageInterval.__table__)
-    intervals = table.c
-    statement = update(table).where(
-        intervals.resource_id == resource_id, intervals.ended_at.is_(None)
-    )
-    if meter is not None:
-        statement = statement.where(intervals.meter == meter)
-    # A Core statement (an ORM one costs several times more): the session's pending intervals
-    # are written first, and those it holds are told the new end.
+    # A prepared statement (an ORM one costs several times more): the session's pending
+    # intervals are written first, and those it holds are told the new end.
     tx.flush()
-    tx.execute(statement.values(ended_at=at))
+    values = {"resource": resource_id, "at": at, "meter_name": meter}
+    (_STOP_ALL if meter is None else _STOP_METER).run(connection_of(tx), values)
     for held in list(tx.identity_map.values()):
         if (
             isinstance(held, UsageInterval)
@@ -76,7 +87,7 @@ def change(
     at: datetime,
     quantity: Decimal | int | float | str | None = None,
     unit_class: str | None = None,
-) -> UsageInterval | None:
+) -> None:
     """Close the open interval of `meter` and open the next one with a new quantity or class."""
     current = tx.scalars(
         select(UsageInterval).where(
@@ -86,9 +97,9 @@ def change(
         )
     ).first()
     if current is None:
-        return None
+        return
     current.ended_at = at
-    return start(
+    start(
         tx,
         project_id=current.project_id,
         region=current.region,

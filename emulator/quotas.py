@@ -13,9 +13,11 @@ from typing import Any, cast
 from sqlalchemy import Case, Table, Update, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from emulator.errors import BadRequest, QuotaExceeded
 from state.models import QuotaLimit, QuotaUsage
+from state.prepared import Prepared, connection_of
 
 UNLIMITED = -1
 _defaults: dict[str, int] = {}
@@ -41,10 +43,21 @@ def limits(tx: Session, project_id: str) -> dict[str, int]:
     return values
 
 
+_LIMIT = Prepared(
+    select(QuotaLimit.limit).where(
+        QuotaLimit.project_id == bindparam("project_id"), QuotaLimit.key == bindparam("key")
+    )
+)
+
+
 def limit(tx: Session, project_id: str, key: str) -> int:
-    row = tx.get(QuotaLimit, (project_id, key))
+    """The limit the session holds, else the stored one (a prepared query), else the default."""
+    held = tx.identity_map.get(identity_key(QuotaLimit, (project_id, key)))
+    if held is not None:
+        return int(held.limit)
+    row = _LIMIT.first(connection_of(tx), {"project_id": project_id, "key": key})
     if row is not None:
-        return row.limit
+        return int(row.limit)
     return _defaults.get(key, UNLIMITED)
 
 
@@ -149,6 +162,11 @@ def _take_statement(count: int) -> Update:
 
 
 @lru_cache(maxsize=32)
+def _take_prepared(count: int) -> Prepared:
+    return Prepared(_take_statement(count))
+
+
+@lru_cache(maxsize=32)
 def _move_statement(count: int) -> Update:
     return (
         update(_USAGE)
@@ -169,7 +187,8 @@ def _parameters(project_id: str, amounts: Mapping[str, int]) -> dict[str, Any]:
 def _take(tx: Session, project_id: str, wanted: Mapping[str, int]) -> set[str]:
     """Raise the counters that stay within their limits, in one statement; the keys raised."""
     tx.flush()  # Core statements skip the session's autoflush: pending limits count too
-    return set(tx.scalars(_take_statement(len(wanted)), _parameters(project_id, wanted)))
+    rows = _take_prepared(len(wanted)).all(connection_of(tx), _parameters(project_id, wanted))
+    return {row.key for row in rows}
 
 
 def _move(tx: Session, project_id: str, deltas: Mapping[str, int]) -> None:

@@ -8,11 +8,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from emulator.errors import BadRequest
 from state.models import Tag
+from state.prepared import Prepared, connection_of
 
 MAX_TAGS = 10
 MAX_KEY, MAX_VALUE = 36, 43
@@ -80,10 +81,25 @@ def remove(tx: Session, resource_type: str, resource_id: str, keys: Iterable[str
     )
 
 
-def remove_all(tx: Session, resource_type: str, resource_id: str) -> None:
-    tx.execute(
-        delete(Tag).where(Tag.resource_type == resource_type, Tag.resource_id == resource_id)
+_REMOVE_ALL = Prepared(
+    delete(Tag).where(
+        Tag.resource_type == bindparam("resource_type"), Tag.resource_id == bindparam("resource_id")
     )
+)
+
+
+def remove_all(tx: Session, resource_type: str, resource_id: str) -> None:
+    """A prepared DELETE (the session's pending tags written first); the session forgets the
+    tags it holds of the resource, as an ORM delete would."""
+    tx.flush()
+    _REMOVE_ALL.run(connection_of(tx), {"resource_type": resource_type, "resource_id": resource_id})
+    for held in list(tx.identity_map.values()):
+        if (
+            isinstance(held, Tag)
+            and held.resource_type == resource_type
+            and held.resource_id == resource_id
+        ):
+            tx.expunge(held)
 
 
 def of(tx: Session, resource_type: str, resource_id: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -19,6 +19,7 @@ from apis.evs import operations as evs
 from apis.evs.models import Volume
 from emulator.context import RequestContext
 from emulator.errors import ApiError, BadRequest, Forbidden, QuotaExceeded
+from state.prepared import Prepared, connection_of
 
 
 @dataclass
@@ -63,17 +64,32 @@ def of(tx: Session, server_ids: list[str]) -> dict[str, list[ServerVolume]]:
     return found
 
 
+_RECORD = Prepared(
+    insert(ServerVolume),
+    [
+        "server_id",
+        "volume_id",
+        "project_id",
+        "device",
+        "boot_index",
+        "delete_on_termination",
+        "attached_at",
+    ],
+)
+
+
 def _record(tx: Session, server: Server, volume_id: str, spec: DiskSpec, index: int) -> None:
-    tx.add(
-        ServerVolume(
-            server_id=server.id,
-            volume_id=volume_id,
-            project_id=server.project_id,
-            device=device_name(index),
-            boot_index=0 if spec.boot else None,
-            delete_on_termination=spec.delete_on_termination,
-            attached_at=server.created_at,
-        )
+    _RECORD.run(
+        connection_of(tx),
+        {
+            "server_id": server.id,
+            "volume_id": volume_id,
+            "project_id": server.project_id,
+            "device": device_name(index),
+            "boot_index": 0 if spec.boot else None,
+            "delete_on_termination": spec.delete_on_termination,
+            "attached_at": server.created_at,
+        },
     )
 
 
@@ -96,7 +112,7 @@ def create_for(tx: Session, ctx: RequestContext, server: Server, disks: list[Dis
                 volume.status = "reserved"
                 volume_id = volume.id
             else:
-                volume_id = evs.create_volume(
+                volume_id = evs.create_volume_row(
                     tx,
                     ctx,
                     evs.VolumeSpec(
@@ -108,9 +124,8 @@ def create_for(tx: Session, ctx: RequestContext, server: Server, disks: list[Dis
                         multiattach=spec.multiattach,
                         system_disk=spec.boot,
                     ),
-                ).id
+                )
             _record(tx, server, volume_id, spec, index)
-        tx.flush()
 
 
 def attach_at_build(tx: Session, server: Server, now: datetime) -> None:

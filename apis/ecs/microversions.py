@@ -114,7 +114,8 @@ class NovaRoute(_NovaDialectRoute):  # type: ignore[misc,valid-type]
         return handle
 
 
-def microversion(request: Request) -> Microversion:
+async def microversion(request: Request) -> Microversion:
+    """A coroutine: FastAPI runs a plain function dependency in a worker thread."""
     return request.scope.get(_SCOPE_KEY, MINIMUM)
 
 

@@ -127,7 +127,7 @@ async def create_servers(
     with ctx.transaction() as tx:
         job = _job(tx, ctx, "createServer")
         created = servers.create(tx, ctx, spec, job)
-        return {"job_id": job.id, "serverIds": [server.id for server in created]}
+        return {"job_id": job.id, "serverIds": [each.server.id for each in created]}
 
 
 def _image_names(ctx: RequestContext, rows: list[Server]) -> dict[str, str]:

@@ -4,7 +4,7 @@ EIPs, and their security groups."""
 from dataclasses import dataclass
 from ipaddress import ip_address
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -12,9 +12,10 @@ from apis.ecs.models import Server, ServerInterface
 from apis.vpc import operations as vpc
 from apis.vpc import ports as vpc_ports
 from apis.vpc import security
-from apis.vpc.models import IpAllocation, Network, Port, PublicIp, Subnet
+from apis.vpc.models import IpAllocation, Port, PublicIp, Subnet
 from emulator.context import RequestContext
 from emulator.errors import ApiError, Conflict, NotFound
+from state.prepared import Prepared, connection_of
 
 
 @dataclass
@@ -64,23 +65,26 @@ def resolve_groups(
     return chosen
 
 
-def network_of(tx: Session, ctx: RequestContext, network_id: str) -> Network:
-    network = tx.get(Network, network_id)
-    if network is None or network.project_id != ctx.project.id:
+def network_of(tx: Session, ctx: RequestContext, network_id: str) -> vpc_ports.NetworkFacts:
+    network = vpc_ports.network_facts(tx, ctx, network_id)
+    if network is None:
         raise states.invalid(f"Network {network_id} could not be found.")
     return network
 
 
 def vpc_of(
-    tx: Session, ctx: RequestContext, nic: NicSpec, networks: list[Network] | None = None
+    tx: Session,
+    ctx: RequestContext,
+    nic: NicSpec,
+    networks: dict[str, vpc_ports.NetworkFacts] | None = None,
 ) -> str | None:
     """The VPC of the nic's network; the network found is added to `networks`."""
     if nic.port_id is not None:
         return vpc_ports.vpc_of_network(tx, _free_port(tx, ctx, nic.port_id).network_id)
     network = network_of(tx, ctx, str(nic.network_id))
     if networks is not None:
-        networks.append(network)
-    return vpc_ports.vpc_of_network(tx, network.id)
+        networks[network.id] = network
+    return network.vpc_id
 
 
 def _free_port(tx: Session, ctx: RequestContext, port_id: str) -> Port:
@@ -97,6 +101,18 @@ def _device_owner(server: Server) -> str:
     return f"compute:{server.availability_zone}"
 
 
+@dataclass(frozen=True)
+class Plugged:
+    port_id: str
+    # (id, name) of the port's security groups by id, when known without reading them back.
+    groups: list[tuple[str, str]] | None = None
+
+
+_ADD_INTERFACE = Prepared(
+    insert(ServerInterface), ["port_id", "server_id", "project_id", "owned", "created_at"]
+)
+
+
 def plug(
     tx: Session,
     ctx: RequestContext,
@@ -104,48 +120,60 @@ def plug(
     nic: NicSpec,
     group_ids: list[str] | None,
     *,
-    checked: bool = False,
-) -> Port:
+    network: vpc_ports.NetworkFacts | None = None,
+) -> Plugged:
     """Make (or bind) one port for the server; `group_ids` None means the VPC's default.
-    `checked`: the caller has found the nic's network already (`vpc_of`)."""
+    `network`: the nic's network, as the caller found it already (`vpc_of`). A port with
+    the first free address is written by prepared statements."""
     try:
         if nic.port_id is not None:
-            port = _free_port(tx, ctx, nic.port_id)
+            port_id = _free_port(tx, ctx, nic.port_id).id
             vpc.bind_device(
-                tx, ctx, port.id, device_id=server.id, device_owner=_device_owner(server)
+                tx, ctx, port_id, device_id=server.id, device_owner=_device_owner(server)
             )
-            owned = False
-        else:
-            if not checked:
+            plugged, owned = Plugged(port_id), False
+        elif nic.ip_address is not None:
+            if network is None:
                 network_of(tx, ctx, str(nic.network_id))
             port = vpc.create_port(
                 tx,
                 ctx,
                 vpc.PortSpec(
                     network_id=str(nic.network_id),
-                    fixed_ips=[{"ip_address": nic.ip_address}] if nic.ip_address else None,
+                    fixed_ips=[{"ip_address": nic.ip_address}],
                     security_group_ids=group_ids,
                     device_id=server.id,
                     device_owner=_device_owner(server),
                 ),
             )
-            owned = True
+            tx.flush()
+            plugged, owned = Plugged(port.id), True
+        else:
+            made = vpc_ports.create_device_port(
+                tx,
+                ctx,
+                network or network_of(tx, ctx, str(nic.network_id)),
+                device_id=server.id,
+                device_owner=_device_owner(server),
+                security_group_ids=group_ids,
+            )
+            plugged, owned = Plugged(made.id, made.groups), True
     except ApiError as error:
         error.codes.setdefault("huawei", states.INVALID)
         if error.status == 409:
             error.statuses = {**error.statuses, "huawei": 400}
         raise
-    tx.add(
-        ServerInterface(
-            port_id=port.id,
-            server_id=server.id,
-            project_id=server.project_id,
-            owned=owned,
-            created_at=ctx.now(),
-        )
+    _ADD_INTERFACE.run(
+        connection_of(tx),
+        {
+            "port_id": plugged.port_id,
+            "server_id": server.id,
+            "project_id": server.project_id,
+            "owned": owned,
+            "created_at": ctx.now(),
+        },
     )
-    tx.flush()
-    return port
+    return plugged
 
 
 def find(tx: Session, server: Server, port_id: str) -> ServerInterface:

@@ -106,19 +106,22 @@ def _spec(
 @router.post("/servers", status_code=202)
 async def create_server(
     request: Request, body: schemas.NovaServerCreateRequest, ctx: ProjectContext
-) -> dict[str, Any]:
+) -> Response:
     with ctx.transaction() as tx:
-        created = servers.create(tx, ctx, _spec(body.server, body.scheduler_hints))
-        first = created[0]
-        groups = details.groups(tx, [first.id])[first.id]
-        return {
+        first = servers.create(tx, ctx, _spec(body.server, body.scheduler_hints))[0]
+        server = first.server
+        groups = first.groups
+        if groups is None:
+            groups = details.groups(tx, [server.id])[server.id]
+        answer = {
             "server": {
-                "id": first.id,
-                "links": nova_link(first, service_url(request))["links"],
+                "id": server.id,
+                "links": nova_link(server, service_url(request))["links"],
                 "OS-DCF:diskConfig": "MANUAL",
                 "security_groups": [{"name": name} for _, name in groups],
             }
         }
+    return json_response(202, answer)
 
 
 def _filtered(ctx: RequestContext, query_params: dict[str, str]) -> Any:
@@ -405,7 +408,7 @@ async def attach_interface(
         nic = NicSpec(network_id=spec.net_id, port_id=spec.port_id, ip_address=address)
         groups = nics.groups(tx, server) or None
         port = nics.plug(tx, ctx, server, nic, groups)
-        return {"interfaceAttachment": interface_view(tx, port.id)}
+        return {"interfaceAttachment": interface_view(tx, port.port_id)}
 
 
 @router.get("/servers/{server_id}/os-interface/{port_id}")

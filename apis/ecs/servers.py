@@ -10,7 +10,7 @@ import binascii
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import Select, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import billing, disks, flavors, keypairs, nics, server_groups, states, transitions
@@ -19,11 +19,12 @@ from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
 from apis.ims import images
 from apis.vpc import operations as vpc
-from apis.vpc.models import Network
+from apis.vpc.ports import NetworkFacts
 from emulator import ids, jobs, quotas, tags
 from emulator.context import RequestContext
 from emulator.errors import ApiError, NotFound, QuotaExceeded
 from state.models import Job
+from state.prepared import Prepared, connection_of
 
 TAG_TYPE = "ecs.server"
 MAX_NAME = 255
@@ -135,7 +136,7 @@ def _boot_disks(ctx: RequestContext, spec: ServerSpec) -> list[DiskSpec]:
 
 
 def _vpc_of_nics(
-    tx: Session, ctx: RequestContext, spec: ServerSpec, networks: list[Network]
+    tx: Session, ctx: RequestContext, spec: ServerSpec, networks: dict[str, NetworkFacts]
 ) -> str | None:
     """The one VPC of the nics; `networks` receives the networks found on the way."""
     if not spec.nics:
@@ -160,13 +161,20 @@ class _Plan:
     group_ids: list[str] | None
     tags: dict[str, str]
     reservation: str
-    # Held (the session's identity map is weak) so that the ports' creation finds them there.
-    networks: list[Network]
+    # The nics' networks by id, as read by the checks (the ports' creation needs them again).
+    networks: dict[str, NetworkFacts]
+
+
+@dataclass
+class Created:
+    server: Server
+    # (id, name) of its security groups in first-seen order, when known without reading them.
+    groups: list[tuple[str, str]] | None
 
 
 def create(
     tx: Session, ctx: RequestContext, spec: ServerSpec, job: Job | None = None
-) -> list[Server]:
+) -> list[Created]:
     """One server per name in `spec.names`; `job` (native) gets a sub-job per server."""
     for name in spec.names:
         _check_name(name)
@@ -183,7 +191,7 @@ def create(
     tag_values = tags.validate(
         [{"key": k, "value": v} for k, v in spec.tags.items()], codes={"huawei": states.INVALID}
     )
-    networks: list[Network] = []
+    networks: dict[str, NetworkFacts] = {}
     vpc_id = _vpc_of_nics(tx, ctx, spec, networks)
     group_ids = (
         nics.resolve_groups(tx, ctx, spec.security_groups, vpc_id) if spec.security_groups else None
@@ -197,7 +205,7 @@ def create(
     )
     created = [_create_one(tx, ctx, spec, plan, name, job) for name in spec.names]
     if group is not None:
-        server_groups.join(tx, ctx, group, [server.id for server in created])
+        server_groups.join(tx, ctx, group, [each.server.id for each in created])
     return created
 
 
@@ -212,40 +220,62 @@ def _server_group(
         raise states.invalid(f"Server group {group_id} could not be found.") from None
 
 
+# A server's attributes and the columns they are stored in.
+_FIELDS = [(attr.key, attr.columns[0].name) for attr in inspect(Server).column_attrs]
+_INSERT = Prepared(insert(Server), [column for _, column in _FIELDS])
+
+
+def _insert(tx: Session, values: dict[str, Any]) -> Server:
+    """The row by a prepared INSERT; the `Server` returned is a transient copy of it for the
+    steps that follow, never added to the session (nothing flushes or reads it back)."""
+    _INSERT.run(connection_of(tx), {column: values[key] for key, column in _FIELDS})
+    return Server(**values)
+
+
 def _create_one(
     tx: Session, ctx: RequestContext, spec: ServerSpec, plan: _Plan, name: str, job: Job | None
-) -> Server:
+) -> Created:
     now = ctx.now()
-    server = Server(
-        id=ids.uuid_id(),
-        project_id=ctx.project.id,
-        region=ctx.region,
-        user_id=ctx.principal.user_id,
-        name=name,
-        description=spec.description,
-        status="BUILD",
-        task_state="spawning",
-        power_state=states.NOSTATE,
-        flavor_id=plan.flavor.id,
-        image_id=spec.image_id or "",
-        licence=plan.licence,
-        availability_zone=plan.zone,
-        vpc_id=plan.vpc_id,
-        key_name=spec.key_name,
-        user_data=spec.user_data,
-        metadata_=dict(spec.metadata),
-        reservation_id=plan.reservation,
-        publicip_delete_on_termination=bool(spec.publicip and spec.publicip.delete_on_termination),
-        created_at=now,
-        updated_at=now,
-        launched_at=None,
+    server = _insert(
+        tx,
+        {
+            "id": ids.uuid_id(),
+            "project_id": ctx.project.id,
+            "region": ctx.region,
+            "user_id": ctx.principal.user_id,
+            "name": name,
+            "description": spec.description,
+            "status": "BUILD",
+            "task_state": "spawning",
+            "power_state": states.NOSTATE,
+            "flavor_id": plan.flavor.id,
+            "previous_flavor_id": None,
+            "image_id": spec.image_id or "",
+            "licence": plan.licence,
+            "availability_zone": plan.zone,
+            "vpc_id": plan.vpc_id,
+            "key_name": spec.key_name,
+            "user_data": spec.user_data,
+            "metadata_": dict(spec.metadata),
+            "reservation_id": plan.reservation,
+            "publicip_delete_on_termination": bool(
+                spec.publicip and spec.publicip.delete_on_termination
+            ),
+            "locked": False,
+            "created_at": now,
+            "updated_at": now,
+            "launched_at": None,
+        },
     )
-    tx.add(server)
-    tx.flush()
-    ports = [nics.plug(tx, ctx, server, nic, plan.group_ids, checked=True) for nic in spec.nics]
+    ports = [
+        nics.plug(
+            tx, ctx, server, nic, plan.group_ids, network=plan.networks.get(nic.network_id or "")
+        )
+        for nic in spec.nics
+    ]
     disks.create_for(tx, ctx, server, plan.disks)
     if spec.publicip is not None:
-        _attach_publicip(tx, ctx, spec.publicip, server, ports[0].id)
+        _attach_publicip(tx, ctx, spec.publicip, server, ports[0].port_id)
     if plan.tags:
         tags.put(
             tx,
@@ -262,7 +292,7 @@ def _create_one(
     transitions.schedule(
         tx, ctx, server, "built", delay, job=sub_job(tx, ctx, job, "createSingleServer", server)
     )
-    return server
+    return Created(server, ports[0].groups if len(ports) == 1 else None)
 
 
 def _attach_publicip(

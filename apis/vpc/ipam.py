@@ -4,17 +4,19 @@ The cloud keeps for itself, in each subnet, the network and broadcast addresses,
 and the last two host addresses (system and DHCP: .253 and .254 of a /24), as the real VPC does.
 """
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from apis.vpc.errors import invalid
 from apis.vpc.models import IpAllocation, Subnet
 from emulator.errors import Conflict
+from state.prepared import Prepared, connection_of
 
 PRIVATE_BLOCKS = tuple(
     ip_network(block) for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
@@ -117,16 +119,22 @@ def checked_pools(
     return [_pool(start, end) for start, end in bounds]
 
 
+def _bounds(pools: list[dict[str, str]]) -> list[tuple[int, int]]:
+    return [(int(IPv4Address(p["start"])), int(IPv4Address(p["end"]))) for p in pools]
+
+
 def _pool_bounds(subnet: Subnet) -> list[tuple[int, int]]:
-    return [
-        (int(IPv4Address(p["start"])), int(IPv4Address(p["end"]))) for p in subnet.allocation_pools
-    ]
+    return _bounds(subnet.allocation_pools)
+
+
+def _addresses(pools: list[dict[str, str]]) -> Iterator[IPv4Address]:
+    for start, end in _bounds(pools):
+        for value in range(start, end + 1):
+            yield IPv4Address(value)
 
 
 def pool_addresses(subnet: Subnet) -> Iterator[IPv4Address]:
-    for start, end in _pool_bounds(subnet):
-        for value in range(start, end + 1):
-            yield IPv4Address(value)
+    return _addresses(subnet.allocation_pools)
 
 
 def taken(tx: Session, subnet_id: str) -> set[str]:
@@ -211,7 +219,56 @@ def allocate(
             return allocation
         if requested is not None:
             raise _already_allocated(address, subnet)
-    raise Conflict(
-        f"No more IP addresses available on network {subnet.network_id}.",
+    raise _none_left(subnet.network_id)
+
+
+def _none_left(network_id: str) -> Conflict:
+    return Conflict(
+        f"No more IP addresses available on network {network_id}.",
         codes={"neutron": "IpAddressGenerationFailure", "vpc": "VPC.0703", "huawei": "Ecs.0012"},
     )
+
+
+_TAKEN = Prepared(
+    select(IpAllocation.ip_address).where(IpAllocation.subnet_id == bindparam("subnet_id"))
+)
+_CLAIM = Prepared(insert(IpAllocation), ["subnet_id", "ip_address", "port_id", "project_id"])
+
+
+def allocate_first_free(
+    tx: Session,
+    *,
+    subnet_id: str,
+    project_id: str,
+    network_id: str,
+    pools: list[dict[str, str]],
+    port_id: str,
+) -> str:
+    """`allocate` of the first free address, by prepared statements (no ORM row): the port's
+    address. The caller has written nothing the session still holds for this subnet."""
+    connection = connection_of(tx)
+    used = {row.ip_address for row in _TAKEN.all(connection, {"subnet_id": subnet_id})}
+    for address in map(str, _addresses(pools)):
+        values = {
+            "subnet_id": subnet_id,
+            "ip_address": address,
+            "port_id": port_id,
+            "project_id": project_id,
+        }
+        if address not in used and _claimed_row(tx, connection, values):
+            return address
+    raise _none_left(network_id)
+
+
+def _claimed_row(tx: Session, connection: Connection, values: dict[str, str]) -> bool:
+    """`_claimed` for a prepared INSERT. On SQLite a refused statement leaves the transaction
+    as it was; elsewhere it runs in a savepoint."""
+    try:
+        if connection.dialect.name == "sqlite":
+            _CLAIM.run(connection, values)
+        else:
+            with tx.begin_nested():
+                _CLAIM.run(connection, values)
+    except (IntegrityError, sqlite3.IntegrityError):  # another writer took the address
+        return False
+    return True

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ipaddress import ip_address, ip_network
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from apis.vpc import eips, ipam, security
@@ -19,6 +19,7 @@ from apis.vpc.models import IpAllocation, Network, Port, PortSecurityGroup, Subn
 from emulator import ids, tags
 from emulator.context import RequestContext
 from emulator.errors import Conflict
+from state.prepared import Prepared, connection_of
 
 ROUTER_INTERFACE = "network:router_interface_distributed"
 MAC_PREFIX = "fa:16:3e"
@@ -183,6 +184,122 @@ def create_port(tx: Session, ctx: RequestContext, spec: PortSpec) -> Port:
                 security.get_group(tx, ctx, group_id)
             _link_groups(tx, port, spec.security_group_ids)
     return port
+
+
+@dataclass(frozen=True)
+class NetworkFacts:
+    """What a new device port needs of its network: its VPC and its subnets' pools."""
+
+    id: str
+    vpc_id: str | None
+    # Rows of (id, project_id, allocation_pools), in creation order.
+    subnets: list[Any]
+
+
+_NETWORK_WITH_SUBNETS = Prepared(
+    select(
+        Network.id,
+        Network.project_id,
+        Subnet.id.label("subnet_id"),
+        Subnet.project_id.label("subnet_project_id"),
+        Subnet.allocation_pools,
+        Subnet.router_id,
+    )
+    .outerjoin(Subnet, Subnet.network_id == Network.id)
+    .where(Network.id == bindparam("network_id"))
+    .order_by(Subnet.created_at, Subnet.id)
+)
+
+
+def network_facts(tx: Session, ctx: RequestContext, network_id: str) -> NetworkFacts | None:
+    """The caller's network with its VPC and subnets, in one prepared query (None: unknown)."""
+    rows = _NETWORK_WITH_SUBNETS.all(connection_of(tx), {"network_id": network_id})
+    if not rows or rows[0].project_id != ctx.project.id:
+        return None
+    subnets = [row for row in rows if row.subnet_id is not None]
+    vpc_id = next((row.router_id for row in subnets if row.router_id is not None), None)
+    return NetworkFacts(network_id, vpc_id, subnets)
+
+
+@dataclass(frozen=True)
+class DevicePort:
+    id: str
+    # (id, name) of its security groups, by id.
+    groups: list[tuple[str, str]]
+
+
+_MAC_USED = Prepared(select(Port.id).where(Port.mac_address == bindparam("mac")))
+_PORT_COLUMNS = [column.name for column in Port.__table__.columns]
+_INSERT_PORT = Prepared(insert(Port), _PORT_COLUMNS)
+_LINK_GROUP = Prepared(insert(PortSecurityGroup), ["port_id", "security_group_id", "project_id"])
+
+
+def _unused_mac(tx: Session) -> str:
+    connection = connection_of(tx)
+    while True:
+        mac = MAC_PREFIX + "".join(f":{secrets.randbelow(256):02x}" for _ in range(3))
+        if _MAC_USED.first(connection, {"mac": mac}) is None:
+            return mac
+
+
+def create_device_port(
+    tx: Session,
+    ctx: RequestContext,
+    network: NetworkFacts,
+    *,
+    device_id: str,
+    device_owner: str,
+    security_group_ids: list[str] | None,
+) -> DevicePort:
+    """`create_port` of a device's port with one address from the network's first subnet
+    (`network` read by `network_facts`), written by prepared statements: no ORM row, nothing
+    read back. `security_group_ids` None: the VPC's default group."""
+    groups = (
+        [security.default_group_brief(tx, ctx, network.vpc_id)]
+        if security_group_ids is None
+        else sorted(security.names_of(tx, ctx, security_group_ids))
+    )
+    consume(tx, ctx, "port")
+    now = ctx.now()
+    port_id = ids.uuid_id()
+    connection = connection_of(tx)
+    _INSERT_PORT.run(
+        connection,
+        {
+            "id": port_id,
+            "project_id": ctx.project.id,
+            "network_id": network.id,
+            "name": "",
+            "description": "",
+            "admin_state_up": True,
+            "mac_address": _unused_mac(tx),
+            "device_id": device_id,
+            "device_owner": device_owner,
+            "status": "ACTIVE" if device_id else "DOWN",
+            "port_security_enabled": True,
+            "allowed_address_pairs": [],
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    if network.subnets:
+        subnet = network.subnets[0]
+        ipam.allocate_first_free(
+            tx,
+            subnet_id=subnet.subnet_id,
+            project_id=subnet.subnet_project_id,
+            network_id=network.id,
+            pools=subnet.allocation_pools,
+            port_id=port_id,
+        )
+    _LINK_GROUP.run_many(
+        connection,
+        [
+            {"port_id": port_id, "security_group_id": group_id, "project_id": ctx.project.id}
+            for group_id, _ in groups
+        ],
+    )
+    return DevicePort(port_id, groups)
 
 
 def get_port(tx: Session, ctx: RequestContext, port_id: str) -> Port:

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from ipaddress import ip_network
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from apis.vpc.common import consume, owned, release
@@ -12,6 +13,7 @@ from apis.vpc.models import PortSecurityGroup, SecurityGroup, SecurityGroupRule
 from emulator import ids, tags
 from emulator.context import RequestContext
 from emulator.errors import BadRequest, Conflict
+from state.prepared import Prepared, connection_of
 
 DEFAULT_NAME = "default"
 TAG_TYPE = "vpc.security_group"
@@ -97,6 +99,38 @@ def default_group_of(tx: Session, ctx: RequestContext, vpc_id: str | None) -> Se
             with_member_ingress=True,
         )
     return group
+
+
+def _default_of(vpc_condition: Any) -> Prepared:
+    return Prepared(
+        select(SecurityGroup.id, SecurityGroup.name)
+        .where(
+            SecurityGroup.project_id == bindparam("project_id"),
+            SecurityGroup.name == DEFAULT_NAME,
+            vpc_condition,
+        )
+        .order_by(SecurityGroup.created_at)
+        .limit(1)
+    )
+
+
+_DEFAULT_OF_VPC = _default_of(SecurityGroup.vpc_id == bindparam("vpc_id"))
+_DEFAULT_OUTSIDE_VPCS = _default_of(SecurityGroup.vpc_id.is_(None))
+
+
+def default_group_brief(tx: Session, ctx: RequestContext, vpc_id: str | None) -> tuple[str, str]:
+    """(id, name) of `default_group_of`, read by a prepared query while it exists."""
+    statement = _DEFAULT_OUTSIDE_VPCS if vpc_id is None else _DEFAULT_OF_VPC
+    row = statement.first(connection_of(tx), {"project_id": ctx.project.id, "vpc_id": vpc_id})
+    if row is None:
+        group = default_group_of(tx, ctx, vpc_id)
+        return group.id, group.name
+    return row.id, row.name
+
+
+def names_of(tx: Session, ctx: RequestContext, group_ids: list[str]) -> list[tuple[str, str]]:
+    """(id, name) of the caller's groups `group_ids`, each once; NotFound for another's."""
+    return [(g.id, g.name) for g in (get_group(tx, ctx, i) for i in dict.fromkeys(group_ids))]
 
 
 def get_group(tx: Session, ctx: RequestContext, group_id: str) -> SecurityGroup:
