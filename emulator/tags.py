@@ -8,11 +8,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from emulator.errors import BadRequest
 from state.models import Tag
+from state.prepared import Prepared, connection_of
 
 MAX_TAGS = 10
 MAX_KEY, MAX_VALUE = 36, 43
@@ -95,16 +96,22 @@ def of(tx: Session, resource_type: str, resource_id: str) -> dict[str, str]:
     return {key: value for key, value in rows}
 
 
+_OF_MANY = Prepared(
+    select(Tag.resource_id, Tag.key, Tag.value).where(
+        Tag.resource_type == bindparam("resource_type"),
+        Tag.resource_id.in_(bindparam("resource_ids", expanding=True)),
+    )
+)
+
+
 def of_many(
     tx: Session | Connection, resource_type: str, resource_ids: list[str]
 ) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    rows = tx.execute(
-        select(Tag.resource_id, Tag.key, Tag.value).where(
-            Tag.resource_type == resource_type, Tag.resource_id.in_(resource_ids)
-        )
-    )
-    for resource_id, key, value in rows:
+    if isinstance(tx, Session):
+        tx.flush()
+    values = {"resource_type": resource_type, "resource_ids": resource_ids}
+    for resource_id, key, value in _OF_MANY.all(connection_of(tx), values):
         found[resource_id][key] = value
     return found
 

@@ -210,7 +210,7 @@ async def resize_flavors(
 @route("GET", "/{server_id}")
 async def show_server(server_id: str, ctx: ProjectContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        (server,) = _render(tx, ctx, [servers.get(tx, ctx, server_id)])
+        (server,) = _render(tx, ctx, [servers.get_plain(tx, ctx, server_id)])
         return {"server": server}
 
 

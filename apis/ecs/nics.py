@@ -4,7 +4,7 @@ EIPs, and their security groups."""
 from dataclasses import dataclass
 from ipaddress import ip_address
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -15,6 +15,7 @@ from apis.vpc import security
 from apis.vpc.models import IpAllocation, Network, Port, PublicIp, Subnet
 from emulator.context import RequestContext
 from emulator.errors import ApiError, Conflict, NotFound
+from state.prepared import Prepared
 
 
 @dataclass
@@ -205,27 +206,36 @@ _VPC_OF_PORT = (
     .scalar_subquery()
 )
 
+# The ports of servers in attachment order, with their fixed IPs (a row each) and VPC.
+_PORTS = Prepared(
+    select(
+        ServerInterface.server_id,
+        ServerInterface.port_id,
+        Port.network_id,
+        Port.mac_address,
+        IpAllocation.ip_address,
+        _VPC_OF_PORT,
+    )
+    .outerjoin(Port, Port.id == ServerInterface.port_id)
+    .outerjoin(IpAllocation, IpAllocation.port_id == ServerInterface.port_id)
+    .where(ServerInterface.server_id.in_(bindparam("server_ids", expanding=True)))
+    .order_by(ServerInterface.created_at, ServerInterface.port_id)
+)
+
+_FLOATING = Prepared(
+    select(PublicIp.port_id, PublicIp.public_ip_address).where(
+        PublicIp.port_id.in_(bindparam("port_ids", expanding=True))
+    )
+)
+
 
 def addresses(db: Connection, server_ids: list[str]) -> dict[str, list[Address]]:
     """The fixed and floating addresses of each server's ports (in attachment order), in the
-    VPC of their network: two Core queries reading only the columns used."""
+    VPC of their network: two prepared statements reading only the columns used."""
     interfaces: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
     ports: dict[str, tuple[str, str]] = {}
     fixed: dict[str, list[str]] = {}
-    rows = db.execute(
-        select(
-            ServerInterface.server_id,
-            ServerInterface.port_id,
-            Port.network_id,
-            Port.mac_address,
-            IpAllocation.ip_address,
-            _VPC_OF_PORT,
-        )
-        .outerjoin(Port, Port.id == ServerInterface.port_id)
-        .outerjoin(IpAllocation, IpAllocation.port_id == ServerInterface.port_id)
-        .where(ServerInterface.server_id.in_(server_ids))
-        .order_by(ServerInterface.created_at, ServerInterface.port_id)
-    )
+    rows = _PORTS.all(db, {"server_ids": server_ids})
     for server_id, port_id, network_id, mac, ip, vpc_id in rows:
         attached = interfaces[server_id]
         if not attached or attached[-1] != port_id:
@@ -236,11 +246,7 @@ def addresses(db: Connection, server_ids: list[str]) -> dict[str, list[Address]]
         if ip is not None:
             fixed[port_id].append(ip)
     floating: dict[str, list[str]] = {}
-    for bound_port, ip in db.execute(
-        select(PublicIp.port_id, PublicIp.public_ip_address).where(
-            PublicIp.port_id.in_(list(ports))
-        )
-    ):
+    for bound_port, ip in _FLOATING.all(db, {"port_ids": list(ports)}):
         floating.setdefault(str(bound_port), []).append(ip)
     found: dict[str, list[Address]] = {server_id: [] for server_id in server_ids}
     for server_id, ids in interfaces.items():
