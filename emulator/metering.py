@@ -9,11 +9,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from state.models import UsageInterval
+from state.prepared import Prepared
 
 
 def start(
@@ -45,19 +46,29 @@ def start(
     return interval
 
 
+_TABLE = cast(Table, UsageInterval.__table__)
+_OPEN_OF_RESOURCE = (
+    _TABLE.c.resource_id == bindparam("resource_id"),
+    _TABLE.c.ended_at.is_(None),
+)
+_STOP = Prepared(update(_TABLE).where(*_OPEN_OF_RESOURCE).values(ended_at=bindparam("at")))
+_STOP_METER = Prepared(
+    update(_TABLE)
+    .where(*_OPEN_OF_RESOURCE, _TABLE.c.meter == bindparam("meter"))
+    .values(ended_at=bindparam("at"))
+)
+
+
 def stop(tx: Session, resource_id: str, *, at: datetime, meter: str | None = None) -> None:
     """Close the open intervals of a resource (all its meters, or one)."""
-    table = cast(Table, UsageInterval.__table__)
-    intervals = table.c
-    statement = update(table).where(
-        intervals.resource_id == resource_id, intervals.ended_at.is_(None)
-    )
-    if meter is not None:
-        statement = statement.where(intervals.meter == meter)
-    # A Core statement (an ORM one costs several times more): the session's pending intervals
-    # are written first, and those it holds are told the new end.
+    # A prepared statement (an ORM one costs several times more): the session's pending
+    # intervals are written first, and those it holds are told the new end.
     tx.flush()
-    tx.execute(statement.values(ended_at=at))
+    values = {"resource_id": resource_id, "at": at}
+    if meter is None:
+        _STOP.run(tx.connection(), values)
+    else:
+        _STOP_METER.run(tx.connection(), {**values, "meter": meter})
     for held in list(tx.identity_map.values()):
         if (
             isinstance(held, UsageInterval)
