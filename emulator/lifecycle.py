@@ -14,11 +14,12 @@ from datetime import UTC, datetime, timedelta
 from importlib import import_module
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from state.db import Database
 from state.models import Transition
+from state.prepared import Prepared
 
 Handler = Callable[[Session, Transition, datetime], None]
 
@@ -80,6 +81,25 @@ def cancel(tx: Session, kind: str, resource_id: str) -> None:
     tx.execute(
         delete(Transition).where(Transition.kind == kind, Transition.resource_id == resource_id)
     )
+
+
+_CANCEL_MANY = Prepared(
+    delete(Transition)
+    .where(
+        Transition.kind == bindparam("kind"),
+        Transition.resource_id.in_(bindparam("resource_ids", expanding=True)),
+    )
+    .returning(Transition.payload)
+)
+
+
+def cancel_many(tx: Session, kind: str, resource_ids: list[str]) -> list[dict[str, Any]]:
+    """`cancel` for several resources in one statement: the payloads of what was pending."""
+    if not resource_ids:
+        return []
+    tx.flush()  # pending transitions are cancelled too
+    values = {"kind": kind, "resource_ids": resource_ids}
+    return [row.payload for row in _CANCEL_MANY.all(tx.connection(), values)]
 
 
 def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> int:

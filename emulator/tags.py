@@ -87,6 +87,23 @@ def remove_all(tx: Session, resource_type: str, resource_id: str) -> None:
     )
 
 
+_REMOVE_ALL_OF = Prepared(
+    delete(Tag).where(
+        Tag.resource_type == bindparam("resource_type"),
+        Tag.resource_id.in_(bindparam("resource_ids", expanding=True)),
+    )
+)
+
+
+def remove_all_of(tx: Session, resource_type: str, resource_ids: list[str]) -> None:
+    """Every tag of several resources, in one statement on the connection (for cascades whose
+    session holds no tag rows)."""
+    if resource_ids:
+        tx.flush()  # tags put in this transaction go too
+        values = {"resource_type": resource_type, "resource_ids": resource_ids}
+        _REMOVE_ALL_OF.run(tx.connection(), values)
+
+
 def of(tx: Session, resource_type: str, resource_id: str) -> dict[str, str]:
     rows = tx.execute(
         select(Tag.key, Tag.value)

@@ -4,7 +4,7 @@ EIPs, and their security groups."""
 from dataclasses import dataclass
 from ipaddress import ip_address
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -173,9 +173,31 @@ def unplug(
     tx.flush()
 
 
+_INTERFACES = Prepared(
+    select(ServerInterface.port_id, ServerInterface.owned)
+    .where(ServerInterface.server_id == bindparam("server_id"))
+    .order_by(ServerInterface.created_at, ServerInterface.port_id)
+)
+_UNPLUG_ALL = Prepared(
+    delete(ServerInterface).where(ServerInterface.server_id == bindparam("server_id"))
+)
+
+
 def unplug_all(tx: Session, ctx: RequestContext, server: Server, *, release_eips: bool) -> None:
-    for row in of(tx, [server.id])[server.id]:
-        unplug(tx, ctx, server, row.port_id, release_eips=release_eips)
+    """`unplug` of every port of a server going away, set-based: the ports made for it go,
+    those given to it are unbound (the session holds none of their rows)."""
+    db = tx.connection()
+    rows = _INTERFACES.all(db, {"server_id": server.id})
+    if not rows:
+        return
+    if release_eips:
+        port_ids = [row.port_id for row in rows]
+        bound = select(PublicIp.id).where(PublicIp.port_id.in_(port_ids))
+        for eip_id in list(tx.scalars(bound)):
+            vpc.release_publicip(tx, ctx, eip_id)
+    vpc.delete_ports(tx, ctx, [row.port_id for row in rows if row.owned])
+    vpc.unbind_devices(tx, ctx, [row.port_id for row in rows if not row.owned])
+    _UNPLUG_ALL.run(db, {"server_id": server.id})
 
 
 def set_groups(tx: Session, ctx: RequestContext, server: Server, group_ids: list[str]) -> None:

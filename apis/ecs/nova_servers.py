@@ -227,7 +227,7 @@ async def update_server(
 @router.delete("/servers/{server_id}", status_code=204)
 async def delete_server(server_id: str, ctx: ProjectContext) -> Response:
     with ctx.transaction() as tx:
-        server = servers.get(tx, ctx, server_id)
+        server = servers.get_plain(tx, ctx, server_id)
         states.require_unlocked(server)
         servers.delete(tx, ctx, server)
     return Response(status_code=204)

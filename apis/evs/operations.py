@@ -291,7 +291,7 @@ def create_volume(
         at=now,
         unit_class=vtype.name,
     )
-    schedule(tx, ctx, volume, "available", "volume_create", job_id=job_id)
+    schedule(tx, ctx, volume.id, "available", "volume_create", job_id=job_id)
     return volume
 
 
@@ -406,7 +406,7 @@ def extend_volume(
     payload = {"size": new_size, "status": volume.status}
     volume.status = "extending"
     volume.updated_at = ctx.now()
-    schedule(tx, ctx, volume, "extended", "volume_extend", job_id=job_id, payload=payload)
+    schedule(tx, ctx, volume.id, "extended", "volume_extend", job_id=job_id, payload=payload)
     return volume
 
 
@@ -432,7 +432,7 @@ def retype_volume(
     payload = {"volume_type": vtype.name, "status": volume.status}
     volume.status = "retyping"
     volume.updated_at = ctx.now()
-    schedule(tx, ctx, volume, "retyped", "volume_retype", job_id=job_id, payload=payload)
+    schedule(tx, ctx, volume.id, "retyped", "volume_retype", job_id=job_id, payload=payload)
     return volume
 
 
@@ -473,7 +473,7 @@ def begin_deletion(
         snapshot.status = "deleting"
     volume.status = "deleting"
     volume.updated_at = ctx.now()
-    schedule(tx, ctx, volume, "deleted", "volume_delete", job_id=job_id)
+    schedule(tx, ctx, volume.id, "deleted", "volume_delete", job_id=job_id)
     return volume
 
 
@@ -483,7 +483,7 @@ def begin_deletion(
 def schedule(
     tx: Session,
     ctx: RequestContext,
-    volume: Volume,
+    volume_id: str,
     target: str,
     delay: str,
     *,
@@ -494,7 +494,7 @@ def schedule(
         tx,
         service="evs",
         kind=KIND,
-        resource_id=volume.id,
+        resource_id=volume_id,
         target=target,
         now=ctx.now(),
         after=ctx.emulator.settings.delay(delay),
