@@ -282,7 +282,7 @@ def delete_port(tx: Session, ctx: RequestContext, port_id: str, *, by_router: bo
 _PORT_IDS: BindParameter[str] = bindparam("port_ids", expanding=True)
 _OF_PROJECT = Port.project_id == bindparam("project_id")
 
-_DELETABLE = Prepared(
+_TO_DELETE = Prepared(
     select(
         Port.id,
         Port.device_owner,
@@ -302,13 +302,13 @@ _UNBIND_DEVICES = Prepared(
 
 
 def delete_ports(tx: Session, ctx: RequestContext, port_ids: list[str]) -> None:
-    """`delete_port` of several ports (no router interface among them) in a fixed number of
-    statements; the session holds none of their rows."""
+    """`delete_port` of several ports (a router interface refused as there) in a fixed number
+    of statements; the session holds none of their rows."""
     if not port_ids:
         return
     db = tx.connection()
     values = {"port_ids": port_ids, "project_id": ctx.project.id}
-    found = {row.id: row for row in _DELETABLE.all(db, values)}
+    found = {row.id: row for row in _TO_DELETE.all(db, values)}
     for port_id in port_ids:
         if port_id not in found:
             raise not_found("port", port_id)
