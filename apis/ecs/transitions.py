@@ -92,7 +92,7 @@ def _remove(tx: Session, server_id: str) -> None:
     if removed is not None:
         quotas.release(tx, removed.project_id, flavors.get(removed.flavor_id).usage())
         tags.remove_all_of(tx, TAG_TYPE, [server_id])
-        server_groups.leave(tx, server_id)
+        server_groups.leave_all(tx, server_id)
 
 
 _TARGETS: dict[str, Callable[[Session, Server, dict[str, Any], datetime], None]] = {

@@ -17,6 +17,9 @@ _REMOVE = Prepared(
     .where(Volume.id == bindparam("volume_id"))
     .returning(Volume.project_id, Volume.volume_type, Volume.size)
 )
+_ANY_SNAPSHOT = Prepared(
+    select(Snapshot.id).where(Snapshot.volume_id == bindparam("volume_id")).limit(1)
+)
 
 
 def remove_volume(tx: Session, volume_id: str, now: datetime) -> None:
@@ -24,8 +27,9 @@ def remove_volume(tx: Session, volume_id: str, now: datetime) -> None:
     removed = _REMOVE.first(tx.connection(), {"volume_id": volume_id})
     if removed is None:
         return
-    for snapshot in tx.scalars(select(Snapshot).where(Snapshot.volume_id == volume_id)):
-        remove_snapshot(tx, snapshot, removed.volume_type, now)
+    if _ANY_SNAPSHOT.first(tx.connection(), {"volume_id": volume_id}) is not None:
+        for snapshot in tx.scalars(select(Snapshot).where(Snapshot.volume_id == volume_id)):
+            remove_snapshot(tx, snapshot, removed.volume_type, now)
     quotas.release(tx, removed.project_id, usage_of(removed.volume_type, removed.size))
     metering.stop(tx, volume_id, at=now)
     tags.remove_all_of(tx, TAG_TYPE, [volume_id])
