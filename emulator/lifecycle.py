@@ -104,6 +104,25 @@ def cancel(tx: Session, kind: str, resource_id: str) -> None:
             tx.expunge(held)
 
 
+_CANCEL_MANY = Prepared(
+    delete(Transition)
+    .where(
+        Transition.kind == bindparam("kind"),
+        Transition.resource_id.in_(bindparam("resource_ids", expanding=True)),
+    )
+    .returning(Transition.payload)
+)
+
+
+def cancel_many(tx: Session, kind: str, resource_ids: list[str]) -> list[dict[str, Any]]:
+    """`cancel` for several resources in one statement: the payloads of what was pending."""
+    if not resource_ids:
+        return []
+    tx.flush()  # pending transitions are cancelled too
+    values = {"kind": kind, "resource_ids": resource_ids}
+    return [row.payload for row in _CANCEL_MANY.all(connection_of(tx), values)]
+
+
 def apply_due(db: Database, now: datetime, service_modules: dict[str, str]) -> int:
     """Apply every transition due by `now`; returns how many were applied."""
     if now < _hint.next_due and time.monotonic() - _hint.checked_at < _RECHECK_SECONDS:

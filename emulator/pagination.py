@@ -3,6 +3,8 @@
 Rows are ordered by (created_at, id) so that a marker is stable under concurrent writes.
 """
 
+import functools
+from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -34,8 +36,8 @@ def marker_page(
     plain_rows: bool = False,
 ) -> Page[Any]:
     """`query` selects rows of `model` (with `id` and `created_at`), already filtered: ORM
-    objects, or with `plain_rows` rows of columns (one of them `id`), read through the
-    session's connection."""
+    objects, or with `plain_rows` named tuples of columns (one of them `id`), read through
+    the session's connection."""
     if limit is not None and limit < 0:
         raise BadRequest("limit must be a non-negative integer.")
     size = min(limit if limit is not None else max_limit, max_limit)
@@ -54,12 +56,20 @@ def marker_page(
     paged = query.order_by(*order).limit(size + 1)
     if plain_rows:  # Core execution: no ORM loading for rows that are not entities
         tx.flush()
-        rows: list[Any] = list(tx.connection().execute(paged))
+        result = tx.connection().execute(paged)
+        make = _row_type(tuple(result.keys()))._make
+        rows: list[Any] = [make(row) for row in result]
     else:
         rows = list(tx.execute(paged).scalars())
     more = len(rows) > size
     items = rows[:size]
     return Page(items, str(items[-1].id) if more and items else None)
+
+
+@functools.lru_cache(maxsize=64)
+def _row_type(names: tuple[str, ...]) -> Any:
+    """Plain rows as named tuples: their fields read several times faster than a Row's."""
+    return namedtuple("Row", names)
 
 
 def offset_page(

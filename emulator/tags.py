@@ -102,6 +102,23 @@ def remove_all(tx: Session, resource_type: str, resource_id: str) -> None:
             tx.expunge(held)
 
 
+_REMOVE_ALL_OF = Prepared(
+    delete(Tag).where(
+        Tag.resource_type == bindparam("resource_type"),
+        Tag.resource_id.in_(bindparam("resource_ids", expanding=True)),
+    )
+)
+
+
+def remove_all_of(tx: Session, resource_type: str, resource_ids: list[str]) -> None:
+    """Every tag of several resources, in one statement on the connection (for cascades whose
+    session holds no tag rows)."""
+    if resource_ids:
+        tx.flush()  # tags put in this transaction go too
+        values = {"resource_type": resource_type, "resource_ids": resource_ids}
+        _REMOVE_ALL_OF.run(tx.connection(), values)
+
+
 def of(tx: Session, resource_type: str, resource_id: str) -> dict[str, str]:
     rows = tx.execute(
         select(Tag.key, Tag.value)
@@ -111,16 +128,22 @@ def of(tx: Session, resource_type: str, resource_id: str) -> dict[str, str]:
     return {key: value for key, value in rows}
 
 
+_OF_MANY = Prepared(
+    select(Tag.resource_id, Tag.key, Tag.value).where(
+        Tag.resource_type == bindparam("resource_type"),
+        Tag.resource_id.in_(bindparam("resource_ids", expanding=True)),
+    )
+)
+
+
 def of_many(
     tx: Session | Connection, resource_type: str, resource_ids: list[str]
 ) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = defaultdict(dict)
-    rows = tx.execute(
-        select(Tag.resource_id, Tag.key, Tag.value).where(
-            Tag.resource_type == resource_type, Tag.resource_id.in_(resource_ids)
-        )
-    )
-    for resource_id, key, value in rows:
+    if isinstance(tx, Session):
+        tx.flush()
+    values = {"resource_type": resource_type, "resource_ids": resource_ids}
+    for resource_id, key, value in _OF_MANY.all(connection_of(tx), values):
         found[resource_id][key] = value
     return found
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -180,21 +180,25 @@ def detach(tx: Session, ctx: RequestContext, server: Server, volume_id: str) -> 
     tx.delete(row)
 
 
+_OF_SERVER = Prepared(
+    select(ServerVolume.volume_id, ServerVolume.delete_on_termination)
+    .where(ServerVolume.server_id == bindparam("server_id"))
+    .order_by(ServerVolume.device)
+)
+_FORGET_ALL = Prepared(delete(ServerVolume).where(ServerVolume.server_id == bindparam("server_id")))
+
+
 def release_all(
     tx: Session, ctx: RequestContext, server: Server, *, delete_volumes: bool = False
 ) -> None:
     """The server goes: its volumes are detached at once, and deleted when marked
-    `delete_on_termination` (or all of them, with `delete_volumes`)."""
-    for row in of(tx, [server.id])[server.id]:
-        volume = tx.get(Volume, row.volume_id)
-        if volume is None:
-            continue
-        with ecs_codes():
-            attachments.release(
-                tx,
-                ctx,
-                volume,
-                server.id,
-                delete_volume=delete_volumes or row.delete_on_termination,
-            )
-        tx.delete(row)
+    `delete_on_termination` (or all of them, with `delete_volumes`); set-based, the session
+    holds none of their rows."""
+    db = tx.connection()
+    rows = _OF_SERVER.all(db, {"server_id": server.id})
+    if not rows:
+        return
+    deleted = {row.volume_id: delete_volumes or row.delete_on_termination for row in rows}
+    with ecs_codes():
+        attachments.release(tx, ctx, server.id, deleted)
+    _FORGET_ALL.run(db, {"server_id": server.id})

@@ -210,7 +210,7 @@ async def resize_flavors(
 @route("GET", "/{server_id}")
 async def show_server(server_id: str, ctx: ProjectContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        (server,) = _render(tx, ctx, [servers.get(tx, ctx, server_id)])
+        (server,) = _render(tx, ctx, [servers.get_plain(tx, ctx, server_id)])
         return {"server": server}
 
 
@@ -230,18 +230,21 @@ async def update_server(
         return {"server": shown}
 
 
-def _batch(tx: Session, ctx: RequestContext, refs: list[schemas.ServerRef]) -> list[Server]:
-    """All of the batch's servers, or none: one unknown id refuses the whole request."""
+def _batch(
+    tx: Session, ctx: RequestContext, refs: list[schemas.ServerRef], get: Any = servers.get
+) -> list[Server]:
+    """All of the batch's servers, or none: one unknown id refuses the whole request;
+    `get` reads one (`servers.get_plain`: as a plain row)."""
     ids = [ref.id for ref in refs]
     if len(set(ids)) != len(ids):
         raise states.invalid("The same server is given twice.")
-    return [servers.get(tx, ctx, server_id) for server_id in ids]
+    return [get(tx, ctx, server_id) for server_id in ids]
 
 
 @route("POST", "/delete")
 async def delete_servers(body: schemas.NativeDeleteRequest, ctx: ProjectContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        chosen = _batch(tx, ctx, body.servers)
+        chosen = _batch(tx, ctx, body.servers, servers.get_plain)
         for server in chosen:
             states.require_unlocked(server)
         job = _job(tx, ctx, "deleteServer")

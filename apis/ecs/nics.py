@@ -4,7 +4,7 @@ EIPs, and their security groups."""
 from dataclasses import dataclass
 from ipaddress import ip_address
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import states
@@ -200,9 +200,31 @@ def unplug(
     tx.flush()
 
 
+_INTERFACES = Prepared(
+    select(ServerInterface.port_id, ServerInterface.owned)
+    .where(ServerInterface.server_id == bindparam("server_id"))
+    .order_by(ServerInterface.created_at, ServerInterface.port_id)
+)
+_UNPLUG_ALL = Prepared(
+    delete(ServerInterface).where(ServerInterface.server_id == bindparam("server_id"))
+)
+
+
 def unplug_all(tx: Session, ctx: RequestContext, server: Server, *, release_eips: bool) -> None:
-    for row in of(tx, [server.id])[server.id]:
-        unplug(tx, ctx, server, row.port_id, release_eips=release_eips)
+    """`unplug` of every port of a server going away, set-based: the ports made for it go,
+    those given to it are unbound (the session holds none of their rows)."""
+    db = tx.connection()
+    rows = _INTERFACES.all(db, {"server_id": server.id})
+    if not rows:
+        return
+    if release_eips:
+        port_ids = [row.port_id for row in rows]
+        bound = select(PublicIp.id).where(PublicIp.port_id.in_(port_ids))
+        for eip_id in list(tx.scalars(bound)):
+            vpc.release_publicip(tx, ctx, eip_id)
+    vpc.delete_ports(tx, ctx, [row.port_id for row in rows if row.owned])
+    vpc.unbind_devices(tx, ctx, [row.port_id for row in rows if not row.owned])
+    _UNPLUG_ALL.run(db, {"server_id": server.id})
 
 
 def set_groups(tx: Session, ctx: RequestContext, server: Server, group_ids: list[str]) -> None:
@@ -233,27 +255,36 @@ _VPC_OF_PORT = (
     .scalar_subquery()
 )
 
+# The ports of servers in attachment order, with their fixed IPs (a row each) and VPC.
+_PORTS = Prepared(
+    select(
+        ServerInterface.server_id,
+        ServerInterface.port_id,
+        Port.network_id,
+        Port.mac_address,
+        IpAllocation.ip_address,
+        _VPC_OF_PORT,
+    )
+    .outerjoin(Port, Port.id == ServerInterface.port_id)
+    .outerjoin(IpAllocation, IpAllocation.port_id == ServerInterface.port_id)
+    .where(ServerInterface.server_id.in_(bindparam("server_ids", expanding=True)))
+    .order_by(ServerInterface.created_at, ServerInterface.port_id)
+)
+
+_FLOATING = Prepared(
+    select(PublicIp.port_id, PublicIp.public_ip_address).where(
+        PublicIp.port_id.in_(bindparam("port_ids", expanding=True))
+    )
+)
+
 
 def addresses(db: Connection, server_ids: list[str]) -> dict[str, list[Address]]:
     """The fixed and floating addresses of each server's ports (in attachment order), in the
-    VPC of their network: two Core queries reading only the columns used."""
+    VPC of their network: two prepared statements reading only the columns used."""
     interfaces: dict[str, list[str]] = {server_id: [] for server_id in server_ids}
     ports: dict[str, tuple[str, str]] = {}
     fixed: dict[str, list[str]] = {}
-    rows = db.execute(
-        select(
-            ServerInterface.server_id,
-            ServerInterface.port_id,
-            Port.network_id,
-            Port.mac_address,
-            IpAllocation.ip_address,
-            _VPC_OF_PORT,
-        )
-        .outerjoin(Port, Port.id == ServerInterface.port_id)
-        .outerjoin(IpAllocation, IpAllocation.port_id == ServerInterface.port_id)
-        .where(ServerInterface.server_id.in_(server_ids))
-        .order_by(ServerInterface.created_at, ServerInterface.port_id)
-    )
+    rows = _PORTS.all(db, {"server_ids": server_ids})
     for server_id, port_id, network_id, mac, ip, vpc_id in rows:
         attached = interfaces[server_id]
         if not attached or attached[-1] != port_id:
@@ -264,11 +295,7 @@ def addresses(db: Connection, server_ids: list[str]) -> dict[str, list[Address]]
         if ip is not None:
             fixed[port_id].append(ip)
     floating: dict[str, list[str]] = {}
-    for bound_port, ip in db.execute(
-        select(PublicIp.port_id, PublicIp.public_ip_address).where(
-            PublicIp.port_id.in_(list(ports))
-        )
-    ):
+    for bound_port, ip in _FLOATING.all(db, {"port_ids": list(ports)}):
         floating.setdefault(str(bound_port), []).append(ip)
     found: dict[str, list[Address]] = {server_id: [] for server_id in server_ids}
     for server_id, ids in interfaces.items():

@@ -22,7 +22,7 @@ from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
-from apis.ecs.server_views import interface_view, nova_link, nova_server
+from apis.ecs.server_views import interface_view, nova_link, nova_server, nova_servers
 from apis.ims import capture
 from emulator import pagination
 from emulator.clock import parse_time
@@ -189,12 +189,7 @@ async def list_servers_detail(
     base = service_url(request)
     with ctx.transaction() as tx:
         page = _page(tx, ctx, request)
-        facts = details.gather(tx, page.items)
-        body = {
-            "servers": [
-                nova_server(server, facts[server.id], version, base) for server in page.items
-            ]
-        }
+        body = {"servers": nova_servers(page.items, details.gather(tx, page.items), version, base)}
     return _with_next(body, page, request)
 
 
@@ -208,7 +203,7 @@ async def show_server(
     request: Request, server_id: str, ctx: ProjectContext, version: MicroversionDep
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return _shown(tx, servers.get(tx, ctx, server_id), version, request)
+        return _shown(tx, servers.get_plain(tx, ctx, server_id), version, request)
 
 
 @router.put("/servers/{server_id}")
@@ -235,7 +230,7 @@ async def update_server(
 @router.delete("/servers/{server_id}", status_code=204)
 async def delete_server(server_id: str, ctx: ProjectContext) -> Response:
     with ctx.transaction() as tx:
-        server = servers.get(tx, ctx, server_id)
+        server = servers.get_plain(tx, ctx, server_id)
         states.require_unlocked(server)
         servers.delete(tx, ctx, server)
     return Response(status_code=204)

@@ -4,7 +4,7 @@ or later (native API), up to `server_group_members` servers per group."""
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,7 @@ from apis.ecs.models import ServerGroup, ServerGroupMember
 from emulator import ids, quotas
 from emulator.context import RequestContext
 from emulator.errors import BadRequest, NotFound, QuotaExceeded
+from state.prepared import Prepared
 
 POLICIES = ("anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity")
 MAX_NAME = 255
@@ -95,8 +96,20 @@ def join(tx: Session, ctx: RequestContext, group: ServerGroup, server_ids: list[
     tx.flush()
 
 
-def leave(tx: Session, server_id: str, group: ServerGroup | None = None) -> None:
-    query = delete_rows(ServerGroupMember).where(ServerGroupMember.server_id == server_id)
-    if group is not None:
-        query = query.where(ServerGroupMember.group_id == group.id)
-    tx.execute(query)
+def leave(tx: Session, server_id: str, group: ServerGroup) -> None:
+    tx.execute(
+        delete_rows(ServerGroupMember).where(
+            ServerGroupMember.server_id == server_id, ServerGroupMember.group_id == group.id
+        )
+    )
+
+
+_LEAVE_ALL = Prepared(
+    delete_rows(ServerGroupMember).where(ServerGroupMember.server_id == bindparam("server_id"))
+)
+
+
+def leave_all(tx: Session, server_id: str) -> None:
+    """A server removed leaves every group (one prepared statement: the session holds none of
+    its memberships)."""
+    _LEAVE_ALL.run(tx.connection(), {"server_id": server_id})

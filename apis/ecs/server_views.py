@@ -81,6 +81,42 @@ def _shape(version: Microversion) -> _NovaShape:
     )
 
 
+class _Stamps(dict[Any, str | None]):
+    """Timestamps as printed, each distinct one formatted once per page (servers made by one
+    request share theirs)."""
+
+    def __missing__(self, value: Any) -> str | None:
+        printed = self[value] = iso_seconds(value)
+        return printed
+
+
+def _common(server: Server, stamps: _Stamps | None = None) -> dict[str, Any]:
+    stamps = _Stamps() if stamps is None else stamps
+    return {
+        "id": server.id,
+        "name": server.name,
+        "status": server.status,
+        "tenant_id": server.project_id,
+        "user_id": server.user_id,
+        "metadata": dict(server.metadata_),
+        "hostId": _host_id(server),
+        "created": stamps[server.created_at],
+        "updated": stamps[server.updated_at],
+        "key_name": server.key_name,
+        "accessIPv4": "",
+        "accessIPv6": "",
+        "OS-DCF:diskConfig": "MANUAL",
+        "progress": 0 if server.status == "BUILD" else 100,
+        "config_drive": "",
+        "OS-EXT-AZ:availability_zone": server.availability_zone,
+        "OS-EXT-STS:vm_state": states.vm_state(server),
+        "OS-EXT-STS:task_state": server.task_state,
+        "OS-EXT-STS:power_state": server.power_state,
+        "OS-SRV-USG:launched_at": stamps[server.launched_at],
+        "OS-SRV-USG:terminated_at": None,
+    }
+
+
 def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]:
     flavor = flavors.get(server.flavor_id)
     if not shape.flavor_embedded:
@@ -96,35 +132,10 @@ def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]
     }
 
 
-def _common(server: Server) -> dict[str, Any]:
-    return {
-        "id": server.id,
-        "name": server.name,
-        "status": server.status,
-        "tenant_id": server.project_id,
-        "user_id": server.user_id,
-        "metadata": dict(server.metadata_),
-        "hostId": _host_id(server),
-        "created": iso_seconds(server.created_at),
-        "updated": iso_seconds(server.updated_at),
-        "key_name": server.key_name,
-        "accessIPv4": "",
-        "accessIPv6": "",
-        "OS-DCF:diskConfig": "MANUAL",
-        "progress": 0 if server.status == "BUILD" else 100,
-        "config_drive": "",
-        "OS-EXT-AZ:availability_zone": server.availability_zone,
-        "OS-EXT-STS:vm_state": states.vm_state(server),
-        "OS-EXT-STS:task_state": server.task_state,
-        "OS-EXT-STS:power_state": server.power_state,
-        "OS-SRV-USG:launched_at": iso_seconds(server.launched_at),
-        "OS-SRV-USG:terminated_at": None,
-    }
-
-
-def nova_server(server: Server, facts: Facts, version: Microversion, base: str) -> dict[str, Any]:
-    shape = _shape(version)
-    body = _common(server)
+def _nova_body(
+    server: Server, facts: Facts, shape: _NovaShape, base: str, stamps: _Stamps
+) -> dict[str, Any]:
+    body = _common(server, stamps)
     image: Any = ""
     if server.image_id:
         href = f"{base}/{server.project_id}/images/{server.image_id}"
@@ -134,12 +145,14 @@ def nova_server(server: Server, facts: Facts, version: Microversion, base: str) 
     body["addresses"] = _addresses(facts, native=False)
     body["links"] = _links(base, server.project_id, server.id)
     body["security_groups"] = [{"name": name} for _, name in facts.groups]
-    body["os-extended-volumes:volumes_attached"] = [
-        {"id": row.volume_id, "delete_on_termination": row.delete_on_termination}
+    body["os-extended-volumes:volumes_attached"] = (
+        [
+            {"id": row.volume_id, "delete_on_termination": row.delete_on_termination}
+            for row in facts.volumes
+        ]
         if shape.delete_flag
-        else {"id": row.volume_id}
-        for row in facts.volumes
-    ]
+        else [{"id": row.volume_id} for row in facts.volumes]
+    )
     if shape.locked:
         body["locked"] = server.locked
     if shape.description:
@@ -147,6 +160,20 @@ def nova_server(server: Server, facts: Facts, version: Microversion, base: str) 
     if shape.tags:
         body["tags"] = _tag_strings(facts)
     return body
+
+
+def nova_servers(
+    servers: list[Server], facts: dict[str, Facts], version: Microversion, base: str
+) -> list[dict[str, Any]]:
+    """A page of servers (ORM rows or plain rows of their columns): what the microversion
+    decides and each timestamp's text worked out once for the page."""
+    shape = _shape(version)
+    stamps = _Stamps()
+    return [_nova_body(server, facts[server.id], shape, base, stamps) for server in servers]
+
+
+def nova_server(server: Server, facts: Facts, version: Microversion, base: str) -> dict[str, Any]:
+    return _nova_body(server, facts, _shape(version), base, _Stamps())
 
 
 def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
 from apis.ecs import billing, disks, flavors, server_groups, states
@@ -13,6 +14,7 @@ from apis.ecs.models import Server
 from emulator import jobs, lifecycle, quotas, tags
 from emulator.context import RequestContext
 from state.models import Job, Transition
+from state.prepared import Prepared
 
 KIND = "ecs.server"
 TAG_TYPE = "ecs.server"
@@ -42,14 +44,11 @@ def schedule(
 
 def cancel(tx: Session, server: Server, now: datetime) -> None:
     """Drop the server's pending changes; their jobs fail (the server is being deleted)."""
-    pending = tx.scalars(
-        select(Transition).where(Transition.kind == KIND, Transition.resource_id == server.id)
-    )
-    for transition in pending:
-        job = _job_of(tx, transition)
+    for payload in lifecycle.cancel_many(tx, KIND, [server.id]):
+        job_id = payload.get("job_id")
+        job = tx.get(Job, job_id) if job_id else None
         if job is not None and job.status == jobs.RUNNING:
             jobs.fail(tx, job, now, error_code="Ecs.0000", reason="The server was deleted.")
-    lifecycle.cancel(tx, KIND, server.id)
 
 
 def _running(server: Server) -> None:
@@ -80,11 +79,20 @@ def _resized(tx: Session, server: Server, payload: dict[str, Any], now: datetime
         server.status, server.task_state = "VERIFY_RESIZE", None
 
 
-def _deleted(tx: Session, server: Server, payload: dict[str, Any], now: datetime) -> None:
-    quotas.release(tx, server.project_id, flavors.get(server.flavor_id).usage())
-    tags.remove_all(tx, TAG_TYPE, server.id)
-    server_groups.leave(tx, server.id)
-    tx.delete(server)
+_REMOVE = Prepared(
+    sql_delete(Server)
+    .where(Server.id == bindparam("server_id"))
+    .returning(Server.project_id, Server.flavor_id)
+)
+
+
+def _remove(tx: Session, server_id: str) -> None:
+    """The end of a deletion: the row goes, its quota, tags and group memberships with it."""
+    removed = _REMOVE.first(tx.connection(), {"server_id": server_id})
+    if removed is not None:
+        quotas.release(tx, removed.project_id, flavors.get(removed.flavor_id).usage())
+        tags.remove_all_of(tx, TAG_TYPE, [server_id])
+        server_groups.leave_all(tx, server_id)
 
 
 _TARGETS: dict[str, Callable[[Session, Server, dict[str, Any], datetime], None]] = {
@@ -95,16 +103,17 @@ _TARGETS: dict[str, Callable[[Session, Server, dict[str, Any], datetime], None]]
     "resized": _resized,
     "reverted": lambda tx, server, payload, now: _settled(server),
     "job_done": lambda tx, server, payload, now: None,
-    "deleted": _deleted,
 }
 
 
 @lifecycle.handles(KIND)
 def _apply(tx: Session, transition: Transition, now: datetime) -> None:
-    server = tx.get(Server, transition.resource_id)
-    if server is not None:
-        _TARGETS[transition.target](tx, server, transition.payload, now)
-        if transition.target != "deleted":
+    if transition.target == "deleted":
+        _remove(tx, transition.resource_id)
+    else:
+        server = tx.get(Server, transition.resource_id)
+        if server is not None:
+            _TARGETS[transition.target](tx, server, transition.payload, now)
             server.updated_at = now
             billing.sync(tx, server, now)
     job = _job_of(tx, transition)

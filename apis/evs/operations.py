@@ -327,7 +327,7 @@ def _started(
         at=values["created_at"],
         unit_class=values["volume_type"],
     )
-    schedule_for(tx, ctx, volume_id, "available", "volume_create", job_id=job_id)
+    schedule(tx, ctx, volume_id, "available", "volume_create", job_id=job_id)
 
 
 def _tag_items(values: dict[str, str]) -> list[dict[str, str]]:
@@ -441,7 +441,7 @@ def extend_volume(
     payload = {"size": new_size, "status": volume.status}
     volume.status = "extending"
     volume.updated_at = ctx.now()
-    schedule(tx, ctx, volume, "extended", "volume_extend", job_id=job_id, payload=payload)
+    schedule(tx, ctx, volume.id, "extended", "volume_extend", job_id=job_id, payload=payload)
     return volume
 
 
@@ -467,7 +467,7 @@ def retype_volume(
     payload = {"volume_type": vtype.name, "status": volume.status}
     volume.status = "retyping"
     volume.updated_at = ctx.now()
-    schedule(tx, ctx, volume, "retyped", "volume_retype", job_id=job_id, payload=payload)
+    schedule(tx, ctx, volume.id, "retyped", "volume_retype", job_id=job_id, payload=payload)
     return volume
 
 
@@ -508,7 +508,7 @@ def begin_deletion(
         snapshot.status = "deleting"
     volume.status = "deleting"
     volume.updated_at = ctx.now()
-    schedule(tx, ctx, volume, "deleted", "volume_delete", job_id=job_id)
+    schedule(tx, ctx, volume.id, "deleted", "volume_delete", job_id=job_id)
     return volume
 
 
@@ -516,19 +516,6 @@ def begin_deletion(
 
 
 def schedule(
-    tx: Session,
-    ctx: RequestContext,
-    volume: Volume,
-    target: str,
-    delay: str,
-    *,
-    job_id: str | None = None,
-    payload: dict[str, Any] | None = None,
-) -> None:
-    schedule_for(tx, ctx, volume.id, target, delay, job_id=job_id, payload=payload)
-
-
-def schedule_for(
     tx: Session,
     ctx: RequestContext,
     volume_id: str,

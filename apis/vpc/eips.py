@@ -7,7 +7,7 @@ for its bandwidth's size. Its status goes PENDING_CREATE -> DOWN (allocated) -> 
 from dataclasses import dataclass
 from ipaddress import IPv4Address, ip_network
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, null, select, update
 from sqlalchemy.orm import Session
 
 from apis.vpc import ipam, ports
@@ -18,6 +18,7 @@ from apis.vpc.statuses import PUBLICIP_KIND
 from emulator import ids, lifecycle, metering, tags
 from emulator.context import RequestContext
 from emulator.errors import BadRequest, Conflict
+from state.prepared import Prepared
 
 TAG_TYPE = "vpc.publicip"
 IP_TYPES = ("5_bgp",)
@@ -272,6 +273,23 @@ def detach_from_port(tx: Session, ctx: RequestContext, port_id: str) -> None:
     for publicip in tx.scalars(select(PublicIp).where(PublicIp.port_id == port_id)):
         _unbind(publicip, ctx)
     tx.flush()
+
+
+_DETACH_FROM_PORTS = Prepared(
+    update(PublicIp)
+    .where(PublicIp.port_id.in_(bindparam("port_ids", expanding=True)))
+    .values(
+        port_id=null(),
+        status=case((PublicIp.status == "PENDING_CREATE", PublicIp.status), else_="DOWN"),
+        updated_at=bindparam("now"),
+    )
+)
+
+
+def detach_from_ports(tx: Session, ctx: RequestContext, port_ids: list[str]) -> None:
+    """`detach_from_port` of several ports in one statement (the session holds none of their
+    EIPs)."""
+    _DETACH_FROM_PORTS.run(tx.connection(), {"port_ids": port_ids, "now": ctx.now()})
 
 
 def release_publicip(tx: Session, ctx: RequestContext, publicip_id: str) -> None:

@@ -11,6 +11,7 @@ codes, e.g. `Ecs.0010` (address in use), `Ecs.0012` (subnet full), `Ecs.0013` (E
     eip = allocate_publicip(tx, ctx, BandwidthSpec(name="bw", size=5), port_id=port.id)
     ...
     delete_port(tx, ctx, port.id)       # on server deletion: its EIP stays allocated, DOWN
+    delete_ports(tx, ctx, port_ids)     # the same for all of a server's ports at once
     release_publicip(tx, ctx, eip.id)   # only when the EIP itself is deleted
 
 `network_id` is the native subnet id (= the Neutron network id); `security_group_ids=None`
@@ -30,10 +31,12 @@ from apis.vpc.ports import (
     bind_device,
     create_port,
     delete_port,
+    delete_ports,
     first_ipv4,
     fixed_ips,
     get_port,
     groups_of,
+    unbind_devices,
 )
 from apis.vpc.security import default_group_of, get_group
 from apis.vpc.subnets import vpc_subnet
@@ -47,6 +50,7 @@ __all__ = [
     "create_port",
     "default_group_of",
     "delete_port",
+    "delete_ports",
     "first_ipv4",
     "fixed_ips",
     "get_group",
@@ -54,6 +58,7 @@ __all__ = [
     "get_publicip",
     "groups_of",
     "release_publicip",
+    "unbind_devices",
     "unbind_publicip",
     "vpc_subnet",
 ]

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from ipaddress import ip_address, ip_network
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from apis.vpc import eips, ipam, security
 from apis.vpc.common import consume, owned, release
-from apis.vpc.errors import in_use, invalid
-from apis.vpc.models import IpAllocation, Network, Port, PortSecurityGroup, Subnet
+from apis.vpc.errors import in_use, invalid, not_found
+from apis.vpc.models import IpAllocation, Network, Port, PortSecurityGroup, PublicIp, Subnet
 from emulator import ids, tags
 from emulator.context import RequestContext
 from emulator.errors import Conflict
@@ -392,6 +393,68 @@ def delete_port(tx: Session, ctx: RequestContext, port_id: str, *, by_router: bo
         release(tx, ctx, "port")
     tx.delete(port)
     tx.flush()
+
+
+_PORT_IDS: BindParameter[str] = bindparam("port_ids", expanding=True)
+_OF_PROJECT = Port.project_id == bindparam("project_id")
+
+_TO_DELETE = Prepared(
+    select(
+        Port.id,
+        Port.device_owner,
+        exists().where(PublicIp.port_id == Port.id).label("has_publicip"),
+    ).where(Port.id.in_(_PORT_IDS), _OF_PROJECT)
+)
+_DELETE_ADDRESSES = Prepared(delete(IpAllocation).where(IpAllocation.port_id.in_(_PORT_IDS)))
+_DELETE_GROUP_LINKS = Prepared(
+    delete(PortSecurityGroup).where(PortSecurityGroup.port_id.in_(_PORT_IDS))
+)
+_DELETE_PORTS = Prepared(delete(Port).where(Port.id.in_(_PORT_IDS)))
+_UNBIND_DEVICES = Prepared(
+    update(Port)
+    .where(Port.id.in_(_PORT_IDS), _OF_PROJECT)
+    .values(device_id="", device_owner="", status="DOWN", updated_at=bindparam("now"))
+)
+
+
+def delete_ports(tx: Session, ctx: RequestContext, port_ids: list[str]) -> None:
+    """`delete_port` of several ports (a router interface refused as there) in a fixed number
+    of statements; the session holds none of their rows."""
+    if not port_ids:
+        return
+    db = tx.connection()
+    values = {"port_ids": port_ids, "project_id": ctx.project.id}
+    found = {row.id: row for row in _TO_DELETE.all(db, values)}
+    for port_id in port_ids:
+        if port_id not in found:
+            raise not_found("port", port_id)
+        if found[port_id].device_owner == ROUTER_INTERFACE:
+            raise in_use(
+                f"Port {port_id} cannot be deleted directly via the port API: has device "
+                f"owner {ROUTER_INTERFACE}.",
+                neutron="L3PortInUse",
+                native="VPC.2505",
+            )
+    if any(row.has_publicip for row in found.values()):
+        eips.detach_from_ports(tx, ctx, port_ids)
+    _DELETE_ADDRESSES.run(db, {"port_ids": port_ids})
+    _DELETE_GROUP_LINKS.run(db, {"port_ids": port_ids})
+    tags.remove_all_of(tx, TAG_TYPE, port_ids)
+    counted = sum(not is_system_owned(row) for row in found.values())
+    if counted:
+        release(tx, ctx, "port", amount=counted)
+    _DELETE_PORTS.run(db, {"port_ids": port_ids})
+
+
+def unbind_devices(tx: Session, ctx: RequestContext, port_ids: list[str]) -> None:
+    """`bind_device(..., device_id="", device_owner="")` of several ports in one statement;
+    the session holds none of their rows."""
+    if not port_ids:
+        return
+    values = {"port_ids": port_ids, "now": ctx.now(), "project_id": ctx.project.id}
+    if _UNBIND_DEVICES.run(tx.connection(), values) != len(port_ids):
+        for port_id in port_ids:
+            get_port(tx, ctx, port_id)  # the first one missing is not found
 
 
 def first_ipv4(tx: Session, port_id: str) -> IpAllocation | None:
