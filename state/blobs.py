@@ -157,8 +157,8 @@ class BlobWriter:
 
     def finish(self) -> Blob:
         blob = self.peek()
-        target = self._store.path(blob.digest)
-        if target.exists():  # content-addressed: these bytes are kept already
+        target = self._store.file_name(blob.digest)
+        if os.path.exists(target):  # content-addressed: these bytes are kept already
             self._discard(in_background=True)
             return blob
         if self._existing is not None:  # it went meanwhile: its open file still has the bytes
@@ -172,8 +172,11 @@ class BlobWriter:
         if self._store.durable:
             os.fsync(file.fileno())
         file.close()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(cast(Path, self._temp), target)
+        try:
+            os.replace(cast(Path, self._temp), target)
+        except FileNotFoundError:  # the first blob of its folder
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(cast(Path, self._temp), target)
         return blob
 
     def _discard(self, in_background: bool = False) -> None:
@@ -214,6 +217,7 @@ def _apply(chunks: list[bytes], *steps: Callable[[bytes], object]) -> None:
 class BlobStore:
     def __init__(self, root: Path, durable: bool = True, db: "Database | None" = None):
         self.root = root
+        self._root_name = str(root)
         self.durable = durable
         self.db = db  # where blobs' MD5s are found (`known_md5`), if anywhere
         self.tmp_dir = root / "tmp"
@@ -229,7 +233,12 @@ class BlobStore:
         return cls(Path(tempfile.mkdtemp(prefix="flexemu-blobs-", dir=base)), False, db)
 
     def path(self, digest: str) -> Path:
-        return self.root / digest[:2] / digest[2:4] / digest
+        return Path(self.file_name(digest))
+
+    def file_name(self, digest: str) -> str:
+        """The blob's file, as the string the hot paths use (pathlib's joins cost more than
+        the rest of a small read or a key's deletion)."""
+        return f"{self._root_name}/{digest[:2]}/{digest[2:4]}/{digest}"
 
     def writer(self, extra_hashers: Iterable[Any] = (), expected: str | None = None) -> BlobWriter:
         """A writer of a new blob; `expected`: the SHA-256 the body announces, if any."""
@@ -249,7 +258,7 @@ class BlobStore:
         if not SHA256_HEX.fullmatch(digest):
             return None
         try:
-            return self.path(digest).open("rb")
+            return open(self.file_name(digest), "rb")
         except FileNotFoundError:
             return None
 
@@ -259,7 +268,7 @@ class BlobStore:
 
     def open(self, digest: str) -> BinaryIO:
         try:
-            return self.path(digest).open("rb")
+            return open(self.file_name(digest), "rb")
         except FileNotFoundError:
             lines = self.composed_path(digest).read_text().split()
         parts = [(lines[index], int(lines[index + 1])) for index in range(0, len(lines), 2)]
@@ -309,12 +318,16 @@ class BlobStore:
                 length -= len(chunk)
                 yield chunk
 
-    def collect(self, tx: Session, digests: Iterable[str]) -> None:
+    def collect(self, tx: Session | Connection, digests: Iterable[str]) -> None:
         """Remove the files of these blobs that no row references any more (after commit)."""
-        for digest in set(digests):
-            if tx.get(BlobRef, digest) is None:
+        wanted = list(set(digests))
+        if not wanted:
+            return
+        used = {row.digest for row in _KNOWN.all(connection_of(tx), {"digests": wanted})}
+        for digest in wanted:
+            if digest not in used:
                 try:
-                    self.path(digest).unlink()
+                    os.unlink(self.file_name(digest))
                 except FileNotFoundError:
                     self.composed_path(digest).unlink(missing_ok=True)
 
@@ -392,12 +405,10 @@ _ADD_REFS = (
 )
 _INSERT_REF = insert(_table)
 _ADD_REFS_PREPARED = Prepared(_ADD_REFS)
-_UNUSED = Prepared(
-    select(_refs.digest).where(
-        _refs.digest.in_(bindparam("digests", expanding=True)), _refs.refs <= 0
-    )
-)
-_FORGET = Prepared(delete(_table).where(_refs.digest.in_(bindparam("digests", expanding=True))))
+_LISTED = _refs.digest.in_(bindparam("digests", expanding=True))
+_DROP_REFS = Prepared(update(_table).where(_LISTED).values(refs=_refs.refs - bindparam("count")))
+_FORGET_UNUSED = Prepared(delete(_table).where(_LISTED, _refs.refs <= 0).returning(_refs.digest))
+_KNOWN = Prepared(select(_refs.digest).where(_LISTED))
 _INSERT_REF_PREPARED = Prepared(_INSERT_REF, ["digest", "size", "refs", "md5"])
 _MD5_OF = Prepared(select(_refs.md5).where(_refs.digest == bindparam("digest")))
 _parts_table = cast(Table, BlobPart.__table__)
@@ -434,12 +445,13 @@ def release(tx: Session | Connection, digests: Iterable[str]) -> list[str]:
     for digest in digests:
         counts[digest] = counts.get(digest, 0) + 1
     connection = connection_of(tx)
-    _ADD_REFS_PREPARED.run_many(
-        connection, [{"blob": digest, "count": -count} for digest, count in counts.items()]
-    )
-    unused = [row.digest for row in _UNUSED.all(connection, {"digests": list(counts)})]
+    by_count: dict[int, list[str]] = {}
+    for digest, count in counts.items():
+        by_count.setdefault(count, []).append(digest)
+    for count, listed in by_count.items():  # one statement for the usual once-each
+        _DROP_REFS.run(connection, {"digests": listed, "count": count})
+    unused = [row.digest for row in _FORGET_UNUSED.all(connection, {"digests": list(counts)})]
     if unused:
-        _FORGET.run(connection, {"digests": unused})
         parts = [row.part for row in _PARTS_OF.all(connection, {"digests": unused})]
         if parts:  # composed blobs nobody uses let go of their parts
             _FORGET_PARTS.run(connection, {"digests": unused})

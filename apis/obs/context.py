@@ -68,12 +68,12 @@ class ObsContext:
 
     def _collect(self, released: list[str]) -> None:
         if released:
-            with self.emulator.db.transaction() as tx:
-                self.blobs.collect(tx, released)
+            self.forget_blobs(released)
 
     def forget_blobs(self, digests: Iterable[str]) -> None:
-        """Blobs written for a request that failed: removed unless something uses them."""
-        with self.emulator.db.transaction() as tx:
+        """Blobs written for a request that failed or released by one: removed unless
+        something uses them."""
+        with self.emulator.db.statements() as tx:
             self.blobs.collect(tx, digests)
 
 
