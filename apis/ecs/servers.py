@@ -439,7 +439,9 @@ def swap_usage(tx: Session, project_id: str, old: flavors.Flavor, new: flavors.F
 def set_metadata(
     tx: Session, ctx: RequestContext, server: Server, values: dict[str, str], *, replace: bool
 ) -> dict[str, str]:
-    """Merge `values` into the server's metadata, or replace it; within metadata_items."""
+    """Merge `values` into the server's metadata, or replace it; within metadata_items.
+    Nova's compute API guards it as an action: unlocked, settled, running or stopped."""
+    states.require(server, "update metadata")
     merged = dict(values) if replace else {**server.metadata_, **values}
     check_metadata(tx, ctx.project.id, merged)
     server.metadata_ = merged
@@ -450,5 +452,6 @@ def set_metadata(
 def delete_metadata_key(tx: Session, ctx: RequestContext, server: Server, key: str) -> None:
     if key not in server.metadata_:
         raise NotFound("Metadata item was not found", codes={"huawei": states.INVALID})
+    states.require(server, "delete metadata")
     server.metadata_ = {k: v for k, v in server.metadata_.items() if k != key}
     server.updated_at = ctx.now()

@@ -35,6 +35,8 @@ ALLOWED = {
     "removeSecurityGroup": ("ACTIVE", "SHUTOFF"),
     "changePassword": ("ACTIVE",),
     "resetPassword": ("ACTIVE", "SHUTOFF"),
+    "update metadata": ("ACTIVE", "SHUTOFF"),
+    "delete metadata": ("ACTIVE", "SHUTOFF"),
 }
 
 # What Nova's lock does not guard (the network API's, not the compute API's).
@@ -52,17 +54,21 @@ def require(server: Server, action: str) -> None:
     conflictingRequest, natively Ecs.0005."""
     if action not in UNGUARDED:
         require_unlocked(server)
+    # Nova checks the vm_state first, then that no task runs (REBOOT is vm_state active with
+    # a task); a status is both at once here.
+    if vm_state(server) not in {VM_STATES[status] for status in ALLOWED[action]}:
+        raise _invalid(server, action, f"vm_state {vm_state(server)}")
     if server.task_state is not None:
-        raise Conflict(
-            f"Cannot '{action}' instance {server.id} while it is in task_state {server.task_state}",
-            codes={"huawei": INVALID},
-        )
+        raise _invalid(server, action, f"task_state {server.task_state}")
     if server.status not in ALLOWED[action]:
-        raise Conflict(
-            f"Cannot '{action.removesuffix('_hard')}' instance {server.id} while it is in "
-            f"vm_state {vm_state(server)}",
-            codes={"huawei": INVALID},
-        )
+        raise _invalid(server, action, f"vm_state {vm_state(server)}")
+
+
+def _invalid(server: Server, action: str, state: str) -> Conflict:
+    return Conflict(
+        f"Cannot '{action.removesuffix('_hard')}' instance {server.id} while it is in {state}",
+        codes={"huawei": INVALID},
+    )
 
 
 def require_unlocked(server: Server) -> None:

@@ -83,7 +83,9 @@ def test_actions_in_the_wrong_state_are_409(flexemu, conn, boot, nova):
     server = boot()
     response = nova.post(f"/servers/{server.id}/action", json={"os-stop": None})
     assert response.status_code == 409
-    assert "task_state spawning" in response.json()["conflictingRequest"]["message"]
+    assert response.json()["conflictingRequest"]["message"] == (
+        f"Cannot 'stop' instance {server.id} while it is in vm_state building"
+    )
     flexemu.advance("PT1M")
     response = nova.post(f"/servers/{server.id}/action", json={"os-start": None})
     assert response.status_code == 409

@@ -153,6 +153,7 @@ def test_openstack_server_commands(flexemu, cli, network, image_id):
 
 def test_server_metadata_through_both_apis(flexemu, conn, boot, ecs, nova, project_id):
     server = boot(metadata={"team": "web"})
+    flexemu.advance("PT1M")
     conn.compute.set_server_metadata(server, env="prod")
     assert conn.compute.get_server_metadata(server).metadata == {"team": "web", "env": "prod"}
     body = UpdateServerMetadataRequestBody(metadata={"tier": "front"})
@@ -168,6 +169,28 @@ def test_server_metadata_through_both_apis(flexemu, conn, boot, ecs, nova, proje
     flexemu.admin("PUT", f"/quotas/{project_id}", json={"quotas": {"metadata_items": 1}})
     too_many = nova.post(f"/servers/{server.id}/metadata", json={"metadata": {"a": "1", "b": "2"}})
     assert too_many.status_code == 403
+
+
+def test_metadata_changes_are_refused_while_building_or_locked(flexemu, boot, nova):
+    server = boot()
+    building = nova.post(f"/servers/{server.id}/metadata", json={"metadata": {"a": "1"}})
+    assert building.status_code == 409
+    assert building.json()["conflictingRequest"]["message"] == (
+        f"Cannot 'update metadata' instance {server.id} while it is in vm_state building"
+    )
+    flexemu.advance("PT1M")
+    nova.request(
+        "PUT", f"/servers/{server.id}/metadata/a", json={"meta": {"a": "1"}}
+    ).raise_for_status()
+    nova.post(f"/servers/{server.id}/action", json={"lock": None}).raise_for_status()
+    for refused in (
+        nova.request("PUT", f"/servers/{server.id}/metadata", json={"metadata": {}}),
+        nova.request("DELETE", f"/servers/{server.id}/metadata/a"),
+    ):
+        assert refused.status_code == 409
+        assert refused.json()["conflictingRequest"]["message"] == f"Instance {server.id} is locked"
+    assert nova.request("DELETE", f"/servers/{server.id}/metadata/b").status_code == 404
+    assert nova.get(f"/servers/{server.id}/metadata").json()["metadata"] == {"a": "1"}
 
 
 def test_licensed_images_bill_licence_hours_while_running(flexemu, conn, network):
