@@ -94,6 +94,13 @@ class Prepared:
             compiled = self._compiled[dialect.name] = _Compiled(self.statement, dialect, self.keys)
         return compiled
 
+    def _given(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The values SQLAlchemy runs the statement with: an INSERT's only its `keys` (a
+        NULL given for an autoincrement key is refused by PostgreSQL)."""
+        if self.keys is None:
+            return dict(values)
+        return {key: values[key] for key in self.keys if key in values}
+
     def _on_driver(self, connection: Connection, values: Mapping[str, Any]) -> bool:
         dialect = connection.dialect
         return dialect.name == "sqlite" and self._for(dialect).runnable(values)
@@ -106,7 +113,7 @@ class Prepared:
     def first(self, connection: Connection, values: Mapping[str, Any]) -> Any:
         """The first row of a SELECT (columns by name or position), or None."""
         if not self._on_driver(connection, values):
-            return connection.execute(self.statement, dict(values)).first()
+            return connection.execute(self.statement, self._given(values)).first()
         cursor, compiled = self._cursor(connection, values)
         raw = cursor.fetchone()
         cursor.close()
@@ -115,7 +122,7 @@ class Prepared:
     def all(self, connection: Connection, values: Mapping[str, Any]) -> list[Any]:
         """Every row of a SELECT."""
         if not self._on_driver(connection, values):
-            return list(connection.execute(self.statement, dict(values)).all())
+            return list(connection.execute(self.statement, self._given(values)).all())
         cursor, compiled = self._cursor(connection, values)
         rows = [compiled.converted(raw) for raw in cursor.fetchall()]
         cursor.close()
@@ -124,7 +131,7 @@ class Prepared:
     def run(self, connection: Connection, values: Mapping[str, Any]) -> int:
         """An INSERT, UPDATE or DELETE: the number of rows it changed."""
         if not self._on_driver(connection, values):
-            return int(connection.execute(self.statement, dict(values)).rowcount)
+            return int(connection.execute(self.statement, self._given(values)).rowcount)
         cursor, _ = self._cursor(connection, values)
         count = int(cursor.rowcount)
         cursor.close()
@@ -133,7 +140,7 @@ class Prepared:
     def run_many(self, connection: Connection, values: list[Mapping[str, Any]]) -> None:
         """An INSERT, UPDATE or DELETE once per set of values (no IN lists)."""
         if connection.dialect.name != "sqlite":
-            connection.execute(self.statement, [dict(each) for each in values])
+            connection.execute(self.statement, [self._given(each) for each in values])
             return
         compiled = self._for(connection.dialect)
         driver: Any = connection.connection.driver_connection
