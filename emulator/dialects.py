@@ -219,13 +219,15 @@ async def _read_body(request: Request, limit: int) -> None:
 _NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
-def _refuse_nul(request: Request) -> None:
-    """No name, id or filter can hold U+0000 (PostgreSQL cannot store it): a client error."""
+def _refuse_nul(request: Request, body: bool) -> None:
+    """No name, id or filter can hold U+0000 (PostgreSQL cannot store it): a client error.
+    `body`: the JSON body was read, and is checked too (a streamed one is data)."""
     if (
         "\x00" in request.scope["path"]
         or b"%00" in request.scope.get("query_string", b"")
         or (
-            "json" in request.headers.get("content-type", "json")
+            body
+            and "json" in request.headers.get("content-type", "json")
             and _NUL_ESCAPE.search(request._body)
         )
     ):
@@ -248,7 +250,7 @@ def _route_class(dialect: Dialect) -> type[APIRoute]:
                         emulator = request.scope.get("flexemu.emulator")
                         limit = emulator.settings.max_json_body if emulator else 1024 * 1024
                         await _read_body(request, limit)
-                        _refuse_nul(request)
+                    _refuse_nul(request, body=dialect.buffers_body)
                     response = await handler(request)
                 except ApiError as error:
                     response = render_error(error, dialect, request_id)
