@@ -124,9 +124,11 @@ class Prepared:
         if not self._on_driver(connection, values):
             return list(connection.execute(self.statement, self._given(values)).all())
         cursor, compiled = self._cursor(connection, values)
-        rows = [compiled.converted(raw) for raw in cursor.fetchall()]
+        raws = cursor.fetchall()
         cursor.close()
-        return rows
+        if compiled.results or compiled.row is None:
+            return [compiled.converted(raw) for raw in raws]
+        return list(map(compiled.row._make, raws))  # nothing to convert: the cheaper way
 
     def run(self, connection: Connection, values: Mapping[str, Any]) -> int:
         """An INSERT, UPDATE or DELETE: the number of rows it changed."""

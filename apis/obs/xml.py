@@ -50,7 +50,7 @@ def element(name: str, text: str) -> str:
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    return tag.rpartition("}")[2]
 
 
 def parse(body: bytes, root: str) -> ElementTree.Element:

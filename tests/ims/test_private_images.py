@@ -169,6 +169,7 @@ def test_delete_releases_the_blob(flexemu, api):
     path = flexemu.emulator.blobs.path(hashlib.sha256(data).hexdigest())
     assert path.exists()
     assert api("DELETE", f"/v2/images/{image['id']}").status_code == 204
+    flexemu.emulator.blobs.settle()
     assert not path.exists()
 
 

@@ -97,5 +97,6 @@ def test_the_parts_go_with_the_last_object_that_uses_them(flexemu, s3, bucket):
     assert all(part.exists() for part in parts)
     assert _read(s3, bucket, "copy") == WHOLE
     s3.delete_object(Bucket=bucket, Key="copy")
+    store.settle()
     assert not any(part.exists() for part in parts)
     assert not any((store.root / "composed").iterdir())

@@ -141,6 +141,7 @@ def test_blobs_are_removed_when_nothing_uses_them(flexemu, s3, bucket):
     s3.delete_object(Bucket=bucket, Key="a")
     assert store.path(digest).exists()
     s3.put_object(Bucket=bucket, Key="b", Body=b"other")
+    store.settle()  # files go in the background
     assert not store.path(digest).exists()
 
 

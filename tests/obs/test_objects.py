@@ -1,6 +1,7 @@
 """Objects through boto3: put, get, head, delete, copy, metadata, ranges, conditions."""
 
 import hashlib
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -124,6 +125,17 @@ def test_delete_many(s3, bucket):
     )
     assert sorted(d["Key"] for d in result["Deleted"]) == ["k0", "k1", "missing"]
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["k2", "k3", "k4"]
+    assert s3.get_object(Bucket=bucket, Key="k2")["Body"].read() == b"x"  # its body shared
+
+
+def test_bodies_deleted_then_sent_again_at_once_are_kept(s3, bucket):
+    bodies = {f"k{index}": os.urandom(100) for index in range(50)}
+    for key, body in bodies.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in bodies]})
+    for key, body in bodies.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    assert {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in bodies} == bodies
 
 
 def _connect_to(address: str):

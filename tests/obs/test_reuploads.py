@@ -40,6 +40,7 @@ def test_an_upload_again_is_checked_as_the_first(flexemu, s3, bucket):
     response = httpx.put(url, content=tampered, headers=headers)
     assert response.status_code == 400
     assert error_of(response)["Code"] == "XAmzContentSHA256Mismatch"
+    flexemu.emulator.blobs.settle()
     assert not flexemu.emulator.blobs.path(hashlib.sha256(tampered).hexdigest()).exists()
     with pytest.raises(ClientError):
         s3.head_object(Bucket=bucket, Key="k")

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import threading
 
 import pytest
 
@@ -57,3 +58,28 @@ def test_a_large_body_other_than_the_announced_one_is_refused(store):
 
 def test_an_announced_digest_names_nothing_outside_the_store(store):
     assert store.open_plain("../" * 8 + "etc/passwd") is None
+
+
+def test_a_body_written_again_before_its_old_blob_is_removed_keeps_the_blob(flexemu):
+    """`collect` removes files in the background: a body with the same bytes arriving in
+    between takes the blob back rather than losing it to the removal."""
+    store = flexemu.emulator.blobs
+    data = os.urandom(SIZES[0])
+    digest = _write(store, data).digest  # a blob no row uses
+    gate = threading.Event()
+    store._remover.submit(gate.wait)  # holds the removal back until the body came again
+    with flexemu.emulator.db.statements() as connection:
+        store.collect(connection, [digest])
+    assert _write(store, data) == _write(store, data)
+    gate.set()
+    store.settle()
+    assert store.path(digest).read_bytes() == data
+
+
+def test_an_unused_blob_is_removed(flexemu):
+    store = flexemu.emulator.blobs
+    digest = _write(store, os.urandom(SIZES[0])).digest
+    with flexemu.emulator.db.statements() as connection:
+        store.collect(connection, [digest])
+    store.settle()
+    assert not store.path(digest).exists()
