@@ -154,7 +154,9 @@ async def auth_catalog(request: Request, principal: PrincipalDep) -> dict[str, A
     }
 
 
-def _services(request: Request, type: str | None = None, name: str | None = None) -> list[Any]:
+def _services(
+    request: Request, type: str | None = None, name: str | None = None
+) -> list[dict[str, Any]]:
     base = service_url(request)
     return [
         {**entry, "links": views.link(base, "services", entry["id"])}

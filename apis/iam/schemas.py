@@ -9,7 +9,7 @@ class Loose(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-# Keystone takes null for a description (and an email) and stores it as none given.
+# Keystone accepts null for a description (and an email); it is kept as an empty one.
 Nullable = Annotated[str, BeforeValidator(lambda value: "" if value is None else value)]
 
 
