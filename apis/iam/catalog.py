@@ -72,30 +72,44 @@ def endpoint(service_type: str, region: str, url: str) -> dict[str, Any]:
     }
 
 
-def service_list() -> list[dict[str, Any]]:
-    """GET /v3/services: one entry per service type."""
+def service_list(type: str | None = None, name: str | None = None) -> list[dict[str, Any]]:
+    """GET /v3/services: one entry per service type, filtered as Keystone does."""
     return [
         {
             "id": stable_hex_id("service", service_type),
             "type": service_type,
-            "name": name,
+            "name": service_name,
             "enabled": True,
             "description": "",
         }
-        for service_type, name, _ in _present()
+        for service_type, service_name, _ in _present()
+        if type in (None, service_type) and name in (None, service_name)
     ]
 
 
-def endpoint_list(base_url: str, regions: list[str]) -> list[dict[str, Any]]:
-    """GET /v3/endpoints: URLs templated with $(tenant_id)s, as Keystone stores them."""
+def endpoint_list(
+    base_url: str,
+    regions: list[str],
+    *,
+    interface: str | None = None,
+    service_id: str | None = None,
+    region_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """GET /v3/endpoints: URLs templated with $(tenant_id)s, as Keystone stores them; filtered
+    as Keystone does (every endpoint is public)."""
+    if interface not in (None, "public"):
+        return []
     return [
         {
             **endpoint(
                 service_type, region, base_url + path.replace("{project_id}", "$(tenant_id)s")
             ),
-            "service_id": stable_hex_id("service", service_type),
+            "service_id": owner,
             "enabled": True,
         }
         for service_type, _, path in _present()
+        for owner in [stable_hex_id("service", service_type)]
+        if service_id in (None, owner)
         for region in regions
+        if region_id in (None, region)
     ]

@@ -121,8 +121,8 @@ def update_project(
         if not spec.name.startswith(found.region + "_"):
             raise BadRequest(f"A project of {found.region} must be named {found.region}_<name>.")
         found.name = spec.name
-    if spec.description is not None:
-        found.description = spec.description
+    if "description" in spec.model_fields_set:
+        found.description = spec.description or ""
     if spec.enabled is not None:
         found.enabled = spec.enabled
     return found
@@ -206,10 +206,11 @@ def update_user(
     if spec.password is not None:
         found.password_hash = hash_password(spec.password)
         found.password_changed_at = now
-    for field in ("enabled", "description", "email"):
-        value = getattr(spec, field)
-        if value is not None:
-            setattr(found, field, value)
+    if spec.enabled is not None:
+        found.enabled = spec.enabled
+    for field in ("description", "email"):
+        if field in spec.model_fields_set:
+            setattr(found, field, getattr(spec, field) or "")
     if spec.default_project_id is not None:
         found.default_project_id = _check_default_project(
             tx, found.domain_id, spec.default_project_id
@@ -294,8 +295,8 @@ def update_group(
         ):
             raise Conflict(f"Duplicate entry found with name {spec.name}.")
         found.name = spec.name
-    if spec.description is not None:
-        found.description = spec.description
+    if "description" in spec.model_fields_set:
+        found.description = spec.description or ""
     return found
 
 

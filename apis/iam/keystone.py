@@ -154,17 +154,75 @@ async def auth_catalog(request: Request, principal: PrincipalDep) -> dict[str, A
     }
 
 
+def _services(
+    request: Request, type: str | None = None, name: str | None = None
+) -> list[dict[str, Any]]:
+    base = service_url(request)
+    return [
+        {**entry, "links": views.link(base, "services", entry["id"])}
+        for entry in catalog_module.service_list(type, name)
+    ]
+
+
 @router.get("/v3/services")
-async def list_services(request: Request, principal: PrincipalDep) -> dict[str, Any]:
-    return views.collection(service_url(request), "services", catalog_module.service_list())
+async def list_services(
+    request: Request, principal: PrincipalDep, type: str | None = None, name: str | None = None
+) -> dict[str, Any]:
+    return views.collection(service_url(request), "services", _services(request, type, name))
+
+
+@router.get("/v3/services/{service_id}")
+async def show_service(
+    request: Request, service_id: str, principal: PrincipalDep
+) -> dict[str, Any]:
+    for entry in _services(request):
+        if entry["id"] == service_id:
+            return {"service": entry}
+    raise NotFound(f"Could not find service: {service_id}.")
+
+
+def _endpoints(
+    request: Request,
+    principal: Principal,
+    interface: str | None = None,
+    service_id: str | None = None,
+    region_id: str | None = None,
+) -> list[dict[str, Any]]:
+    with emulator_of(request).db.transaction() as tx:
+        regions = region_names(tx, principal.domain_id)
+    base = service_url(request)
+    return [
+        {**entry, "links": views.link(base, "endpoints", entry["id"])}
+        for entry in catalog_module.endpoint_list(
+            host_url(request),
+            regions,
+            interface=interface,
+            service_id=service_id,
+            region_id=region_id,
+        )
+    ]
 
 
 @router.get("/v3/endpoints")
-async def list_endpoints(request: Request, principal: PrincipalDep) -> dict[str, Any]:
-    with emulator_of(request).db.transaction() as tx:
-        regions = region_names(tx, principal.domain_id)
-    endpoints = catalog_module.endpoint_list(host_url(request), regions)
+async def list_endpoints(
+    request: Request,
+    principal: PrincipalDep,
+    interface: str | None = None,
+    service_id: str | None = None,
+    region_id: str | None = None,
+) -> dict[str, Any]:
+    endpoints = _endpoints(request, principal, interface, service_id, region_id)
     return views.collection(service_url(request), "endpoints", endpoints)
+
+
+@router.get("/v3/endpoints/{endpoint_id}")
+async def show_endpoint(
+    request: Request, endpoint_id: str, principal: PrincipalDep
+) -> dict[str, Any]:
+    for entry in _endpoints(request, principal):
+        if entry["id"] == endpoint_id:
+            return {"endpoint": entry}
+    raise NotFound(f"Could not find endpoint: {endpoint_id}.")
 
 
 # Regions and domains -------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """Request bodies of Keystone v3 and the IAM v3.0 extensions, as the real APIs name them."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class Loose(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+# Keystone accepts null for a description (and an email); it is kept as an empty one.
+Nullable = Annotated[str, BeforeValidator(lambda value: "" if value is None else value)]
 
 
 class DomainRef(Loose):
@@ -60,7 +64,7 @@ class ProjectCreate(Loose):
     name: str = Field(min_length=1, max_length=64)
     parent_id: str | None = None
     domain_id: str | None = None
-    description: str = ""
+    description: Nullable = ""
     enabled: bool = True
 
 
@@ -83,8 +87,8 @@ class UserCreate(Loose):
     domain_id: str | None = None
     password: str | None = None
     enabled: bool = True
-    description: str = ""
-    email: str = ""
+    description: Nullable = ""
+    email: Nullable = ""
     default_project_id: str | None = None
 
 
@@ -117,7 +121,7 @@ class PasswordChangeRequest(Loose):
 class GroupCreate(Loose):
     name: str = Field(min_length=1, max_length=64)
     domain_id: str | None = None
-    description: str = ""
+    description: Nullable = ""
 
 
 class GroupCreateRequest(Loose):

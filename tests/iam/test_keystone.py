@@ -167,6 +167,23 @@ def test_sub_project_names_follow_the_region_rule(flexemu):
         identity.create_project(name="eu-west-1_dev")
 
 
+def test_null_description_and_email_are_taken_as_none_given_and_clear_on_update(flexemu):
+    cloud = flexemu.openstack()
+    domain = cloud.identity.find_domain(flexemu.domain)
+    # The cloud layer sends "description": null (projects) and "email": null (users).
+    project = cloud.create_project(name="eu-west-0_ops", domain_id=domain.id)
+    assert project.description == ""
+    user = cloud.create_user(name="bob", domain_id=domain.id)
+    assert (user.email, user.description) == ("", "")
+    group = cloud.identity.create_group(name="ops", description="on call", domain_id=domain.id)
+    headers = {"X-Auth-Token": cloud.auth_token}
+    for kind, ident in (("projects", project.id), ("groups", group.id)):
+        body = {kind[:-1]: {"description": None}}
+        response = httpx.patch(f"{flexemu.auth_url}/{kind}/{ident}", json=body, headers=headers)
+        assert response.status_code == 200
+        assert response.json()[kind[:-1]]["description"] == ""
+
+
 def test_regions_and_domains(flexemu):
     identity = flexemu.openstack().identity
     regions = {r.id: r for r in identity.regions()}
