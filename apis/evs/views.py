@@ -163,20 +163,22 @@ def quota_set(
     return {"quota_set": body}
 
 
+# Cinder's absolute limits: (limit name, used name) of each quota key.
+_ABSOLUTE = {
+    "volumes": ("maxTotalVolumes", "totalVolumesUsed"),
+    "gigabytes": ("maxTotalVolumeGigabytes", "totalGigabytesUsed"),
+    "snapshots": ("maxTotalSnapshots", "totalSnapshotsUsed"),
+    "backups": ("maxTotalBackups", "totalBackupsUsed"),
+    "backup_gigabytes": ("maxTotalBackupGigabytes", "totalBackupGigabytesUsed"),
+}
+
+
 def absolute_limits(limits: dict[str, int], usage: dict[str, int]) -> dict[str, Any]:
-    return {
-        "limits": {
-            "rate": [],
-            "absolute": {
-                "maxTotalVolumes": limits["volumes"],
-                "maxTotalVolumeGigabytes": limits["gigabytes"],
-                "maxTotalSnapshots": limits["snapshots"],
-                "totalVolumesUsed": usage.get("volumes", 0),
-                "totalGigabytesUsed": usage.get("gigabytes", 0),
-                "totalSnapshotsUsed": usage.get("snapshots", 0),
-            },
-        }
-    }
+    absolute: dict[str, int] = {}
+    for key, (limit_name, used_name) in _ABSOLUTE.items():
+        absolute[limit_name] = limits[key]
+        absolute[used_name] = usage.get(key, 0)
+    return {"limits": {"rate": [], "absolute": absolute}}
 
 
 def version(host: str, version_id: str) -> dict[str, Any]:
