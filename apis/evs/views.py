@@ -4,6 +4,7 @@ from typing import Any
 
 from apis.evs.models import Snapshot, Volume, VolumeAttachment
 from apis.evs.volume_types import TYPES, VolumeType
+from apis.ims.models import PrivateImage
 from emulator.clock import iso
 
 _UPDATED = "2017-02-25T12:00:00Z"
@@ -135,6 +136,24 @@ def volume_type(vtype: VolumeType, zones: tuple[str, ...]) -> dict[str, Any]:
             "max_throughput_mbps": str(vtype.max_throughput_mbps),
             "latency_ms": vtype.latency_ms,
         },
+    }
+
+
+def volume_upload(
+    volume: Volume, image: PrivateImage, vtype: VolumeType, zones: tuple[str, ...]
+) -> dict[str, Any]:
+    """The answer to os-volume_upload_image: the volume, now uploading, and the new image."""
+    return {
+        "id": volume.id,
+        "status": volume.status,
+        "size": volume.size,
+        "display_description": volume.description,
+        "updated_at": _time(volume.updated_at),
+        "volume_type": volume_type(vtype, zones),
+        "image_id": image.id,
+        "image_name": image.name,
+        "container_format": image.container_format,
+        "disk_format": image.disk_format,
     }
 
 
