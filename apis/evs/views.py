@@ -11,7 +11,7 @@ _UPDATED = "2017-02-25T12:00:00Z"
 _MEDIA = [{"base": "application/json", "type": "application/vnd.openstack.volume+json;version=1"}]
 
 
-def _time(value: Any) -> str | None:
+def cinder_time(value: Any) -> str | None:
     """Cinder prints 2026-11-28T12:00:00.123456 (no zone)."""
     text = iso(value)
     return text[:-1] if text else None
@@ -35,7 +35,7 @@ def attachment(row: VolumeAttachment) -> dict[str, Any]:
         "server_id": row.server_id,
         "device": row.device,
         "host_name": None,
-        "attached_at": _time(row.attached_at),
+        "attached_at": cinder_time(row.attached_at),
     }
 
 
@@ -52,8 +52,8 @@ def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str
         "availability_zone": volume.availability_zone,
         "volume_type": volume.volume_type,
         "description": volume.description,
-        "created_at": _time(volume.created_at),
-        "updated_at": _time(volume.updated_at),
+        "created_at": cinder_time(volume.created_at),
+        "updated_at": cinder_time(volume.updated_at),
         "attachments": [attachment(row) for row in attachments],
         "bootable": "true" if volume.bootable else "false",
         "encrypted": False,
@@ -100,8 +100,8 @@ def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
         "size": snapshot.size,
         "volume_id": snapshot.volume_id,
         "metadata": dict(snapshot.metadata_),
-        "created_at": _time(snapshot.created_at),
-        "updated_at": _time(snapshot.updated_at),
+        "created_at": cinder_time(snapshot.created_at),
+        "updated_at": cinder_time(snapshot.updated_at),
         "os-extended-snapshot-attributes:project_id": snapshot.project_id,
         "os-extended-snapshot-attributes:progress": "100%"
         if snapshot.status == "available"
@@ -148,7 +148,7 @@ def volume_upload(
         "status": volume.status,
         "size": volume.size,
         "display_description": volume.description,
-        "updated_at": _time(volume.updated_at),
+        "updated_at": cinder_time(volume.updated_at),
         "volume_type": volume_type(vtype, zones),
         "image_id": image.id,
         "image_name": image.name,
