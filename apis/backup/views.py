@@ -6,7 +6,7 @@ from typing import Any
 
 from apis.backup.models import Backup, BackupPolicy
 from apis.evs.models import Volume
-from emulator.clock import iso
+from apis.evs.views import cinder_time
 from emulator.jobs import FAIL, INIT, SUCCESS
 from state.models import Job
 
@@ -38,9 +38,9 @@ def cinder_backup(backup: Backup, has_dependents: bool, base: str) -> dict[str, 
         "fail_reason": backup.fail_reason,
         "is_incremental": backup.is_incremental,
         "has_dependent_backups": has_dependents,
-        "created_at": iso(backup.created_at),
-        "updated_at": iso(backup.updated_at),
-        "data_timestamp": iso(backup.created_at),
+        "created_at": cinder_time(backup.created_at),
+        "updated_at": cinder_time(backup.updated_at),
+        "data_timestamp": cinder_time(backup.created_at),
         "os-bak-tenant-attr:tenant_id": backup.project_id,
     }
 

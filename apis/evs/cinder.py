@@ -6,7 +6,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from apis.evs import QUOTAS, errors, operations, schemas, snapshots, views, volume_types, wire
+from apis.evs import (
+    QUOTAS,
+    errors,
+    operations,
+    schemas,
+    snapshots,
+    uploads,
+    views,
+    volume_types,
+    wire,
+)
 from apis.evs.models import Snapshot, Volume
 from emulator import quotas
 from emulator.context import ProjectContext, RequestContext, host_url
@@ -160,6 +170,10 @@ async def delete_volume(ctx: ProjectContext, volume_id: str, cascade: bool = Fal
     return Response(status_code=202)
 
 
+# A volume action: None for an empty 202, else the body of the 202.
+Action = Callable[[Session, RequestContext, str, dict[str, Any]], dict[str, Any] | None]
+
+
 def _extend(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]) -> None:
     action = wire.parse(schemas.ExtendAction, body)
     operations.extend_volume(tx, ctx, volume_id, action.os_extend.new_size)
@@ -175,7 +189,32 @@ def _retype(tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, An
     operations.retype_volume(tx, ctx, volume_id, action.os_retype.new_type)
 
 
-ACTIONS = {"os-extend": _extend, "os-set_bootable": _set_bootable, "os-retype": _retype}
+def _upload_to_image(
+    tx: Session, ctx: RequestContext, volume_id: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    option = wire.parse(schemas.UploadImageAction, body).os_volume_upload_image
+    if not option.image_name:
+        raise errors.bad_request(
+            "No image_name was specified in request.", native=errors.INVALID_BODY
+        )
+    spec = uploads.UploadSpec(
+        image_name=option.image_name,
+        force=option.force,
+        disk_format=option.disk_format,
+        container_format=option.container_format,
+        os_type=option.os_type,
+    )
+    volume, image = uploads.upload_to_image(tx, ctx, volume_id, spec)
+    vtype = volume_types.find(volume.volume_type)
+    return {"os-volume_upload_image": views.volume_upload(volume, image, vtype, _zones(ctx))}
+
+
+ACTIONS: dict[str, Action] = {
+    "os-extend": _extend,
+    "os-set_bootable": _set_bootable,
+    "os-retype": _retype,
+    "os-volume_upload_image": _upload_to_image,
+}
 
 
 @cinder("POST", "/volumes/{volume_id}/action", 202)
@@ -186,8 +225,8 @@ async def volume_action(
     if name not in ACTIONS:
         raise errors.bad_request(f"There is no such action: {name}", native=errors.INVALID_BODY)
     with ctx.transaction() as tx:
-        ACTIONS[name](tx, ctx, volume_id, body)
-    return Response(status_code=202)
+        answer = ACTIONS[name](tx, ctx, volume_id, body)
+    return Response(status_code=202) if answer is None else json_response(202, answer)
 
 
 @cinder("GET", "/volumes/{volume_id}/metadata")

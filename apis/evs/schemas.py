@@ -87,6 +87,18 @@ class SetBootableAction(_Body):
     os_set_bootable: Bootable = Field(alias="os-set_bootable")
 
 
+class UploadImage(_Body):
+    image_name: str | None = None
+    force: bool = False
+    disk_format: str = "vhd"
+    container_format: str = "bare"
+    os_type: str = Field(default="linux", alias="__os_type")
+
+
+class UploadImageAction(_Body):
+    os_volume_upload_image: UploadImage = Field(alias="os-volume_upload_image")
+
+
 class Metadata(_Body):
     metadata: CinderMetadata
 

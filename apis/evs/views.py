@@ -4,13 +4,14 @@ from typing import Any
 
 from apis.evs.models import Snapshot, Volume, VolumeAttachment
 from apis.evs.volume_types import TYPES, VolumeType
+from apis.ims.models import PrivateImage
 from emulator.clock import iso
 
 _UPDATED = "2017-02-25T12:00:00Z"
 _MEDIA = [{"base": "application/json", "type": "application/vnd.openstack.volume+json;version=1"}]
 
 
-def _time(value: Any) -> str | None:
+def cinder_time(value: Any) -> str | None:
     """Cinder prints 2026-11-28T12:00:00.123456 (no zone)."""
     text = iso(value)
     return text[:-1] if text else None
@@ -34,7 +35,7 @@ def attachment(row: VolumeAttachment) -> dict[str, Any]:
         "server_id": row.server_id,
         "device": row.device,
         "host_name": None,
-        "attached_at": _time(row.attached_at),
+        "attached_at": cinder_time(row.attached_at),
     }
 
 
@@ -51,8 +52,8 @@ def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str
         "availability_zone": volume.availability_zone,
         "volume_type": volume.volume_type,
         "description": volume.description,
-        "created_at": _time(volume.created_at),
-        "updated_at": _time(volume.updated_at),
+        "created_at": cinder_time(volume.created_at),
+        "updated_at": cinder_time(volume.updated_at),
         "attachments": [attachment(row) for row in attachments],
         "bootable": "true" if volume.bootable else "false",
         "encrypted": False,
@@ -99,8 +100,8 @@ def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
         "size": snapshot.size,
         "volume_id": snapshot.volume_id,
         "metadata": dict(snapshot.metadata_),
-        "created_at": _time(snapshot.created_at),
-        "updated_at": _time(snapshot.updated_at),
+        "created_at": cinder_time(snapshot.created_at),
+        "updated_at": cinder_time(snapshot.updated_at),
         "os-extended-snapshot-attributes:project_id": snapshot.project_id,
         "os-extended-snapshot-attributes:progress": "100%"
         if snapshot.status == "available"
@@ -138,6 +139,24 @@ def volume_type(vtype: VolumeType, zones: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def volume_upload(
+    volume: Volume, image: PrivateImage, vtype: VolumeType, zones: tuple[str, ...]
+) -> dict[str, Any]:
+    """The answer to os-volume_upload_image: the volume, now uploading, and the new image."""
+    return {
+        "id": volume.id,
+        "status": volume.status,
+        "size": volume.size,
+        "display_description": volume.description,
+        "updated_at": cinder_time(volume.updated_at),
+        "volume_type": volume_type(vtype, zones),
+        "image_id": image.id,
+        "image_name": image.name,
+        "container_format": image.container_format,
+        "disk_format": image.disk_format,
+    }
+
+
 def volume_types(zones: tuple[str, ...]) -> list[dict[str, Any]]:
     return [volume_type(vtype, zones) for vtype in TYPES]
 
@@ -163,20 +182,22 @@ def quota_set(
     return {"quota_set": body}
 
 
+# Cinder's absolute limits: (limit name, used name) of each quota key.
+_ABSOLUTE = {
+    "volumes": ("maxTotalVolumes", "totalVolumesUsed"),
+    "gigabytes": ("maxTotalVolumeGigabytes", "totalGigabytesUsed"),
+    "snapshots": ("maxTotalSnapshots", "totalSnapshotsUsed"),
+    "backups": ("maxTotalBackups", "totalBackupsUsed"),
+    "backup_gigabytes": ("maxTotalBackupGigabytes", "totalBackupGigabytesUsed"),
+}
+
+
 def absolute_limits(limits: dict[str, int], usage: dict[str, int]) -> dict[str, Any]:
-    return {
-        "limits": {
-            "rate": [],
-            "absolute": {
-                "maxTotalVolumes": limits["volumes"],
-                "maxTotalVolumeGigabytes": limits["gigabytes"],
-                "maxTotalSnapshots": limits["snapshots"],
-                "totalVolumesUsed": usage.get("volumes", 0),
-                "totalGigabytesUsed": usage.get("gigabytes", 0),
-                "totalSnapshotsUsed": usage.get("snapshots", 0),
-            },
-        }
-    }
+    absolute: dict[str, int] = {}
+    for key, (limit_name, used_name) in _ABSOLUTE.items():
+        absolute[limit_name] = limits[key]
+        absolute[used_name] = usage.get(key, 0)
+    return {"limits": {"rate": [], "absolute": absolute}}
 
 
 def version(host: str, version_id: str) -> dict[str, Any]:

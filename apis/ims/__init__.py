@@ -13,12 +13,19 @@ QUOTAS = {"images": 50}
 
 
 def build_app(emulator: "Emulator") -> FastAPI:
-    from apis.ims import glance, glance_members, native
+    from apis.ims import glance, glance_members, glance_schemas, native
     from apis.ims.views import IMS
     from emulator.service_app import service_app
 
     return service_app(
-        IMS, [glance.router, glance.data_router, glance_members.router, native.router]
+        IMS,
+        [
+            glance.router,
+            glance.data_router,
+            glance_members.router,
+            glance_schemas.router,
+            native.router,
+        ],
     )
 
 

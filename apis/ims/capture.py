@@ -1,12 +1,13 @@
 """Private images made by the native CreateImage call: from an ECS server's system disk or from
-an image file in OBS. The image is `saving` under a job until the transition of kind
-`ims.image` (apis/ims/transitions.py) makes it `active` and finishes the job.
+an image file in OBS; and by Cinder's os-volume_upload_image, from an EVS volume. The image is
+`saving` (under a job, for CreateImage) until the transition of kind `ims.image`
+(apis/ims/transitions.py) makes it `active` and finishes the job.
 
 ECS, EVS and OBS rows are read through their modules, never written.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,9 @@ from emulator.context import RequestContext
 from emulator.errors import ApiError, BadRequest, Forbidden
 from state import blobs
 from state.models import Job
+
+if TYPE_CHECKING:
+    from apis.evs.models import Volume
 
 # Servers an image can be made from (IMS constraints: running or stopped).
 CAPTURABLE = frozenset(("ACTIVE", "SHUTOFF"))
@@ -59,8 +63,7 @@ class Started:
 
 def create(ctx: RequestContext, spec: ImageSpec) -> Started:
     """CreateImage: the image row (saving) and its job, in one transaction."""
-    if not spec.name or len(spec.name) > 128:
-        raise BadRequest("name is mandatory, 1 to 128 characters.")
+    _check_name(spec.name)
     if (spec.instance_id is None) == (spec.image_url is None):
         raise BadRequest("Exactly one of instance_id and image_url is required.")
     with ctx.transaction() as tx:
@@ -75,17 +78,61 @@ def create(ctx: RequestContext, spec: ImageSpec) -> Started:
         if source.blob is not None:
             blobs.retain(tx, source.blob)
         job = jobs.create(tx, project_id=ctx.project.id, job_type="createImage", now=ctx.now())
-        lifecycle.schedule(
-            tx,
-            service="ims",
-            kind=KIND,
-            resource_id=row.id,
-            target="active",
-            now=ctx.now(),
-            after=ctx.emulator.settings.delay("image_create"),
-            payload={"job_id": job.id},
-        )
+        _activate_later(tx, ctx, row.id, {"job_id": job.id})
         return Started(job, row.id)
+
+
+@dataclass(frozen=True)
+class VolumeExport:
+    """What os-volume_upload_image asks of the image; `os_type` is Linux or Windows."""
+
+    name: str
+    disk_format: str
+    container_format: str
+    os_type: str
+
+
+def from_volume(
+    tx: Session, ctx: RequestContext, volume: "Volume", export: VolumeExport
+) -> PrivateImage:
+    """The private image a volume's data is exported to, `saving` until `image_create` has
+    passed. The OS is the one of the image the volume was made from, else `export.os_type`."""
+    _check_name(export.name)
+    metadata = volume.image_metadata or {}
+    os_type = metadata.get("__os_type", export.os_type)
+    source = _Source(
+        min_disk=volume.size,
+        os_type=os_type,
+        platform=metadata.get("__platform", "Other"),
+        os_version=metadata.get("__os_version", f"Other {os_type}(64 bit)"),
+        origin=f"volume,{volume.id}",
+    )
+    operations.consume_image_quota(tx, ctx.project.id)
+    row = _row(ctx, ImageSpec(name=export.name), source)
+    row.disk_format, row.container_format = export.disk_format, export.container_format
+    tx.add(row)
+    _activate_later(tx, ctx, row.id, {})
+    return row
+
+
+def _check_name(name: str) -> None:
+    if not name or len(name) > 128:
+        raise BadRequest("name is mandatory, 1 to 128 characters.")
+
+
+def _activate_later(
+    tx: Session, ctx: RequestContext, image_id: str, payload: dict[str, Any]
+) -> None:
+    lifecycle.schedule(
+        tx,
+        service="ims",
+        kind=KIND,
+        resource_id=image_id,
+        target="active",
+        now=ctx.now(),
+        after=ctx.emulator.settings.delay("image_create"),
+        payload=payload,
+    )
 
 
 def _row(ctx: RequestContext, spec: ImageSpec, source: _Source) -> PrivateImage:

@@ -1,6 +1,8 @@
 """Cinder `/backups` through openstacksdk: create, list, show, incremental chains, restore,
 delete, and the statuses along the way on the virtual clock."""
 
+import re
+
 import pytest
 from openstack import exceptions
 
@@ -172,3 +174,18 @@ def test_an_in_use_volume_is_backed_up_only_with_force(flexemu, conn):
     drain(flexemu)
     assert conn.block_storage.get_backup(backup).status == "available"
     assert conn.block_storage.get_volume(volume).status == "in-use"
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/{pid}/backups", "/vbs/v2/{pid}/backups", "/evs/v3/{pid}/backups"]
+)
+def test_times_are_printed_as_cinder_does_without_a_zone(flexemu, conn, vbs, path):
+    """golangsdk (terraform's vbs_backup_v2) parses them as 2006-01-02T15:04:05.999999."""
+    [volume] = available_volumes(flexemu, conn, 1)
+    backup = conn.block_storage.create_backup(volume_id=volume.id)
+    drain(flexemu)
+    shown = vbs.ok("GET", f"{path}/{backup.id}")["backup"]
+    listed = vbs.ok("GET", f"{path}/detail")["backups"][0]
+    for body in (shown, listed):
+        for key in ("created_at", "updated_at", "data_timestamp"):
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", body[key]), body[key]

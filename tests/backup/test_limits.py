@@ -157,3 +157,15 @@ def test_the_defaults_are_the_real_limits_and_cinder_shows_them(vbs, pid):
     assert quota_set["backups"]["limit"] == PER_TENANT
     assert quota_set["backup_gigabytes"]["limit"] == TENANT_GB
     assert "backup_operations" not in quota_set
+
+
+def test_cinder_absolute_limits_count_the_backups(flexemu, conn):
+    [volume] = available_volumes(flexemu, conn, 1, size=20)
+    conn.block_storage.create_backup(volume_id=volume.id)
+    drain(flexemu)
+    limits = conn.block_storage.get_limits().absolute
+    assert (limits.max_total_backups, limits.total_backups_used) == (PER_TENANT, 1)
+    assert (limits.max_total_backup_gigabytes, limits.total_backup_gigabytes_used) == (
+        TENANT_GB,
+        20,
+    )
