@@ -214,6 +214,7 @@ async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[st
         dns_nameservers=fields.dns_nameservers,
         host_routes=[r.model_dump(exclude={"tenant_id", "project_id"}) for r in fields.host_routes],
         enable_dhcp=fields.enable_dhcp,
+        cidr_host_bits_allowed=True,
     )
     with ctx.transaction() as tx:
         return {"subnet": _subnet_views(tx, [subnets.create_subnet(tx, ctx, spec)])[0]}

@@ -36,6 +36,7 @@ class SubnetSpec:
     enable_dhcp: bool = True
     availability_zone: str = ""
     extra_dhcp_opts: list[dict[str, Any]] = field(default_factory=list)
+    cidr_host_bits_allowed: bool = False  # Neutron keeps the network of '10.0.0.5/16'
 
 
 # Networks --------------------------------------------------------------------------------------
@@ -138,7 +139,9 @@ def create_subnet(tx: Session, ctx: RequestContext, spec: SubnetSpec) -> Subnet:
     network = get_network(tx, ctx, spec.network_id)
     if spec.ip_version != 4:
         raise invalid("subnet", "IPv6 is not enabled in this region.")
-    cidr = ipam.private_cidr(spec.cidr, "subnet", ipam.LONGEST_SUBNET_PREFIX)
+    cidr = ipam.private_cidr(
+        spec.cidr, "subnet", ipam.LONGEST_SUBNET_PREFIX, host_bits=spec.cidr_host_bits_allowed
+    )
     for other in ports.subnets_of(tx, network.id):
         if cidr.overlaps(ip_network(other.cidr)):
             raise invalid(

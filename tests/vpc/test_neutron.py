@@ -208,3 +208,32 @@ def test_interface_needed_by_a_floating_ip_cannot_be_removed(conn, api):
     )
     assert response.status_code == 409
     assert response.json()["NeutronError"]["type"] == "RouterInterfaceInUseByFloatingIP"
+
+
+def test_subnet_cidr_with_host_bits_is_kept_as_its_network(conn):
+    network = conn.network.create_network(name="net")
+    subnet = conn.network.create_subnet(network_id=network.id, cidr="10.99.99.0/16", ip_version=4)
+    assert subnet.cidr == "10.99.0.0/16"
+    assert subnet.gateway_ip == "10.99.0.1"
+    assert conn.network.get_subnet(subnet.id).cidr == "10.99.0.0/16"
+
+
+def test_given_pools_may_hold_the_addresses_left_out_of_the_default_ones(conn):
+    network = conn.network.create_network(name="net")
+    pools = [{"start": "10.100.0.2", "end": "10.100.0.254"}]
+    subnet = conn.network.create_subnet(
+        network_id=network.id, cidr="10.100.0.0/24", ip_version=4, allocation_pools=pools
+    )
+    assert conn.network.get_subnet(subnet.id).allocation_pools == pools
+
+
+def test_pools_beyond_the_subnet_or_over_the_gateway_are_refused(api):
+    network_id = api("POST", "/v2.0/networks", json={"network": {}}).json()["network"]["id"]
+    for pool, error in (
+        ({"start": "10.100.0.2", "end": "10.100.0.255"}, "OutOfBoundsAllocationPool"),
+        ({"start": "10.100.0.1", "end": "10.100.0.9"}, "InvalidInput"),
+    ):
+        subnet = {"network_id": network_id, "cidr": "10.100.0.0/24", "allocation_pools": [pool]}
+        response = api("POST", "/v2.0/subnets", json={"subnet": {"ip_version": 4, **subnet}})
+        assert response.status_code == 400, pool
+        assert response.json()["NeutronError"]["type"] == error
