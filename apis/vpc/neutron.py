@@ -9,6 +9,7 @@ from apis.vpc import (
     eips,
     ipam,
     listing,
+    neutron_extensions,
     neutron_tags,
     ports,
     quotas_view,
@@ -19,26 +20,13 @@ from apis.vpc import (
 )
 from apis.vpc import schemas as s
 from apis.vpc.models import Network, Port, PublicIp, Router, SecurityGroup, Subnet
+from apis.vpc.neutron_extensions import EXTENSIONS
 from apis.vpc.specs import port_changes, port_spec, rule_spec
 from emulator.context import RequestContext, ScopedContext, service_url
 from emulator.dialects import NEUTRON
 from emulator.errors import BadRequest, NotFound
 
 router = APIRouter(route_class=NEUTRON.route_class)
-EXTENSIONS = (
-    "router",
-    "external-net",
-    "extraroute",
-    "security-group",
-    "quotas",
-    "quota_details",
-    "allowed-address-pairs",
-    "binding",
-    "port-security",
-    "network-ip-availability",
-    "dns-integration",
-    "standard-attr-tag",
-)
 
 
 def _no_content() -> Response:
@@ -89,24 +77,14 @@ async def resources(request: Request) -> dict[str, Any]:
 
 @router.get("/v2.0/extensions")
 async def extensions() -> dict[str, Any]:
-    return {"extensions": [_extension(alias) for alias in EXTENSIONS]}
+    return {"extensions": [neutron_extensions.view(alias) for alias in EXTENSIONS]}
 
 
 @router.get("/v2.0/extensions/{alias}")
 async def extension(alias: str) -> dict[str, Any]:
     if alias not in EXTENSIONS:
         raise NotFound(f"Extension with alias {alias} does not exist")
-    return {"extension": _extension(alias)}
-
-
-def _extension(alias: str) -> dict[str, Any]:
-    return {
-        "alias": alias,
-        "name": alias,
-        "description": alias,
-        "links": [],
-        "updated": "2017-01-01T00:00:00-00:00",
-    }
+    return {"extension": neutron_extensions.view(alias)}
 
 
 # Networks --------------------------------------------------------------------------------------

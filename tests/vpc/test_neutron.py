@@ -237,3 +237,12 @@ def test_pools_beyond_the_subnet_or_over_the_gateway_are_refused(api):
         response = api("POST", "/v2.0/subnets", json={"subnet": {"ip_version": 4, **subnet}})
         assert response.status_code == 400, pool
         assert response.json()["NeutronError"]["type"] == error
+
+
+def test_extensions_carry_neutrons_names(conn):
+    extension = conn.network.find_extension("external-net")
+    assert extension.name == "Neutron external network"
+    assert extension.description == "Adds external network attribute to network resource."
+    names = {e.alias: e.name for e in conn.network.extensions()}
+    assert names["router"] == "Neutron L3 Router"
+    assert names["security-group"] == "security-group"
