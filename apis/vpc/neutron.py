@@ -108,6 +108,8 @@ async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, A
             name=fields.name or "",
             description=fields.description or "",
             admin_state_up=fields.admin_state_up is not False,
+            shared=fields.shared is True,
+            external=fields.router_external is True,
             port_security_enabled=fields.port_security_enabled is not False,
         )
         return {"network": _network_views(tx, ctx, [network])[0]}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from apis.vpc import ipam, ports, vpcs
 from apis.vpc.common import SERVICE, consume, owned, release
-from apis.vpc.errors import in_use, invalid, not_found
+from apis.vpc.errors import admin_only, in_use, invalid, not_found
 from apis.vpc.models import IpAllocation, Network, Port, Subnet
 from apis.vpc.statuses import SUBNET_KIND
 from emulator import ids, lifecycle, tags
@@ -50,8 +50,10 @@ def create_network(
     description: str = "",
     admin_state_up: bool = True,
     shared: bool = False,
+    external: bool = False,
     port_security_enabled: bool = True,
 ) -> Network:
+    _refuse_admin_attributes("create_network", shared=shared, external=external)
     consume(tx, ctx, "network")
     now = ctx.now()
     network = Network(
@@ -68,6 +70,14 @@ def create_network(
     tx.add(network)
     tx.flush()
     return network
+
+
+def _refuse_admin_attributes(action: str, *, shared: bool, external: bool) -> None:
+    """Tenants make private, internal networks: the cloud's external network is its own."""
+    if shared:
+        raise admin_only(action, "shared")
+    if external:
+        raise admin_only(action, "router:external")
 
 
 def get_network(tx: Session, ctx: RequestContext, network_id: str) -> Network:
@@ -98,6 +108,11 @@ def update_network(
     tx: Session, ctx: RequestContext, network_id: str, changes: dict[str, Any]
 ) -> Network:
     network = get_network(tx, ctx, network_id)
+    _refuse_admin_attributes(
+        "update_network",
+        shared=bool(changes.get("shared")),
+        external=bool(changes.get("router_external")),
+    )
     for key in ("name", "description", "admin_state_up", "port_security_enabled"):
         if changes.get(key) is not None:
             setattr(network, key, changes[key])

@@ -246,3 +246,21 @@ def test_extensions_carry_neutrons_names(conn):
     names = {e.alias: e.name for e in conn.network.extensions()}
     assert names["router"] == "Neutron L3 Router"
     assert names["security-group"] == "security-group"
+
+
+@pytest.mark.parametrize("attribute", ["shared", "router:external"])
+def test_shared_or_external_networks_are_for_the_clouds_admins(api, attribute):
+    created = api("POST", "/v2.0/networks", json={"network": {"name": "n", attribute: True}})
+    assert created.status_code == 403
+    assert created.json()["NeutronError"] == {
+        "type": "PolicyNotAuthorized",
+        "message": f"(rule:create_network and rule:create_network:{attribute}) "
+        "is disallowed by policy",
+        "detail": "",
+    }
+    network = api("POST", "/v2.0/networks", json={"network": {attribute: False}}).json()
+    network_id = network["network"]["id"]
+    updated = api("PUT", f"/v2.0/networks/{network_id}", json={"network": {attribute: True}})
+    assert updated.status_code == 403
+    assert api("GET", f"/v2.0/networks/{network_id}").json()["network"][attribute] is False
+    assert len(api("GET", "/v2.0/networks").json()["networks"]) == 2  # and the external one
