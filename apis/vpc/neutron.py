@@ -21,7 +21,7 @@ from apis.vpc import (
 from apis.vpc import schemas as s
 from apis.vpc.models import Network, Port, PublicIp, Router, SecurityGroup, Subnet
 from apis.vpc.neutron_extensions import EXTENSIONS
-from apis.vpc.specs import port_changes, port_spec, rule_spec
+from apis.vpc.specs import check_owner, port_changes, port_spec, rule_spec
 from emulator.context import RequestContext, ScopedContext, service_url
 from emulator.dialects import NEUTRON
 from emulator.errors import BadRequest, NotFound
@@ -101,6 +101,7 @@ def _network_views(tx: Session, ctx: RequestContext, rows: list[Network]) -> lis
 @router.post("/v2.0/networks", status_code=201)
 async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.network
+    check_owner(fields, ctx.project.id)
     with ctx.transaction() as tx:
         network = subnets.create_network(
             tx,
@@ -181,6 +182,7 @@ def _subnet_views(tx: Session, rows: list[Subnet]) -> list[dict[str, Any]]:
 @router.post("/v2.0/subnets", status_code=201)
 async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.subnet
+    check_owner(fields, ctx.project.id)
     spec = subnets.SubnetSpec(
         network_id=fields.network_id,
         cidr=fields.cidr,
@@ -247,6 +249,7 @@ def _router_changes(fields: s.RouterFields) -> dict[str, Any]:
 @router.post("/v2.0/routers", status_code=201)
 async def create_router(body: s.RouterBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.router
+    check_owner(fields, ctx.project.id)
     spec = vpcs.VpcSpec(
         name=fields.name or "",
         description=fields.description or "",
@@ -334,6 +337,7 @@ def _port_views(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
 
 @router.post("/v2.0/ports", status_code=201)
 async def create_port(body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
+    check_owner(body.port, ctx.project.id)
     with ctx.transaction() as tx:
         port = ports.create_port(tx, ctx, port_spec(body.port))
         return {"port": _port_views(tx, [port])[0]}
@@ -375,6 +379,7 @@ def _group_views(tx: Session, rows: list[SecurityGroup]) -> list[dict[str, Any]]
 
 @router.post("/v2.0/security-groups", status_code=201)
 async def create_security_group(body: s.SecurityGroupBody, ctx: ScopedContext) -> dict[str, Any]:
+    check_owner(body.security_group, ctx.project.id)
     with ctx.transaction() as tx:
         group = security.create_group(
             tx,
@@ -423,6 +428,7 @@ async def delete_security_group(group_id: str, ctx: ScopedContext) -> Response:
 
 @router.post("/v2.0/security-group-rules", status_code=201)
 async def create_rule(body: s.SecurityGroupRuleBody, ctx: ScopedContext) -> dict[str, Any]:
+    check_owner(body.security_group_rule, ctx.project.id)
     with ctx.transaction() as tx:
         rule = security.create_rule(tx, ctx, rule_spec(body.security_group_rule))
         return {"security_group_rule": views.rule(rule)}
@@ -458,6 +464,7 @@ def _floatingip_views(tx: Session, rows: list[PublicIp]) -> list[dict[str, Any]]
 @router.post("/v2.0/floatingips", status_code=201)
 async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.floatingip
+    check_owner(fields, ctx.project.id)
     if fields.floating_network_id != vpcs.EXTERNAL_NETWORK_ID:
         raise NotFound(
             f"Network {fields.floating_network_id} could not be found.",

@@ -264,3 +264,21 @@ def test_shared_or_external_networks_are_for_the_clouds_admins(api, attribute):
     assert updated.status_code == 403
     assert api("GET", f"/v2.0/networks/{network_id}").json()["network"][attribute] is False
     assert len(api("GET", "/v2.0/networks").json()["networks"]) == 2  # and the external one
+
+
+def test_a_body_may_name_only_the_callers_own_project(api):
+    own = api("POST", "/v2.0/networks", json={"network": {"project_id": api.project_id}})
+    assert own.status_code == 201
+    for body in (
+        {"network": {"name": "n", "project_id": "1"}},
+        {"network": {"name": "n", "tenant_id": "1"}},
+        {"network": {"tenant_id": api.project_id, "project_id": "1"}},
+    ):
+        response = api("POST", "/v2.0/networks", json=body)
+        assert response.status_code == 400, body
+        assert response.json()["NeutronError"]["type"] == "HTTPBadRequest"
+    group = api("POST", "/v2.0/security-groups", json={"security_group": {"project_id": "1"}})
+    assert group.status_code == 400
+    assert [n["id"] for n in api("GET", "/v2.0/networks").json()["networks"]][1:] == [
+        own.json()["network"]["id"]
+    ]
