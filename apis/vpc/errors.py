@@ -64,6 +64,7 @@ _KINDS: dict[str, tuple[str, str, str]] = {
 INVALID = {
     "vpc": "VPC.0101",
     "subnet": "VPC.0201",
+    "network": "VPC.0201",  # a native subnet is a network too
     "port": "VPC.2500",
     "security_group": "VPC.0601",
     "security_group_rule": "VPC.0601",

@@ -54,6 +54,7 @@ def create_network(
     port_security_enabled: bool = True,
 ) -> Network:
     _refuse_admin_attributes("create_network", shared=shared, external=external)
+    _check_name(name)
     consume(tx, ctx, "network")
     now = ctx.now()
     network = Network(
@@ -78,6 +79,13 @@ def _refuse_admin_attributes(action: str, *, shared: bool, external: bool) -> No
         raise admin_only(action, "shared")
     if external:
         raise admin_only(action, "router:external")
+
+
+def _check_name(name: str) -> None:
+    """The external network's name is the cloud's: `find_network("admin_external_net")` must
+    keep finding one network (VPC API reference, "Creating a Network")."""
+    if name == vpcs.EXTERNAL_NETWORK_NAME:
+        raise invalid("network", f"The network name {name} is reserved by the system.")
 
 
 def get_network(tx: Session, ctx: RequestContext, network_id: str) -> Network:
@@ -113,6 +121,8 @@ def update_network(
         shared=bool(changes.get("shared")),
         external=bool(changes.get("router_external")),
     )
+    if changes.get("name") is not None:
+        _check_name(changes["name"])
     for key in ("name", "description", "admin_state_up", "port_security_enabled"):
         if changes.get(key) is not None:
             setattr(network, key, changes[key])

@@ -282,3 +282,13 @@ def test_a_body_may_name_only_the_callers_own_project(api):
     assert [n["id"] for n in api("GET", "/v2.0/networks").json()["networks"]][1:] == [
         own.json()["network"]["id"]
     ]
+
+
+def test_the_external_networks_name_is_reserved(conn, api):
+    taken = api("POST", "/v2.0/networks", json={"network": {"name": "admin_external_net"}})
+    assert taken.status_code == 400
+    assert taken.json()["NeutronError"]["type"] == "InvalidInput"
+    network = conn.network.create_network(name="mine")
+    with pytest.raises(openstack.exceptions.BadRequestException):
+        conn.network.update_network(network, name="admin_external_net")
+    assert conn.network.find_network("admin_external_net").id == EXTERNAL_ID
