@@ -111,6 +111,7 @@ async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, A
             admin_state_up=fields.admin_state_up is not False,
             shared=fields.shared is True,
             external=fields.router_external is True,
+            network_type=fields.network_type,
             port_security_enabled=fields.port_security_enabled is not False,
         )
         return {"network": _network_views(tx, ctx, [network])[0]}

@@ -27,6 +27,7 @@ class NetworkFields(NeutronModel):
     admin_state_up: bool | None = None
     shared: bool | None = None
     router_external: bool | None = Field(default=None, alias="router:external")
+    network_type: str | None = Field(default=None, alias="provider:network_type")
     port_security_enabled: bool | None = None
     mtu: int | None = None
     availability_zone_hints: list[str] | None = None

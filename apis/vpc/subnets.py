@@ -39,6 +39,9 @@ class SubnetSpec:
     cidr_host_bits_allowed: bool = False  # Neutron keeps the network of '10.0.0.5/16'
 
 
+TENANT_NETWORK_TYPE = "geneve"  # "allowed to tenants" (VPC API reference, Creating a Network)
+
+
 # Networks --------------------------------------------------------------------------------------
 
 
@@ -51,9 +54,14 @@ def create_network(
     admin_state_up: bool = True,
     shared: bool = False,
     external: bool = False,
+    network_type: str | None = None,
     port_security_enabled: bool = True,
 ) -> Network:
+    """A tenant's network. `network_type` may only be the one tenants may ask for (geneve):
+    the attribute is an administrator's, not shown to tenants."""
     _refuse_admin_attributes("create_network", shared=shared, external=external)
+    if network_type not in (None, TENANT_NETWORK_TYPE):
+        raise admin_only("create_network", "provider:network_type")
     _check_name(name)
     consume(tx, ctx, "network")
     now = ctx.now()
@@ -121,6 +129,8 @@ def update_network(
         shared=bool(changes.get("shared")),
         external=bool(changes.get("router_external")),
     )
+    if changes.get("network_type") is not None:
+        raise admin_only("update_network", "provider:network_type")
     if changes.get("name") is not None:
         _check_name(changes["name"])
     for key in ("name", "description", "admin_state_up", "port_security_enabled"):

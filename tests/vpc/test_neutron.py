@@ -292,3 +292,16 @@ def test_the_external_networks_name_is_reserved(conn, api):
     with pytest.raises(openstack.exceptions.BadRequestException):
         conn.network.update_network(network, name="admin_external_net")
     assert conn.network.find_network("admin_external_net").id == EXTERNAL_ID
+
+
+def test_tenants_may_ask_for_a_geneve_network_and_no_other_type(api):
+    geneve = {"name": "g", "provider:network_type": "geneve"}
+    created = api("POST", "/v2.0/networks", json={"network": geneve})
+    assert created.status_code == 201
+    assert "provider:network_type" not in created.json()["network"]  # an administrator's
+    vlan = api("POST", "/v2.0/networks", json={"network": {"provider:network_type": "vlan"}})
+    assert vlan.status_code == 403
+    assert vlan.json()["NeutronError"]["type"] == "PolicyNotAuthorized"
+    network_id = created.json()["network"]["id"]
+    change = {"network": {"provider:network_type": "vxlan"}}
+    assert api("PUT", f"/v2.0/networks/{network_id}", json=change).status_code == 403
