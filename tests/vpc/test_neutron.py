@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import openstack.exceptions
 import pytest
 
@@ -305,3 +306,26 @@ def test_tenants_may_ask_for_a_geneve_network_and_no_other_type(api):
     network_id = created.json()["network"]["id"]
     change = {"network": {"provider:network_type": "vxlan"}}
     assert api("PUT", f"/v2.0/networks/{network_id}", json=change).status_code == 403
+
+
+def test_lists_sort_by_key_and_direction_then_page(api):
+    for name in ("b", "c", "a"):
+        api("POST", "/v2.0/networks", json={"network": {"name": name, "admin_state_up": True}})
+
+    def names(query):
+        response = api("GET", f"/v2.0/networks?router:external=false&{query}")
+        assert response.status_code == 200, response.text
+        return [n["name"] for n in response.json()["networks"]]
+
+    assert names("sort_key=name&sort_dir=asc") == ["a", "b", "c"]
+    assert names("sort_key=name&sort_dir=desc") == ["c", "b", "a"]
+    assert names("sort_key=status&sort_dir=asc&sort_key=name&sort_dir=desc") == ["c", "b", "a"]
+    first = api("GET", "/v2.0/networks?router:external=false&sort_key=name&sort_dir=asc&limit=2")
+    assert [n["name"] for n in first.json()["networks"]] == ["a", "b"]
+    following = first.json()["networks_links"][0]["href"]
+    rest = httpx.get(following, headers={"X-Auth-Token": api.token}).json()["networks"]
+    assert [n["name"] for n in rest] == ["c"]
+    for query in ("sort_key=name", "sort_key=name&sort_dir=up", "sort_key=colour&sort_dir=asc"):
+        response = api("GET", f"/v2.0/networks?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["NeutronError"]["type"] == "HTTPBadRequest"
