@@ -9,7 +9,7 @@ would report for the same failure.
 from typing import Any
 
 from emulator.dialects import Dialect
-from emulator.errors import ApiError, BadRequest, Conflict, NotFound, QuotaExceeded
+from emulator.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, QuotaExceeded
 
 
 def _flat_body(dialect: Dialect, error: ApiError, status: int, _rid: str) -> Any:
@@ -64,6 +64,7 @@ _KINDS: dict[str, tuple[str, str, str]] = {
 INVALID = {
     "vpc": "VPC.0101",
     "subnet": "VPC.0201",
+    "network": "VPC.0201",  # a native subnet is a network too
     "port": "VPC.2500",
     "security_group": "VPC.0601",
     "security_group_rule": "VPC.0601",
@@ -86,6 +87,15 @@ def invalid(kind: str, message: str, neutron: str = "InvalidInput") -> BadReques
         text,
         codes={"neutron": neutron, "vpc": INVALID[kind], "huawei": "Ecs.0005"},
         messages={"vpc": message},
+    )
+
+
+def admin_only(action: str, attribute: str) -> Forbidden:
+    """An attribute Neutron's policy leaves to the cloud's administrators (`shared`,
+    `router:external`), set by a tenant: 403 with the rule that refused it."""
+    return Forbidden(
+        f"(rule:{action} and rule:{action}:{attribute}) is disallowed by policy",
+        codes={"neutron": "PolicyNotAuthorized"},
     )
 
 

@@ -2,6 +2,9 @@
 
 The cloud keeps for itself, in each subnet, the network and broadcast addresses, the gateway
 and the last two host addresses (system and DHCP: .253 and .254 of a /24), as the real VPC does.
+Those last two are only left out of the default pools: pools the client gives may hold any host
+address but the gateway ("system reserved addresses are not in allocation_pools by default";
+Neutron's rule too).
 """
 
 import sqlite3
@@ -26,10 +29,11 @@ LONGEST_SUBNET_PREFIX = 29
 CLOUD_RESERVED_AT_END = 2
 
 
-def parse_cidr(text: str, kind: str) -> IPv4Network:
-    """An IPv4 CIDR without host bits; IPv6 is not enabled in this cloud."""
+def parse_cidr(text: str, kind: str, *, host_bits: bool = False) -> IPv4Network:
+    """An IPv4 CIDR; IPv6 is not enabled in this cloud. With `host_bits`, a CIDR that has them
+    ('10.0.0.5/16') stands for its network ('10.0.0.0/16'), as Neutron takes a subnet's."""
     try:
-        network = ip_network(text, strict=True)
+        network = ip_network(text, strict=not host_bits)
     except ValueError:
         raise invalid(kind, f"'{text}' is not a valid CIDR.") from None
     if network.version != 4:
@@ -37,8 +41,10 @@ def parse_cidr(text: str, kind: str) -> IPv4Network:
     return network
 
 
-def private_cidr(text: str, kind: str, longest_prefix: int) -> IPv4Network:
-    network = parse_cidr(text, kind)
+def private_cidr(
+    text: str, kind: str, longest_prefix: int, *, host_bits: bool = False
+) -> IPv4Network:
+    network = parse_cidr(text, kind, host_bits=host_bits)
     if not any(network.subnet_of(block) for block in PRIVATE_BLOCKS):  # type: ignore[arg-type]
         raise invalid(
             kind, f"cidr {text} must be within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16."
@@ -80,6 +86,11 @@ def usable_bounds(network: IPv4Network) -> tuple[int, int]:
     )
 
 
+def host_bounds(network: IPv4Network) -> tuple[int, int]:
+    """First and last address of the subnet that is neither its network nor its broadcast."""
+    return int(network.network_address) + 1, int(network.broadcast_address) - 1
+
+
 def _pool(start: int, end: int) -> dict[str, str]:
     return {"start": str(IPv4Address(start)), "end": str(IPv4Address(end))}
 
@@ -96,7 +107,7 @@ def checked_pools(
     network: IPv4Network, gateway: IPv4Address, pools: list[dict[str, Any]], kind: str
 ) -> list[dict[str, str]]:
     """Pools given by the client: inside the subnet's hosts, apart, and around the gateway."""
-    first, last = usable_bounds(network)
+    first, last = host_bounds(network)
     bounds = []
     for pool in pools:
         start = int(parse_ip(str(pool.get("start", "")), kind))
@@ -104,8 +115,8 @@ def checked_pools(
         if not first <= start <= end <= last:
             raise invalid(
                 kind,
-                f"The allocation pool {_pool(start, end)} spans beyond the "
-                f"usable addresses of the subnet {network}.",
+                f"The allocation pool {_pool(start, end)} spans beyond the subnet cidr {network}.",
+                neutron="OutOfBoundsAllocationPool",
             )
         if start <= int(gateway) <= end:
             raise invalid(

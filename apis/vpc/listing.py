@@ -1,6 +1,7 @@
 """List semantics of Neutron and the native VPC API over rendered objects: any attribute is a
-filter (repeated = any of), `fields` picks attributes, `limit`/`marker` page (ordered by
-creation), and Neutron gets `<collection>_links` with the next page. The tag filters take
+filter (repeated = any of), `fields` picks attributes, `sort_key`/`sort_dir` order (in pairs;
+by creation otherwise), `limit`/`marker` page, and Neutron gets `<collection>_links` with the
+next page. The tag filters take
 comma-separated tags: `tags` (all of them), `tags-any` (one of them), `not-tags` (not all of
 them), `not-tags-any` (none of them).
 
@@ -47,6 +48,37 @@ def _matches(item: dict[str, Any], key: str, wanted: list[str]) -> bool:
     return any(w in values for w in wanted)
 
 
+def _sort_value(value: Any) -> tuple[bool, Any]:
+    """Nulls last; values that do not compare among themselves (lists) by their text."""
+    plain = isinstance(value, (bool, int, float, str))
+    return value is None, value if plain else _text(value)
+
+
+def _sorted(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Neutron's sorting: as many `sort_dir` as `sort_key`, each `asc` or `desc`, on
+    attributes of the objects (the first key orders first)."""
+    keys, dirs = request.query_params.getlist("sort_key"), request.query_params.getlist("sort_dir")
+    if len(keys) != len(dirs):
+        raise BadRequest("The number of sort_keys and sort_dirs must be same", codes=_HTTP_400)
+    invalid_dirs = [d for d in dirs if d not in ("asc", "desc")]
+    if invalid_dirs:
+        raise BadRequest(
+            f"{invalid_dirs} is invalid value for sort_dirs, valid value is 'asc' and 'desc'",
+            codes=_HTTP_400,
+        )
+    absent = [k for k in keys if items and k not in items[0]]
+    if absent:
+        raise BadRequest(f"{absent} is invalid attribute for sort_keys", codes=_HTTP_400)
+    for key, direction in reversed(list(zip(keys, dirs, strict=True))):
+        items = sorted(
+            items, key=lambda item: _sort_value(item.get(key)), reverse=direction == "desc"
+        )
+    return items
+
+
+_HTTP_400 = {"neutron": "HTTPBadRequest"}
+
+
 def _limit(request: Request) -> int | None:
     text = request.query_params.get("limit")
     if text is None:
@@ -65,6 +97,7 @@ def select(
     params = request.query_params
     for key in set(params) - CONTROL:
         items = [i for i in items if _matches(i, key, params.getlist(key))]
+    items = _sorted(request, items)
     marker = params.get("marker")
     if marker:
         position = next((n for n, item in enumerate(items) if item.get("id") == marker), None)

@@ -9,6 +9,7 @@ from apis.vpc import (
     eips,
     ipam,
     listing,
+    neutron_extensions,
     neutron_tags,
     ports,
     quotas_view,
@@ -19,26 +20,13 @@ from apis.vpc import (
 )
 from apis.vpc import schemas as s
 from apis.vpc.models import Network, Port, PublicIp, Router, SecurityGroup, Subnet
-from apis.vpc.specs import port_changes, port_spec, rule_spec
+from apis.vpc.neutron_extensions import EXTENSIONS
+from apis.vpc.specs import check_owner, port_changes, port_spec, rule_spec
 from emulator.context import RequestContext, ScopedContext, service_url
 from emulator.dialects import NEUTRON
 from emulator.errors import BadRequest, NotFound
 
 router = APIRouter(route_class=NEUTRON.route_class)
-EXTENSIONS = (
-    "router",
-    "external-net",
-    "extraroute",
-    "security-group",
-    "quotas",
-    "quota_details",
-    "allowed-address-pairs",
-    "binding",
-    "port-security",
-    "network-ip-availability",
-    "dns-integration",
-    "standard-attr-tag",
-)
 
 
 def _no_content() -> Response:
@@ -89,24 +77,14 @@ async def resources(request: Request) -> dict[str, Any]:
 
 @router.get("/v2.0/extensions")
 async def extensions() -> dict[str, Any]:
-    return {"extensions": [_extension(alias) for alias in EXTENSIONS]}
+    return {"extensions": [neutron_extensions.view(alias) for alias in EXTENSIONS]}
 
 
 @router.get("/v2.0/extensions/{alias}")
 async def extension(alias: str) -> dict[str, Any]:
     if alias not in EXTENSIONS:
         raise NotFound(f"Extension with alias {alias} does not exist")
-    return {"extension": _extension(alias)}
-
-
-def _extension(alias: str) -> dict[str, Any]:
-    return {
-        "alias": alias,
-        "name": alias,
-        "description": alias,
-        "links": [],
-        "updated": "2017-01-01T00:00:00-00:00",
-    }
+    return {"extension": neutron_extensions.view(alias)}
 
 
 # Networks --------------------------------------------------------------------------------------
@@ -123,6 +101,7 @@ def _network_views(tx: Session, ctx: RequestContext, rows: list[Network]) -> lis
 @router.post("/v2.0/networks", status_code=201)
 async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.network
+    check_owner(fields, ctx.project.id)
     with ctx.transaction() as tx:
         network = subnets.create_network(
             tx,
@@ -130,6 +109,9 @@ async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, A
             name=fields.name or "",
             description=fields.description or "",
             admin_state_up=fields.admin_state_up is not False,
+            shared=fields.shared is True,
+            external=fields.router_external is True,
+            network_type=fields.network_type,
             port_security_enabled=fields.port_security_enabled is not False,
         )
         return {"network": _network_views(tx, ctx, [network])[0]}
@@ -201,6 +183,7 @@ def _subnet_views(tx: Session, rows: list[Subnet]) -> list[dict[str, Any]]:
 @router.post("/v2.0/subnets", status_code=201)
 async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.subnet
+    check_owner(fields, ctx.project.id)
     spec = subnets.SubnetSpec(
         network_id=fields.network_id,
         cidr=fields.cidr,
@@ -214,6 +197,7 @@ async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[st
         dns_nameservers=fields.dns_nameservers,
         host_routes=[r.model_dump(exclude={"tenant_id", "project_id"}) for r in fields.host_routes],
         enable_dhcp=fields.enable_dhcp,
+        cidr_host_bits_allowed=True,
     )
     with ctx.transaction() as tx:
         return {"subnet": _subnet_views(tx, [subnets.create_subnet(tx, ctx, spec)])[0]}
@@ -266,6 +250,7 @@ def _router_changes(fields: s.RouterFields) -> dict[str, Any]:
 @router.post("/v2.0/routers", status_code=201)
 async def create_router(body: s.RouterBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.router
+    check_owner(fields, ctx.project.id)
     spec = vpcs.VpcSpec(
         name=fields.name or "",
         description=fields.description or "",
@@ -353,6 +338,7 @@ def _port_views(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
 
 @router.post("/v2.0/ports", status_code=201)
 async def create_port(body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
+    check_owner(body.port, ctx.project.id)
     with ctx.transaction() as tx:
         port = ports.create_port(tx, ctx, port_spec(body.port))
         return {"port": _port_views(tx, [port])[0]}
@@ -394,6 +380,7 @@ def _group_views(tx: Session, rows: list[SecurityGroup]) -> list[dict[str, Any]]
 
 @router.post("/v2.0/security-groups", status_code=201)
 async def create_security_group(body: s.SecurityGroupBody, ctx: ScopedContext) -> dict[str, Any]:
+    check_owner(body.security_group, ctx.project.id)
     with ctx.transaction() as tx:
         group = security.create_group(
             tx,
@@ -442,6 +429,7 @@ async def delete_security_group(group_id: str, ctx: ScopedContext) -> Response:
 
 @router.post("/v2.0/security-group-rules", status_code=201)
 async def create_rule(body: s.SecurityGroupRuleBody, ctx: ScopedContext) -> dict[str, Any]:
+    check_owner(body.security_group_rule, ctx.project.id)
     with ctx.transaction() as tx:
         rule = security.create_rule(tx, ctx, rule_spec(body.security_group_rule))
         return {"security_group_rule": views.rule(rule)}
@@ -477,6 +465,7 @@ def _floatingip_views(tx: Session, rows: list[PublicIp]) -> list[dict[str, Any]]
 @router.post("/v2.0/floatingips", status_code=201)
 async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.floatingip
+    check_owner(fields, ctx.project.id)
     if fields.floating_network_id != vpcs.EXTERNAL_NETWORK_ID:
         raise NotFound(
             f"Network {fields.floating_network_id} could not be found.",

@@ -25,8 +25,9 @@ class NetworkFields(NeutronModel):
     name: str | None = None
     description: str | None = None
     admin_state_up: bool | None = None
-    shared: Literal[False] | None = None
-    router_external: Literal[False] | None = Field(default=None, alias="router:external")
+    shared: bool | None = None
+    router_external: bool | None = Field(default=None, alias="router:external")
+    network_type: str | None = Field(default=None, alias="provider:network_type")
     port_security_enabled: bool | None = None
     mtu: int | None = None
     availability_zone_hints: list[str] | None = None

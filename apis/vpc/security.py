@@ -138,13 +138,18 @@ def get_group(tx: Session, ctx: RequestContext, group_id: str) -> SecurityGroup:
 
 
 def list_groups(tx: Session, ctx: RequestContext) -> list[SecurityGroup]:
-    return list(
+    """The project's groups. A project always has a `default` one: listed before anything
+    made it, it is made then, as Neutron does on a project's first listing."""
+    groups = list(
         tx.scalars(
             select(SecurityGroup)
             .where(SecurityGroup.project_id == ctx.project.id)
             .order_by(SecurityGroup.created_at, SecurityGroup.id)
         )
     )
+    if not any(group.name == DEFAULT_NAME for group in groups):
+        groups.append(default_group_of(tx, ctx, None))
+    return groups
 
 
 def update_group(

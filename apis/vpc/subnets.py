@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from apis.vpc import ipam, ports, vpcs
 from apis.vpc.common import SERVICE, consume, owned, release
-from apis.vpc.errors import in_use, invalid, not_found
+from apis.vpc.errors import admin_only, in_use, invalid, not_found
 from apis.vpc.models import IpAllocation, Network, Port, Subnet
 from apis.vpc.statuses import SUBNET_KIND
 from emulator import ids, lifecycle, tags
@@ -36,6 +36,10 @@ class SubnetSpec:
     enable_dhcp: bool = True
     availability_zone: str = ""
     extra_dhcp_opts: list[dict[str, Any]] = field(default_factory=list)
+    cidr_host_bits_allowed: bool = False  # Neutron keeps the network of '10.0.0.5/16'
+
+
+TENANT_NETWORK_TYPE = "geneve"  # "allowed to tenants" (VPC API reference, Creating a Network)
 
 
 # Networks --------------------------------------------------------------------------------------
@@ -49,8 +53,16 @@ def create_network(
     description: str = "",
     admin_state_up: bool = True,
     shared: bool = False,
+    external: bool = False,
+    network_type: str | None = None,
     port_security_enabled: bool = True,
 ) -> Network:
+    """A tenant's network. `network_type` may only be the one tenants may ask for (geneve):
+    the attribute is an administrator's, not shown to tenants."""
+    _refuse_admin_attributes("create_network", shared=shared, external=external)
+    if network_type not in (None, TENANT_NETWORK_TYPE):
+        raise admin_only("create_network", "provider:network_type")
+    _check_name(name)
     consume(tx, ctx, "network")
     now = ctx.now()
     network = Network(
@@ -67,6 +79,21 @@ def create_network(
     tx.add(network)
     tx.flush()
     return network
+
+
+def _refuse_admin_attributes(action: str, *, shared: bool, external: bool) -> None:
+    """Tenants make private, internal networks: the cloud's external network is its own."""
+    if shared:
+        raise admin_only(action, "shared")
+    if external:
+        raise admin_only(action, "router:external")
+
+
+def _check_name(name: str) -> None:
+    """The external network's name is the cloud's: `find_network("admin_external_net")` must
+    keep finding one network (VPC API reference, "Creating a Network")."""
+    if name == vpcs.EXTERNAL_NETWORK_NAME:
+        raise invalid("network", f"The network name {name} is reserved by the system.")
 
 
 def get_network(tx: Session, ctx: RequestContext, network_id: str) -> Network:
@@ -97,6 +124,15 @@ def update_network(
     tx: Session, ctx: RequestContext, network_id: str, changes: dict[str, Any]
 ) -> Network:
     network = get_network(tx, ctx, network_id)
+    _refuse_admin_attributes(
+        "update_network",
+        shared=bool(changes.get("shared")),
+        external=bool(changes.get("router_external")),
+    )
+    if changes.get("network_type") is not None:
+        raise admin_only("update_network", "provider:network_type")
+    if changes.get("name") is not None:
+        _check_name(changes["name"])
     for key in ("name", "description", "admin_state_up", "port_security_enabled"):
         if changes.get(key) is not None:
             setattr(network, key, changes[key])
@@ -138,7 +174,9 @@ def create_subnet(tx: Session, ctx: RequestContext, spec: SubnetSpec) -> Subnet:
     network = get_network(tx, ctx, spec.network_id)
     if spec.ip_version != 4:
         raise invalid("subnet", "IPv6 is not enabled in this region.")
-    cidr = ipam.private_cidr(spec.cidr, "subnet", ipam.LONGEST_SUBNET_PREFIX)
+    cidr = ipam.private_cidr(
+        spec.cidr, "subnet", ipam.LONGEST_SUBNET_PREFIX, host_bits=spec.cidr_host_bits_allowed
+    )
     for other in ports.subnets_of(tx, network.id):
         if cidr.overlaps(ip_network(other.cidr)):
             raise invalid(

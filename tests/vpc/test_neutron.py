@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import openstack.exceptions
 import pytest
 
@@ -208,3 +209,123 @@ def test_interface_needed_by_a_floating_ip_cannot_be_removed(conn, api):
     )
     assert response.status_code == 409
     assert response.json()["NeutronError"]["type"] == "RouterInterfaceInUseByFloatingIP"
+
+
+def test_subnet_cidr_with_host_bits_is_kept_as_its_network(conn):
+    network = conn.network.create_network(name="net")
+    subnet = conn.network.create_subnet(network_id=network.id, cidr="10.99.99.0/16", ip_version=4)
+    assert subnet.cidr == "10.99.0.0/16"
+    assert subnet.gateway_ip == "10.99.0.1"
+    assert conn.network.get_subnet(subnet.id).cidr == "10.99.0.0/16"
+
+
+def test_given_pools_may_hold_the_addresses_left_out_of_the_default_ones(conn):
+    network = conn.network.create_network(name="net")
+    pools = [{"start": "10.100.0.2", "end": "10.100.0.254"}]
+    subnet = conn.network.create_subnet(
+        network_id=network.id, cidr="10.100.0.0/24", ip_version=4, allocation_pools=pools
+    )
+    assert conn.network.get_subnet(subnet.id).allocation_pools == pools
+
+
+def test_pools_beyond_the_subnet_or_over_the_gateway_are_refused(api):
+    network_id = api("POST", "/v2.0/networks", json={"network": {}}).json()["network"]["id"]
+    for pool, error in (
+        ({"start": "10.100.0.2", "end": "10.100.0.255"}, "OutOfBoundsAllocationPool"),
+        ({"start": "10.100.0.1", "end": "10.100.0.9"}, "InvalidInput"),
+    ):
+        subnet = {"network_id": network_id, "cidr": "10.100.0.0/24", "allocation_pools": [pool]}
+        response = api("POST", "/v2.0/subnets", json={"subnet": {"ip_version": 4, **subnet}})
+        assert response.status_code == 400, pool
+        assert response.json()["NeutronError"]["type"] == error
+
+
+def test_extensions_carry_neutrons_names(conn):
+    extension = conn.network.find_extension("external-net")
+    assert extension.name == "Neutron external network"
+    assert extension.description == "Adds external network attribute to network resource."
+    names = {e.alias: e.name for e in conn.network.extensions()}
+    assert names["router"] == "Neutron L3 Router"
+    assert names["security-group"] == "security-group"
+
+
+@pytest.mark.parametrize("attribute", ["shared", "router:external"])
+def test_shared_or_external_networks_are_for_the_clouds_admins(api, attribute):
+    created = api("POST", "/v2.0/networks", json={"network": {"name": "n", attribute: True}})
+    assert created.status_code == 403
+    assert created.json()["NeutronError"] == {
+        "type": "PolicyNotAuthorized",
+        "message": f"(rule:create_network and rule:create_network:{attribute}) "
+        "is disallowed by policy",
+        "detail": "",
+    }
+    network = api("POST", "/v2.0/networks", json={"network": {attribute: False}}).json()
+    network_id = network["network"]["id"]
+    updated = api("PUT", f"/v2.0/networks/{network_id}", json={"network": {attribute: True}})
+    assert updated.status_code == 403
+    assert api("GET", f"/v2.0/networks/{network_id}").json()["network"][attribute] is False
+    assert len(api("GET", "/v2.0/networks").json()["networks"]) == 2  # and the external one
+
+
+def test_a_body_may_name_only_the_callers_own_project(api):
+    own = api("POST", "/v2.0/networks", json={"network": {"project_id": api.project_id}})
+    assert own.status_code == 201
+    for body in (
+        {"network": {"name": "n", "project_id": "1"}},
+        {"network": {"name": "n", "tenant_id": "1"}},
+        {"network": {"tenant_id": api.project_id, "project_id": "1"}},
+    ):
+        response = api("POST", "/v2.0/networks", json=body)
+        assert response.status_code == 400, body
+        assert response.json()["NeutronError"]["type"] == "HTTPBadRequest"
+    group = api("POST", "/v2.0/security-groups", json={"security_group": {"project_id": "1"}})
+    assert group.status_code == 400
+    assert [n["id"] for n in api("GET", "/v2.0/networks").json()["networks"]][1:] == [
+        own.json()["network"]["id"]
+    ]
+
+
+def test_the_external_networks_name_is_reserved(conn, api):
+    taken = api("POST", "/v2.0/networks", json={"network": {"name": "admin_external_net"}})
+    assert taken.status_code == 400
+    assert taken.json()["NeutronError"]["type"] == "InvalidInput"
+    network = conn.network.create_network(name="mine")
+    with pytest.raises(openstack.exceptions.BadRequestException):
+        conn.network.update_network(network, name="admin_external_net")
+    assert conn.network.find_network("admin_external_net").id == EXTERNAL_ID
+
+
+def test_tenants_may_ask_for_a_geneve_network_and_no_other_type(api):
+    geneve = {"name": "g", "provider:network_type": "geneve"}
+    created = api("POST", "/v2.0/networks", json={"network": geneve})
+    assert created.status_code == 201
+    assert "provider:network_type" not in created.json()["network"]  # an administrator's
+    vlan = api("POST", "/v2.0/networks", json={"network": {"provider:network_type": "vlan"}})
+    assert vlan.status_code == 403
+    assert vlan.json()["NeutronError"]["type"] == "PolicyNotAuthorized"
+    network_id = created.json()["network"]["id"]
+    change = {"network": {"provider:network_type": "vxlan"}}
+    assert api("PUT", f"/v2.0/networks/{network_id}", json=change).status_code == 403
+
+
+def test_lists_sort_by_key_and_direction_then_page(api):
+    for name in ("b", "c", "a"):
+        api("POST", "/v2.0/networks", json={"network": {"name": name, "admin_state_up": True}})
+
+    def names(query):
+        response = api("GET", f"/v2.0/networks?router:external=false&{query}")
+        assert response.status_code == 200, response.text
+        return [n["name"] for n in response.json()["networks"]]
+
+    assert names("sort_key=name&sort_dir=asc") == ["a", "b", "c"]
+    assert names("sort_key=name&sort_dir=desc") == ["c", "b", "a"]
+    assert names("sort_key=status&sort_dir=asc&sort_key=name&sort_dir=desc") == ["c", "b", "a"]
+    first = api("GET", "/v2.0/networks?router:external=false&sort_key=name&sort_dir=asc&limit=2")
+    assert [n["name"] for n in first.json()["networks"]] == ["a", "b"]
+    following = first.json()["networks_links"][0]["href"]
+    rest = httpx.get(following, headers={"X-Auth-Token": api.token}).json()["networks"]
+    assert [n["name"] for n in rest] == ["c"]
+    for query in ("sort_key=name", "sort_key=name&sort_dir=up", "sort_key=colour&sort_dir=asc"):
+        response = api("GET", f"/v2.0/networks?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["NeutronError"]["type"] == "HTTPBadRequest"

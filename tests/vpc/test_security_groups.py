@@ -164,3 +164,14 @@ def test_remote_group_must_exist(api):
     )
     assert response.status_code == 404
     assert response.json()["NeutronError"]["type"] == "SecurityGroupNotFound"
+
+
+def test_a_new_project_lists_its_default_group(conn, api):
+    found = conn.network.find_security_group("default")
+    assert found is not None
+    rules = {
+        (r["direction"], r["ethertype"], r["remote_group_id"]) for r in found.security_group_rules
+    }
+    assert ("ingress", "IPv4", found.id) in rules
+    listed = api("GET", "/v2.0/security-groups").json()["security_groups"]
+    assert [g["id"] for g in listed] == [found.id]
