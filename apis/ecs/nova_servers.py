@@ -14,6 +14,7 @@ from apis.ecs import (
     nics,
     nova_arguments,
     nova_consoles,
+    passwords,
     schemas,
     servers,
     states,
@@ -119,6 +120,9 @@ async def create_server(
                 "links": nova_link(server, service_url(request))["links"],
                 "OS-DCF:diskConfig": "MANUAL",
                 "security_groups": [{"name": name} for _, name in groups],
+                "adminPass": (
+                    passwords.generate() if body.server.adminPass is None else body.server.adminPass
+                ),
             }
         }
     return json_response(202, answer)

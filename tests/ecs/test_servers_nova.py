@@ -209,3 +209,13 @@ def test_update_name_and_description(flexemu, conn, boot, nova):
         "PUT", f"/servers/{server.id}", version="2.19", json={"server": {"description": "d"}}
     )
     assert accepted.json()["server"]["description"] == "d"
+
+
+def test_create_answers_the_admin_password_given_or_a_generated_one(conn, boot, nova):
+    given = boot("given", admin_password="Secr3t-Pass")
+    assert given.admin_password == "Secr3t-Pass"
+    generated = boot("generated")
+    assert generated.admin_password and len(generated.admin_password) >= 8
+    assert generated.admin_password != boot("another").admin_password
+    shown = nova.get(f"/servers/{generated.id}").json()["server"]
+    assert "adminPass" not in shown
