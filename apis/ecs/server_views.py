@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,7 @@ class _NovaShape:
 
     flavor_embedded: bool  # 2.47: the flavor's fields instead of a link to it
     delete_flag: bool  # 2.3: volumes_attached carry delete_on_termination
+    extended_attributes: bool  # 2.3: hostname, reservation_id, user_data ...
     locked: bool  # 2.9
     description: bool  # 2.19
     tags: bool  # 2.26
@@ -75,6 +77,7 @@ def _shape(version: Microversion) -> _NovaShape:
     return _NovaShape(
         flavor_embedded=version.at_least("2.47"),
         delete_flag=version.at_least("2.3"),
+        extended_attributes=version.at_least("2.3"),
         locked=version.at_least("2.9"),
         description=version.at_least("2.19"),
         tags=version.at_least("2.26"),
@@ -117,6 +120,41 @@ def _common(server: Server, stamps: _Stamps | None = None) -> dict[str, Any]:
     }
 
 
+_HOSTNAME_SEPARATORS = re.compile(r"[ _.]")
+_HOSTNAME_REFUSED = re.compile(r"[^\w.-]+")
+
+
+def hostname(name: str) -> str:
+    """Nova's hostname of a server name: spaces, dots and underscores become hyphens, other
+    characters outside letters, digits and hyphens go, lower case, at most 63 characters."""
+    cleaned = _HOSTNAME_REFUSED.sub("", _HOSTNAME_SEPARATORS.sub("-", name[:63]))
+    cleaned = cleaned.lower().strip(".-")
+    return cleaned or "server"
+
+
+def _extended_attributes(server: Server, *, full: bool) -> dict[str, Any]:
+    """OS-EXT-SRV-ATTR: the host fields always, the rest from microversion 2.3."""
+    host = _host_id(server)[:12]
+    attributes: dict[str, Any] = {
+        "OS-EXT-SRV-ATTR:host": host,
+        "OS-EXT-SRV-ATTR:hypervisor_hostname": host,
+        "OS-EXT-SRV-ATTR:instance_name": f"instance-{server.id[:8]}",
+    }
+    if full:
+        attributes.update(
+            {
+                "OS-EXT-SRV-ATTR:hostname": hostname(server.name),
+                "OS-EXT-SRV-ATTR:reservation_id": server.reservation_id,
+                "OS-EXT-SRV-ATTR:launch_index": 0,
+                "OS-EXT-SRV-ATTR:kernel_id": "",
+                "OS-EXT-SRV-ATTR:ramdisk_id": "",
+                "OS-EXT-SRV-ATTR:root_device_name": "/dev/vda",
+                "OS-EXT-SRV-ATTR:user_data": server.user_data,
+            }
+        )
+    return attributes
+
+
 def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]:
     flavor = flavors.get(server.flavor_id)
     if not shape.flavor_embedded:
@@ -145,6 +183,7 @@ def _nova_body(
     body["addresses"] = _addresses(facts, native=False)
     body["links"] = _links(base, server.project_id, server.id)
     body["security_groups"] = [{"name": name} for _, name in facts.groups]
+    body.update(_extended_attributes(server, full=shape.extended_attributes))
     body["os-extended-volumes:volumes_attached"] = (
         [
             {"id": row.volume_id, "delete_on_termination": row.delete_on_termination}
@@ -213,7 +252,7 @@ def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, An
         for row in facts.volumes
     ]
     body["OS-EXT-SRV-ATTR:reservation_id"] = server.reservation_id
-    body["OS-EXT-SRV-ATTR:hostname"] = server.name
+    body["OS-EXT-SRV-ATTR:hostname"] = hostname(server.name)
     body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
     return body
 

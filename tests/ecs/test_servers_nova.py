@@ -219,3 +219,20 @@ def test_create_answers_the_admin_password_given_or_a_generated_one(conn, boot, 
     assert generated.admin_password != boot("another").admin_password
     shown = nova.get(f"/servers/{generated.id}").json()["server"]
     assert "adminPass" not in shown
+
+
+def test_extended_server_attributes_from_microversion_2_3(flexemu, conn, boot, nova):
+    user_data = base64.b64encode(b"#!/bin/sh\n").decode()
+    server = boot("Web_Server 1", user_data=user_data)
+    shown = conn.compute.get_server(server.id)
+    assert shown.reservation_id.startswith("r-") and shown.launch_index == 0
+    assert (shown.kernel_id, shown.ramdisk_id) == ("", "")
+    assert shown.hostname == "web-server-1"
+    assert shown.root_device_name == "/dev/vda"
+    assert shown.user_data == user_data
+    assert shown.instance_name and shown.hypervisor_hostname
+    old = nova.get(f"/servers/{server.id}").json()["server"]
+    assert "OS-EXT-SRV-ATTR:instance_name" in old
+    assert "OS-EXT-SRV-ATTR:hostname" not in old and "OS-EXT-SRV-ATTR:user_data" not in old
+    (listed,) = nova.get("/servers/detail", version="2.3").json()["servers"]
+    assert listed["OS-EXT-SRV-ATTR:hostname"] == "web-server-1"
