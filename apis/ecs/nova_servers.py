@@ -23,6 +23,7 @@ from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
+from apis.ecs.nova import policy_refusal
 from apis.ecs.server_views import interface_view, nova_link, nova_server, nova_servers
 from apis.ims import capture
 from emulator import pagination
@@ -149,9 +150,31 @@ def _filtered(ctx: RequestContext, query_params: dict[str, str]) -> Any:
     return query
 
 
-def _page(tx: Session, ctx: RequestContext, request: Request) -> pagination.Page[Any]:
-    """A page of servers as plain rows (read-only, for the views)."""
+_TRUE = ("1", "t", "true", "on", "y", "yes")
+_FALSE = ("0", "f", "false", "off", "n", "no")
+_ACCEPTABLE = ", ".join(f"'{value}'" for value in sorted(_TRUE + _FALSE))
+
+
+def _refuse_all_tenants(params: dict[str, str], rule: str) -> None:
+    """Nova's all_tenants (empty or true) needs an administrator, which a tenant never is."""
+    if "all_tenants" not in params:
+        return
+    value = params["all_tenants"].strip().lower()
+    if value in _FALSE:
+        return
+    if value and value not in _TRUE:
+        raise BadRequest(
+            f"Invalid input received: Unrecognized value '{params['all_tenants']}', acceptable "
+            f"values are: {_ACCEPTABLE}"
+        )
+    raise policy_refusal(f"os_compute_api:servers:{rule}:get_all_tenants")
+
+
+def _page(tx: Session, ctx: RequestContext, request: Request, rule: str) -> pagination.Page[Any]:
+    """A page of servers as plain rows (read-only, for the views); `rule` names the listing
+    in Nova's policies (index, detail)."""
     params = dict(request.query_params)
+    _refuse_all_tenants(params, rule)
     try:
         limit = int(params["limit"]) if "limit" in params else None
     except ValueError:
@@ -181,7 +204,7 @@ def _with_next(body: dict[str, Any], page: pagination.Page[Any], request: Reques
 async def list_servers(request: Request, ctx: ProjectContext) -> Response:
     base = service_url(request)
     with ctx.transaction() as tx:
-        page = _page(tx, ctx, request)
+        page = _page(tx, ctx, request, "index")
         body = {"servers": [nova_link(server, base) for server in page.items]}
     return _with_next(body, page, request)
 
@@ -192,7 +215,7 @@ async def list_servers_detail(
 ) -> Response:
     base = service_url(request)
     with ctx.transaction() as tx:
-        page = _page(tx, ctx, request)
+        page = _page(tx, ctx, request, "detail")
         body = {"servers": nova_servers(page.items, details.gather(tx, page.items), version, base)}
     return _with_next(body, page, request)
 

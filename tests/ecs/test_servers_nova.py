@@ -236,3 +236,15 @@ def test_extended_server_attributes_from_microversion_2_3(flexemu, conn, boot, n
     assert "OS-EXT-SRV-ATTR:hostname" not in old and "OS-EXT-SRV-ATTR:user_data" not in old
     (listed,) = nova.get("/servers/detail", version="2.3").json()["servers"]
     assert listed["OS-EXT-SRV-ATTR:hostname"] == "web-server-1"
+
+
+@pytest.mark.parametrize("path", ["/servers", "/servers/detail"])
+def test_all_tenants_is_an_administrator_s_filter(boot, nova, path):
+    boot()
+    rule = "detail" if path.endswith("detail") else "index"
+    for value in ("", "1", "True"):
+        refused = nova.get(path, params={"all_tenants": value})
+        assert refused.status_code == 403, refused.text
+        assert f"os_compute_api:servers:{rule}:get_all_tenants" in refused.text
+    assert len(nova.get(path, params={"all_tenants": "0"}).json()["servers"]) == 1
+    assert nova.get(path, params={"all_tenants": "maybe"}).status_code == 400
