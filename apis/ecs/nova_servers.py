@@ -112,6 +112,8 @@ async def create_server(
     with ctx.transaction() as tx:
         first = servers.create(tx, ctx, _spec(body.server, body.scheduler_hints))[0]
         server = first.server
+        if body.server.return_reservation_id:
+            return json_response(202, {"reservation_id": server.reservation_id})
         groups = first.groups
         if groups is None:
             groups = details.groups(tx, [server.id])[server.id]

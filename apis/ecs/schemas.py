@@ -73,6 +73,7 @@ class NovaServerCreate(Loose):
     max_count: int | None = Field(default=None, ge=1)
     description: str | None = None
     adminPass: str | None = None  # noqa: N815
+    return_reservation_id: bool = False
 
 
 class SchedulerHints(Loose):

@@ -248,3 +248,20 @@ def test_all_tenants_is_an_administrator_s_filter(boot, nova, path):
         assert f"os_compute_api:servers:{rule}:get_all_tenants" in refused.text
     assert len(nova.get(path, params={"all_tenants": "0"}).json()["servers"]) == 1
     assert nova.get(path, params={"all_tenants": "maybe"}).status_code == 400
+
+
+def test_return_reservation_id_answers_only_the_reservation(nova, network, image_id):
+    body = {
+        "name": "batch",
+        "imageRef": image_id,
+        "flavorRef": "s3.large.2",
+        "networks": [{"uuid": network["subnet_id"]}],
+        "min_count": 2,
+        "return_reservation_id": "true",
+    }
+    created = nova.post("/servers", json={"server": body})
+    assert created.status_code == 202
+    (reservation,) = created.json().values()
+    assert list(created.json()) == ["reservation_id"] and reservation.startswith("r-")
+    listed = nova.get("/servers/detail", params={"reservation_id": reservation}).json()
+    assert sorted(s["name"] for s in listed["servers"]) == ["batch-1", "batch-2"]
