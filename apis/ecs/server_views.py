@@ -124,6 +124,7 @@ _HOSTNAME_SEPARATORS = re.compile(r"[ _.]")
 _HOSTNAME_REFUSED = re.compile(r"[^\w.-]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def hostname(name: str) -> str:
     """Nova's hostname of a server name: spaces, dots and underscores become hyphens, other
     characters outside letters, digits and hyphens go, lower case, at most 63 characters."""
@@ -132,27 +133,18 @@ def hostname(name: str) -> str:
     return cleaned or "server"
 
 
-def _extended_attributes(server: Server, *, full: bool) -> dict[str, Any]:
+def _add_extended_attributes(body: dict[str, Any], server: Server, *, full: bool) -> None:
     """OS-EXT-SRV-ATTR: the host fields always, the rest from microversion 2.3."""
     host = _host_id(server)[:12]
-    attributes: dict[str, Any] = {
-        "OS-EXT-SRV-ATTR:host": host,
-        "OS-EXT-SRV-ATTR:hypervisor_hostname": host,
-        "OS-EXT-SRV-ATTR:instance_name": f"instance-{server.id[:8]}",
-    }
+    body["OS-EXT-SRV-ATTR:host"] = body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = host
+    body["OS-EXT-SRV-ATTR:instance_name"] = f"instance-{server.id[:8]}"
     if full:
-        attributes.update(
-            {
-                "OS-EXT-SRV-ATTR:hostname": hostname(server.name),
-                "OS-EXT-SRV-ATTR:reservation_id": server.reservation_id,
-                "OS-EXT-SRV-ATTR:launch_index": 0,
-                "OS-EXT-SRV-ATTR:kernel_id": "",
-                "OS-EXT-SRV-ATTR:ramdisk_id": "",
-                "OS-EXT-SRV-ATTR:root_device_name": "/dev/vda",
-                "OS-EXT-SRV-ATTR:user_data": server.user_data,
-            }
-        )
-    return attributes
+        body["OS-EXT-SRV-ATTR:hostname"] = hostname(server.name)
+        body["OS-EXT-SRV-ATTR:reservation_id"] = server.reservation_id
+        body["OS-EXT-SRV-ATTR:launch_index"] = 0
+        body["OS-EXT-SRV-ATTR:kernel_id"] = body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
+        body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
+        body["OS-EXT-SRV-ATTR:user_data"] = server.user_data
 
 
 def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]:
@@ -183,7 +175,7 @@ def _nova_body(
     body["addresses"] = _addresses(facts, native=False)
     body["links"] = _links(base, server.project_id, server.id)
     body["security_groups"] = [{"name": name} for _, name in facts.groups]
-    body.update(_extended_attributes(server, full=shape.extended_attributes))
+    _add_extended_attributes(body, server, full=shape.extended_attributes)
     body["os-extended-volumes:volumes_attached"] = (
         [
             {"id": row.volume_id, "delete_on_termination": row.delete_on_termination}
