@@ -218,13 +218,18 @@ async def list_servers_detail(
     base = service_url(request)
     with ctx.transaction() as tx:
         page = _page(tx, ctx, request, "detail")
-        body = {"servers": nova_servers(page.items, details.gather(tx, page.items), version, base)}
+        facts = details.gather(tx, page.items)
+        region = ctx.emulator.topology.region(ctx.region)
+        body = {"servers": nova_servers(page.items, facts, version, base, region)}
     return _with_next(body, page, request)
 
 
-def _shown(tx: Session, server: Server, version: Microversion, request: Request) -> dict[str, Any]:
+def _shown(
+    tx: Session, ctx: RequestContext, server: Server, version: Microversion, request: Request
+) -> dict[str, Any]:
     facts = details.gather(tx, [server])[server.id]
-    return {"server": nova_server(server, facts, version, service_url(request))}
+    region = ctx.emulator.topology.region(ctx.region)
+    return {"server": nova_server(server, facts, version, service_url(request), region)}
 
 
 @router.get("/servers/{server_id}")
@@ -232,7 +237,7 @@ async def show_server(
     request: Request, server_id: str, ctx: ProjectContext, version: MicroversionDep
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return _shown(tx, servers.get_plain(tx, ctx, server_id), version, request)
+        return _shown(tx, ctx, servers.get_plain(tx, ctx, server_id), version, request)
 
 
 @router.put("/servers/{server_id}")
@@ -253,7 +258,7 @@ async def update_server(
             name=body.server.name,
             description=body.server.description,
         )
-        return _shown(tx, server, version, request)
+        return _shown(tx, ctx, server, version, request)
 
 
 @router.delete("/servers/{server_id}", status_code=204)

@@ -15,6 +15,7 @@ from apis.ecs.models import Server
 from apis.vpc import operations as vpc
 from apis.vpc.models import Port
 from emulator.clock import iso_seconds
+from emulator.topology import Region
 
 
 def _links(base: str, project_id: str, server_id: str) -> list[dict[str, str]]:
@@ -147,11 +148,10 @@ def _add_extended_attributes(body: dict[str, Any], server: Server, *, full: bool
         body["OS-EXT-SRV-ATTR:user_data"] = server.user_data
 
 
-def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]:
-    flavor = flavors.get(server.flavor_id)
-    if not shape.flavor_embedded:
-        href = f"{base}/{server.project_id}/flavors/{flavor.id}"
-        return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
+@functools.lru_cache(maxsize=1024)
+def _embedded_flavor(flavor_id: str, region: Region) -> dict[str, Any]:
+    """A flavor as 2.47 embeds it in a server, extra specs included; views only read it."""
+    flavor = flavors.get(flavor_id)
     return {
         "original_name": flavor.name,
         "vcpus": flavor.vcpus,
@@ -159,11 +159,20 @@ def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]
         "disk": flavor.disk_gb,
         "ephemeral": 0,
         "swap": 0,
+        "extra_specs": flavor.extra_specs(region),
     }
 
 
+def _nova_flavor(server: Server, shape: _NovaShape, base: str, region: Region) -> dict[str, Any]:
+    if shape.flavor_embedded:
+        return _embedded_flavor(server.flavor_id, region)
+    flavor = flavors.get(server.flavor_id)
+    href = f"{base}/{server.project_id}/flavors/{flavor.id}"
+    return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
+
+
 def _nova_body(
-    server: Server, facts: Facts, shape: _NovaShape, base: str, stamps: _Stamps
+    server: Server, facts: Facts, shape: _NovaShape, base: str, region: Region, stamps: _Stamps
 ) -> dict[str, Any]:
     body = _common(server, stamps)
     image: Any = ""
@@ -171,7 +180,7 @@ def _nova_body(
         href = f"{base}/{server.project_id}/images/{server.image_id}"
         image = {"id": server.image_id, "links": [{"rel": "bookmark", "href": href}]}
     body["image"] = image
-    body["flavor"] = _nova_flavor(server, shape, base)
+    body["flavor"] = _nova_flavor(server, shape, base, region)
     body["addresses"] = _addresses(facts, native=False)
     body["links"] = _links(base, server.project_id, server.id)
     body["security_groups"] = [{"name": name} for _, name in facts.groups]
@@ -194,17 +203,23 @@ def _nova_body(
 
 
 def nova_servers(
-    servers: list[Server], facts: dict[str, Facts], version: Microversion, base: str
+    servers: list[Server],
+    facts: dict[str, Facts],
+    version: Microversion,
+    base: str,
+    region: Region,
 ) -> list[dict[str, Any]]:
-    """A page of servers (ORM rows or plain rows of their columns): what the microversion
-    decides and each timestamp's text worked out once for the page."""
+    """A page of servers (ORM rows or plain rows of their columns) of one region: what the
+    microversion decides and each timestamp's text worked out once for the page."""
     shape = _shape(version)
     stamps = _Stamps()
-    return [_nova_body(server, facts[server.id], shape, base, stamps) for server in servers]
+    return [_nova_body(server, facts[server.id], shape, base, region, stamps) for server in servers]
 
 
-def nova_server(server: Server, facts: Facts, version: Microversion, base: str) -> dict[str, Any]:
-    return _nova_body(server, facts, _shape(version), base, _Stamps())
+def nova_server(
+    server: Server, facts: Facts, version: Microversion, base: str, region: Region
+) -> dict[str, Any]:
+    return _nova_body(server, facts, _shape(version), base, region, _Stamps())
 
 
 def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, Any]:

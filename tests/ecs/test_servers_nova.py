@@ -265,3 +265,13 @@ def test_return_reservation_id_answers_only_the_reservation(nova, network, image
     assert list(created.json()) == ["reservation_id"] and reservation.startswith("r-")
     listed = nova.get("/servers/detail", params={"reservation_id": reservation}).json()
     assert sorted(s["name"] for s in listed["servers"]) == ["batch-1", "batch-2"]
+
+
+def test_embedded_flavor_carries_its_extra_specs_from_2_47(conn, boot, nova):
+    server = boot()
+    flavor = conn.compute.get_server(server.id).flavor
+    assert flavor.extra_specs["ecs:performancetype"] == "normal"
+    assert flavor.extra_specs == conn.compute.fetch_flavor_extra_specs("s3.large.2").extra_specs
+    (listed,) = nova.get("/servers/detail", version="2.47").json()["servers"]
+    assert listed["flavor"]["extra_specs"]["resource_type"]
+    assert "extra_specs" not in nova.get(f"/servers/{server.id}", version="2.46").json()["server"]
