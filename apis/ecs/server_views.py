@@ -69,6 +69,7 @@ class _NovaShape:
     delete_flag: bool  # 2.3: volumes_attached carry delete_on_termination
     extended_attributes: bool  # 2.3: hostname, reservation_id, user_data ...
     locked: bool  # 2.9
+    host_status: bool  # 2.16
     description: bool  # 2.19
     tags: bool  # 2.26
 
@@ -80,6 +81,7 @@ def _shape(version: Microversion) -> _NovaShape:
         delete_flag=version.at_least("2.3"),
         extended_attributes=version.at_least("2.3"),
         locked=version.at_least("2.9"),
+        host_status=version.at_least("2.16"),
         description=version.at_least("2.19"),
         tags=version.at_least("2.26"),
     )
@@ -193,6 +195,8 @@ def _nova_body(
         if shape.delete_flag
         else [{"id": row.volume_id} for row in facts.volumes]
     )
+    if shape.host_status:
+        body["host_status"] = "UP"  # every emulated host is up
     if shape.locked:
         body["locked"] = server.locked
     if shape.description:

@@ -235,7 +235,8 @@ def test_extended_server_attributes_from_microversion_2_3(flexemu, conn, boot, n
     assert "OS-EXT-SRV-ATTR:instance_name" in old
     assert "OS-EXT-SRV-ATTR:hostname" not in old and "OS-EXT-SRV-ATTR:user_data" not in old
     (listed,) = nova.get("/servers/detail", version="2.3").json()["servers"]
-    assert listed["OS-EXT-SRV-ATTR:hostname"] == "web-server-1"
+    assert listed["OS-EXT-SRV-ATTR:hostname"] == "web-server-1" and "host_status" not in listed
+    assert nova.get(f"/servers/{server.id}", version="2.16").json()["server"]["host_status"] == "UP"
 
 
 @pytest.mark.parametrize("path", ["/servers", "/servers/detail"])
