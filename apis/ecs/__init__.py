@@ -29,6 +29,7 @@ def build_app(emulator: "Emulator") -> FastAPI:
         native_servers,
         nova,
         nova_consoles,
+        nova_images,
         nova_servers,
         versions,
     )
@@ -43,6 +44,7 @@ def build_app(emulator: "Emulator") -> FastAPI:
             nova.router,
             nova_servers.router,
             nova_consoles.router,
+            nova_images.router,
             native.router,
             native_access.router,
             native_servers.router,

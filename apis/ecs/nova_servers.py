@@ -14,6 +14,7 @@ from apis.ecs import (
     nics,
     nova_arguments,
     nova_consoles,
+    passwords,
     schemas,
     servers,
     states,
@@ -22,6 +23,7 @@ from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
+from apis.ecs.nova import policy_refusal
 from apis.ecs.server_views import interface_view, nova_link, nova_server, nova_servers
 from apis.ims import capture
 from emulator import pagination
@@ -110,6 +112,8 @@ async def create_server(
     with ctx.transaction() as tx:
         first = servers.create(tx, ctx, _spec(body.server, body.scheduler_hints))[0]
         server = first.server
+        if body.server.return_reservation_id:
+            return json_response(202, {"reservation_id": server.reservation_id})
         groups = first.groups
         if groups is None:
             groups = details.groups(tx, [server.id])[server.id]
@@ -119,6 +123,9 @@ async def create_server(
                 "links": nova_link(server, service_url(request))["links"],
                 "OS-DCF:diskConfig": "MANUAL",
                 "security_groups": [{"name": name} for _, name in groups],
+                "adminPass": (
+                    passwords.generate() if body.server.adminPass is None else body.server.adminPass
+                ),
             }
         }
     return json_response(202, answer)
@@ -145,9 +152,31 @@ def _filtered(ctx: RequestContext, query_params: dict[str, str]) -> Any:
     return query
 
 
-def _page(tx: Session, ctx: RequestContext, request: Request) -> pagination.Page[Any]:
-    """A page of servers as plain rows (read-only, for the views)."""
+_TRUE = ("1", "t", "true", "on", "y", "yes")
+_FALSE = ("0", "f", "false", "off", "n", "no")
+_ACCEPTABLE = ", ".join(f"'{value}'" for value in sorted(_TRUE + _FALSE))
+
+
+def _refuse_all_tenants(params: dict[str, str], rule: str) -> None:
+    """Nova's all_tenants (empty or true) needs an administrator, which a tenant never is."""
+    if "all_tenants" not in params:
+        return
+    value = params["all_tenants"].strip().lower()
+    if value in _FALSE:
+        return
+    if value and value not in _TRUE:
+        raise BadRequest(
+            f"Invalid input received: Unrecognized value '{params['all_tenants']}', acceptable "
+            f"values are: {_ACCEPTABLE}"
+        )
+    raise policy_refusal(f"os_compute_api:servers:{rule}:get_all_tenants")
+
+
+def _page(tx: Session, ctx: RequestContext, request: Request, rule: str) -> pagination.Page[Any]:
+    """A page of servers as plain rows (read-only, for the views); `rule` names the listing
+    in Nova's policies (index, detail)."""
     params = dict(request.query_params)
+    _refuse_all_tenants(params, rule)
     try:
         limit = int(params["limit"]) if "limit" in params else None
     except ValueError:
@@ -177,7 +206,7 @@ def _with_next(body: dict[str, Any], page: pagination.Page[Any], request: Reques
 async def list_servers(request: Request, ctx: ProjectContext) -> Response:
     base = service_url(request)
     with ctx.transaction() as tx:
-        page = _page(tx, ctx, request)
+        page = _page(tx, ctx, request, "index")
         body = {"servers": [nova_link(server, base) for server in page.items]}
     return _with_next(body, page, request)
 
@@ -188,14 +217,19 @@ async def list_servers_detail(
 ) -> Response:
     base = service_url(request)
     with ctx.transaction() as tx:
-        page = _page(tx, ctx, request)
-        body = {"servers": nova_servers(page.items, details.gather(tx, page.items), version, base)}
+        page = _page(tx, ctx, request, "detail")
+        facts = details.gather(tx, page.items)
+        region = ctx.emulator.topology.region(ctx.region)
+        body = {"servers": nova_servers(page.items, facts, version, base, region)}
     return _with_next(body, page, request)
 
 
-def _shown(tx: Session, server: Server, version: Microversion, request: Request) -> dict[str, Any]:
+def _shown(
+    tx: Session, ctx: RequestContext, server: Server, version: Microversion, request: Request
+) -> dict[str, Any]:
     facts = details.gather(tx, [server])[server.id]
-    return {"server": nova_server(server, facts, version, service_url(request))}
+    region = ctx.emulator.topology.region(ctx.region)
+    return {"server": nova_server(server, facts, version, service_url(request), region)}
 
 
 @router.get("/servers/{server_id}")
@@ -203,7 +237,7 @@ async def show_server(
     request: Request, server_id: str, ctx: ProjectContext, version: MicroversionDep
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return _shown(tx, servers.get_plain(tx, ctx, server_id), version, request)
+        return _shown(tx, ctx, servers.get_plain(tx, ctx, server_id), version, request)
 
 
 @router.put("/servers/{server_id}")
@@ -224,7 +258,7 @@ async def update_server(
             name=body.server.name,
             description=body.server.description,
         )
-        return _shown(tx, server, version, request)
+        return _shown(tx, ctx, server, version, request)
 
 
 @router.delete("/servers/{server_id}", status_code=204)

@@ -1,10 +1,25 @@
-"""The native ECS API's rules for a new password of root or Administrator. Nothing keeps a
-password: the emulated server has no account to set it on."""
+"""The native ECS API's rules for a new password of root or Administrator, and Nova's
+generated one. Nothing keeps a password: the emulated server has no account to set it on."""
+
+import secrets
 
 from apis.ecs import states
 
 SPECIALS = set("!@%-_=+[]:./?")
 USERS = ("root", "Administrator")
+# Nova's symbol groups for a generated password: no 0/O, 1/l/I to misread.
+_GENERATED_GROUPS = ("23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz")
+_GENERATED_LENGTH = 12
+
+
+def generate() -> str:
+    """What Nova answers as adminPass when the request gives none: 12 characters, at least one
+    of each group."""
+    chosen = [secrets.choice(group) for group in _GENERATED_GROUPS]
+    symbols = "".join(_GENERATED_GROUPS)
+    chosen += [secrets.choice(symbols) for _ in range(_GENERATED_LENGTH - len(chosen))]
+    secrets.SystemRandom().shuffle(chosen)
+    return "".join(chosen)
 
 
 def _classes(password: str) -> int:

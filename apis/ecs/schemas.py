@@ -72,6 +72,8 @@ class NovaServerCreate(Loose):
     min_count: int = Field(default=1, ge=1)
     max_count: int | None = Field(default=None, ge=1)
     description: str | None = None
+    adminPass: str | None = None  # noqa: N815
+    return_reservation_id: bool = False
 
 
 class SchedulerHints(Loose):

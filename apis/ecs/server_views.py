@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from apis.ecs.models import Server
 from apis.vpc import operations as vpc
 from apis.vpc.models import Port
 from emulator.clock import iso_seconds
+from emulator.topology import Region
 
 
 def _links(base: str, project_id: str, server_id: str) -> list[dict[str, str]]:
@@ -65,7 +67,9 @@ class _NovaShape:
 
     flavor_embedded: bool  # 2.47: the flavor's fields instead of a link to it
     delete_flag: bool  # 2.3: volumes_attached carry delete_on_termination
+    extended_attributes: bool  # 2.3: hostname, reservation_id, user_data ...
     locked: bool  # 2.9
+    host_status: bool  # 2.16
     description: bool  # 2.19
     tags: bool  # 2.26
 
@@ -75,7 +79,9 @@ def _shape(version: Microversion) -> _NovaShape:
     return _NovaShape(
         flavor_embedded=version.at_least("2.47"),
         delete_flag=version.at_least("2.3"),
+        extended_attributes=version.at_least("2.3"),
         locked=version.at_least("2.9"),
+        host_status=version.at_least("2.16"),
         description=version.at_least("2.19"),
         tags=version.at_least("2.26"),
     )
@@ -117,11 +123,37 @@ def _common(server: Server, stamps: _Stamps | None = None) -> dict[str, Any]:
     }
 
 
-def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]:
-    flavor = flavors.get(server.flavor_id)
-    if not shape.flavor_embedded:
-        href = f"{base}/{server.project_id}/flavors/{flavor.id}"
-        return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
+_HOSTNAME_SEPARATORS = re.compile(r"[ _.]")
+_HOSTNAME_REFUSED = re.compile(r"[^\w.-]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def hostname(name: str) -> str:
+    """Nova's hostname of a server name: spaces, dots and underscores become hyphens, other
+    characters outside letters, digits and hyphens go, lower case, at most 63 characters."""
+    cleaned = _HOSTNAME_REFUSED.sub("", _HOSTNAME_SEPARATORS.sub("-", name[:63]))
+    cleaned = cleaned.lower().strip(".-")
+    return cleaned or "server"
+
+
+def _add_extended_attributes(body: dict[str, Any], server: Server, *, full: bool) -> None:
+    """OS-EXT-SRV-ATTR: the host fields always, the rest from microversion 2.3."""
+    host = _host_id(server)[:12]
+    body["OS-EXT-SRV-ATTR:host"] = body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = host
+    body["OS-EXT-SRV-ATTR:instance_name"] = f"instance-{server.id[:8]}"
+    if full:
+        body["OS-EXT-SRV-ATTR:hostname"] = hostname(server.name)
+        body["OS-EXT-SRV-ATTR:reservation_id"] = server.reservation_id
+        body["OS-EXT-SRV-ATTR:launch_index"] = 0
+        body["OS-EXT-SRV-ATTR:kernel_id"] = body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
+        body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
+        body["OS-EXT-SRV-ATTR:user_data"] = server.user_data
+
+
+@functools.lru_cache(maxsize=1024)
+def _embedded_flavor(flavor_id: str, region: Region) -> dict[str, Any]:
+    """A flavor as 2.47 embeds it in a server, extra specs included; views only read it."""
+    flavor = flavors.get(flavor_id)
     return {
         "original_name": flavor.name,
         "vcpus": flavor.vcpus,
@@ -129,11 +161,20 @@ def _nova_flavor(server: Server, shape: _NovaShape, base: str) -> dict[str, Any]
         "disk": flavor.disk_gb,
         "ephemeral": 0,
         "swap": 0,
+        "extra_specs": flavor.extra_specs(region),
     }
 
 
+def _nova_flavor(server: Server, shape: _NovaShape, base: str, region: Region) -> dict[str, Any]:
+    if shape.flavor_embedded:
+        return _embedded_flavor(server.flavor_id, region)
+    flavor = flavors.get(server.flavor_id)
+    href = f"{base}/{server.project_id}/flavors/{flavor.id}"
+    return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
+
+
 def _nova_body(
-    server: Server, facts: Facts, shape: _NovaShape, base: str, stamps: _Stamps
+    server: Server, facts: Facts, shape: _NovaShape, base: str, region: Region, stamps: _Stamps
 ) -> dict[str, Any]:
     body = _common(server, stamps)
     image: Any = ""
@@ -141,10 +182,11 @@ def _nova_body(
         href = f"{base}/{server.project_id}/images/{server.image_id}"
         image = {"id": server.image_id, "links": [{"rel": "bookmark", "href": href}]}
     body["image"] = image
-    body["flavor"] = _nova_flavor(server, shape, base)
+    body["flavor"] = _nova_flavor(server, shape, base, region)
     body["addresses"] = _addresses(facts, native=False)
     body["links"] = _links(base, server.project_id, server.id)
     body["security_groups"] = [{"name": name} for _, name in facts.groups]
+    _add_extended_attributes(body, server, full=shape.extended_attributes)
     body["os-extended-volumes:volumes_attached"] = (
         [
             {"id": row.volume_id, "delete_on_termination": row.delete_on_termination}
@@ -153,6 +195,8 @@ def _nova_body(
         if shape.delete_flag
         else [{"id": row.volume_id} for row in facts.volumes]
     )
+    if shape.host_status:
+        body["host_status"] = "UP"  # every emulated host is up
     if shape.locked:
         body["locked"] = server.locked
     if shape.description:
@@ -163,17 +207,23 @@ def _nova_body(
 
 
 def nova_servers(
-    servers: list[Server], facts: dict[str, Facts], version: Microversion, base: str
+    servers: list[Server],
+    facts: dict[str, Facts],
+    version: Microversion,
+    base: str,
+    region: Region,
 ) -> list[dict[str, Any]]:
-    """A page of servers (ORM rows or plain rows of their columns): what the microversion
-    decides and each timestamp's text worked out once for the page."""
+    """A page of servers (ORM rows or plain rows of their columns) of one region: what the
+    microversion decides and each timestamp's text worked out once for the page."""
     shape = _shape(version)
     stamps = _Stamps()
-    return [_nova_body(server, facts[server.id], shape, base, stamps) for server in servers]
+    return [_nova_body(server, facts[server.id], shape, base, region, stamps) for server in servers]
 
 
-def nova_server(server: Server, facts: Facts, version: Microversion, base: str) -> dict[str, Any]:
-    return _nova_body(server, facts, _shape(version), base, _Stamps())
+def nova_server(
+    server: Server, facts: Facts, version: Microversion, base: str, region: Region
+) -> dict[str, Any]:
+    return _nova_body(server, facts, _shape(version), base, region, _Stamps())
 
 
 def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, Any]:
@@ -213,7 +263,7 @@ def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, An
         for row in facts.volumes
     ]
     body["OS-EXT-SRV-ATTR:reservation_id"] = server.reservation_id
-    body["OS-EXT-SRV-ATTR:hostname"] = server.name
+    body["OS-EXT-SRV-ATTR:hostname"] = hostname(server.name)
     body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
     return body
 

@@ -209,3 +209,70 @@ def test_update_name_and_description(flexemu, conn, boot, nova):
         "PUT", f"/servers/{server.id}", version="2.19", json={"server": {"description": "d"}}
     )
     assert accepted.json()["server"]["description"] == "d"
+
+
+def test_create_answers_the_admin_password_given_or_a_generated_one(conn, boot, nova):
+    given = boot("given", admin_password="Secr3t-Pass")
+    assert given.admin_password == "Secr3t-Pass"
+    generated = boot("generated")
+    assert generated.admin_password and len(generated.admin_password) >= 8
+    assert generated.admin_password != boot("another").admin_password
+    shown = nova.get(f"/servers/{generated.id}").json()["server"]
+    assert "adminPass" not in shown
+
+
+def test_extended_server_attributes_from_microversion_2_3(flexemu, conn, boot, nova):
+    user_data = base64.b64encode(b"#!/bin/sh\n").decode()
+    server = boot("Web_Server 1", user_data=user_data)
+    shown = conn.compute.get_server(server.id)
+    assert shown.reservation_id.startswith("r-") and shown.launch_index == 0
+    assert (shown.kernel_id, shown.ramdisk_id) == ("", "")
+    assert shown.hostname == "web-server-1"
+    assert shown.root_device_name == "/dev/vda"
+    assert shown.user_data == user_data
+    assert shown.instance_name and shown.hypervisor_hostname
+    old = nova.get(f"/servers/{server.id}").json()["server"]
+    assert "OS-EXT-SRV-ATTR:instance_name" in old
+    assert "OS-EXT-SRV-ATTR:hostname" not in old and "OS-EXT-SRV-ATTR:user_data" not in old
+    (listed,) = nova.get("/servers/detail", version="2.3").json()["servers"]
+    assert listed["OS-EXT-SRV-ATTR:hostname"] == "web-server-1" and "host_status" not in listed
+    assert nova.get(f"/servers/{server.id}", version="2.16").json()["server"]["host_status"] == "UP"
+
+
+@pytest.mark.parametrize("path", ["/servers", "/servers/detail"])
+def test_all_tenants_is_an_administrator_s_filter(boot, nova, path):
+    boot()
+    rule = "detail" if path.endswith("detail") else "index"
+    for value in ("", "1", "True"):
+        refused = nova.get(path, params={"all_tenants": value})
+        assert refused.status_code == 403, refused.text
+        assert f"os_compute_api:servers:{rule}:get_all_tenants" in refused.text
+    assert len(nova.get(path, params={"all_tenants": "0"}).json()["servers"]) == 1
+    assert nova.get(path, params={"all_tenants": "maybe"}).status_code == 400
+
+
+def test_return_reservation_id_answers_only_the_reservation(nova, network, image_id):
+    body = {
+        "name": "batch",
+        "imageRef": image_id,
+        "flavorRef": "s3.large.2",
+        "networks": [{"uuid": network["subnet_id"]}],
+        "min_count": 2,
+        "return_reservation_id": "true",
+    }
+    created = nova.post("/servers", json={"server": body})
+    assert created.status_code == 202
+    (reservation,) = created.json().values()
+    assert list(created.json()) == ["reservation_id"] and reservation.startswith("r-")
+    listed = nova.get("/servers/detail", params={"reservation_id": reservation}).json()
+    assert sorted(s["name"] for s in listed["servers"]) == ["batch-1", "batch-2"]
+
+
+def test_embedded_flavor_carries_its_extra_specs_from_2_47(conn, boot, nova):
+    server = boot()
+    flavor = conn.compute.get_server(server.id).flavor
+    assert flavor.extra_specs["ecs:performancetype"] == "normal"
+    assert flavor.extra_specs == conn.compute.fetch_flavor_extra_specs("s3.large.2").extra_specs
+    (listed,) = nova.get("/servers/detail", version="2.47").json()["servers"]
+    assert listed["flavor"]["extra_specs"]["resource_type"]
+    assert "extra_specs" not in nova.get(f"/servers/{server.id}", version="2.46").json()["server"]
