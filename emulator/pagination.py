@@ -5,6 +5,7 @@ Rows are ordered by (created_at, id) so that a marker is stable under concurrent
 
 import functools
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from emulator.errors import BadRequest
 
 Row = TypeVar("Row")
+Item = TypeVar("Item")
 
 
 @dataclass
@@ -70,6 +72,16 @@ def marker_page(
 def _row_type(names: tuple[str, ...]) -> Any:
     """Plain rows as named tuples: their fields read several times faster than a Row's."""
     return namedtuple("Row", names)
+
+
+def after_marker(items: list[Item], marker: str | None, ident: Callable[[Item], str]) -> list[Item]:
+    """The items after the one whose id is `marker`, for lists paged in memory."""
+    if marker is None:
+        return items
+    for index, item in enumerate(items):
+        if ident(item) == marker:
+            return items[index + 1 :]
+    raise BadRequest(f"marker [{marker}] not found")
 
 
 def offset_page(

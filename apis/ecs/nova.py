@@ -48,11 +48,7 @@ def _chosen_flavors(
     if is_public.lower() in ("false", "f", "no", "0"):
         chosen = []  # every Flexible Engine flavor is public
     chosen.sort(key=_FLAVOR_SORT_KEYS[sort_key], reverse=sort_dir == "desc")
-    if marker is not None:
-        position = next((i for i, f in enumerate(chosen) if f.id == marker), None)
-        if position is None:
-            raise BadRequest(f"marker [{marker}] not found")
-        chosen = chosen[position + 1 :]
+    chosen = pagination.after_marker(chosen, marker, lambda flavor: flavor.id)
     if limit is not None:
         if limit < 0:
             raise BadRequest("limit must be a non-negative integer.")
@@ -71,12 +67,10 @@ def _flavor_list(
         ]
     }
     if query["limit"] and chosen and len(chosen) == query["limit"]:
-        suffix = "/detail" if detail else ""
-        href = (
-            f"{base}/v2.1/{project_id}/flavors{suffix}?limit={query['limit']}"
-            f"&marker={chosen[-1].id}"
+        collection = "flavors/detail" if detail else "flavors"
+        body["flavors_links"] = views.nova_next_links(
+            request, project_id, collection, chosen[-1].id
         )
-        body["flavors_links"] = [{"rel": "next", "href": href}]
     return body
 
 
@@ -198,8 +192,9 @@ async def list_keypairs(
             ]
         }
     if limit and len(rows) == limit:
-        href = f"{service_url(request)}/v2.1/{ctx.project.id}/os-keypairs?limit={limit}"
-        body["keypairs_links"] = [{"rel": "next", "href": f"{href}&marker={rows[-1].name}"}]
+        body["keypairs_links"] = views.nova_next_links(
+            request, ctx.project.id, "os-keypairs", rows[-1].name
+        )
     return body
 
 

@@ -7,11 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from apis.ecs.microversions import MicroversionDep, NovaRoute
+from apis.ecs.views import nova_next_links
 from apis.ims import images, operations, views
 from apis.ims.images import Image
 from emulator.clock import iso_seconds, parse_time
 from emulator.context import ProjectContext, host_url, service_url
 from emulator.errors import BadRequest, NotFound
+from emulator.pagination import after_marker
 
 router = APIRouter(prefix="/v2.1/{project_id}", route_class=NovaRoute)
 
@@ -131,11 +133,7 @@ def _chosen(ctx: ProjectContext, params: dict[str, str]) -> tuple[list[Image], b
             raise BadRequest("Invalid filter field: changes-since.") from None
         found = [image for image in found if (image.updated_at or image.created_at) >= since]
     found.sort(key=lambda image: (image.created_at, image.id), reverse=True)
-    if "marker" in params:
-        position = next((i for i, image in enumerate(found) if image.id == params["marker"]), None)
-        if position is None:
-            raise BadRequest(f"marker [{params['marker']}] not found")
-        found = found[position + 1 :]
+    found = after_marker(found, params.get("marker"), lambda image: image.id)
     limit = _integer(params, "limit")
     if limit is None:
         return found, False
@@ -157,8 +155,8 @@ def _listed(request: Request, ctx: ProjectContext, *, detail: bool) -> dict[str,
         ]
     }
     if full and chosen:
-        query = "&".join(f"{k}={v}" for k, v in {**params, "marker": chosen[-1].id}.items())
-        body["images_links"] = [{"rel": "next", "href": f"{request.url.path}?{query}"}]
+        collection = "images/detail" if detail else "images"
+        body["images_links"] = nova_next_links(request, pid, collection, chosen[-1].id)
     return body
 
 

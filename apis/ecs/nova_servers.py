@@ -18,6 +18,7 @@ from apis.ecs import (
     schemas,
     servers,
     states,
+    views,
 )
 from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
@@ -192,13 +193,16 @@ def _page(tx: Session, ctx: RequestContext, request: Request, rule: str) -> pagi
     )
 
 
-def _with_next(body: dict[str, Any], page: pagination.Page[Any], request: Request) -> Response:
+def _with_next(
+    body: dict[str, Any], page: pagination.Page[Any], request: Request, ctx: ProjectContext
+) -> Response:
     """The page as JSON, written at once: the bodies hold only JSON types, and FastAPI's
     encoder would walk every field of a long list first."""
     if page.next_marker:
-        params = {**request.query_params, "marker": page.next_marker}
-        query = "&".join(f"{k}={v}" for k, v in params.items())
-        body["servers_links"] = [{"rel": "next", "href": f"{request.url.path}?{query}"}]
+        collection = "servers/detail" if request.url.path.endswith("/detail") else "servers"
+        body["servers_links"] = views.nova_next_links(
+            request, ctx.project.id, collection, page.next_marker
+        )
     return json_response(200, body)
 
 
@@ -208,7 +212,7 @@ async def list_servers(request: Request, ctx: ProjectContext) -> Response:
     with ctx.transaction() as tx:
         page = _page(tx, ctx, request, "index")
         body = {"servers": [nova_link(server, base) for server in page.items]}
-    return _with_next(body, page, request)
+    return _with_next(body, page, request, ctx)
 
 
 @router.get("/servers/detail")
@@ -221,7 +225,7 @@ async def list_servers_detail(
         facts = details.gather(tx, page.items)
         region = ctx.emulator.topology.region(ctx.region)
         body = {"servers": nova_servers(page.items, facts, version, base, region)}
-    return _with_next(body, page, request)
+    return _with_next(body, page, request, ctx)
 
 
 def _shown(

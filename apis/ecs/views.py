@@ -1,10 +1,14 @@
 """Rows and catalogue entries -> JSON, one function per object and dialect."""
 
 from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
 
 from apis.ecs.flavors import Flavor
 from apis.ecs.microversions import Microversion
 from apis.ecs.models import Keypair, ServerGroup
+from emulator.context import service_url
 from emulator.topology import Region
 
 
@@ -118,3 +122,13 @@ def server_group(
     if with_owner:
         body.update(project_id=group.project_id, user_id=group.user_id)
     return body
+
+
+def nova_next_links(
+    request: Request, project_id: str, collection: str, marker: str
+) -> list[dict[str, str]]:
+    """A Nova list's link to its next page: the request's parameters, sorted, with the new
+    marker, under the collection's absolute URL (Nova's `_get_next_link`)."""
+    params = dict(sorted({**request.query_params, "marker": marker}.items()))
+    href = f"{service_url(request)}/v2.1/{project_id}/{collection}?{urlencode(params)}"
+    return [{"rel": "next", "href": href}]

@@ -6,6 +6,7 @@ from typing import Any
 from apis.ims import images, views
 from emulator.context import RequestContext
 from emulator.errors import BadRequest
+from emulator.pagination import after_marker
 
 # Query parameters that steer the listing rather than filter on a property.
 CONTROL = frozenset(("limit", "marker", "sort_key", "sort_dir", "sort", "tag", "member_status"))
@@ -53,16 +54,10 @@ def list_images(
     if sort_key not in SORT_KEYS or sort_dir not in ("asc", "desc"):
         raise BadRequest(f"Invalid sort: {sort_key} {sort_dir}.")
     found.sort(key=lambda view: _sort_value(view, sort_key), reverse=sort_dir == "desc")
-    start = 0
-    marker = params.get("marker")
-    if marker is not None:
-        positions = [index for index, view in enumerate(found) if view["id"] == marker]
-        if not positions:
-            raise BadRequest(f"marker [{marker}] not found")
-        start = positions[0] + 1
+    found = after_marker(found, params.get("marker"), lambda view: str(view["id"]))
     limit = _limit(params.get("limit"), default_limit, max_limit)
-    page = found[start : start + limit]
-    more = start + limit < len(found)
+    page = found[:limit]
+    more = limit < len(found)
     return ImagePage(page, page[-1]["id"] if more and page else None)
 
 

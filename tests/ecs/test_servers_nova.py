@@ -4,6 +4,7 @@ VPC and EVS, state conflicts, bad input."""
 import base64
 from ipaddress import ip_address, ip_network
 
+import httpx
 import openstack.exceptions
 import pytest
 
@@ -177,6 +178,15 @@ def test_microversion_shapes_of_a_server(flexemu, boot, nova):
     assert new["flavor"]["original_name"] == "s3.large.2" and new["flavor"]["vcpus"] == 2
     assert new["os-extended-volumes:volumes_attached"][0]["delete_on_termination"] is True
     assert new["description"] is None and new["locked"] is False
+
+
+def test_the_next_link_leads_to_the_next_page_with_the_same_filters(boot, nova):
+    ids = {boot(f"web {n}").id for n in range(3)}
+    page = nova.get("/servers/detail", params={"limit": 2, "name": "web "}).json()
+    (link,) = page["servers_links"]
+    assert link["href"].startswith(nova.base + "/servers/detail?")  # absolute, as Nova's
+    following = httpx.get(link["href"], headers={"X-Auth-Token": nova.token}).json()
+    assert {s["id"] for s in page["servers"] + following["servers"]} == ids
 
 
 def test_list_paging_and_filters(flexemu, conn, boot, nova):
