@@ -90,6 +90,11 @@ def invalid(kind: str, message: str, neutron: str = "InvalidInput") -> BadReques
     )
 
 
+# What Neutron's API layer names a plain bad request (webob's), as opposed to a validation's
+# InvalidInput.
+HTTP_BAD_REQUEST = {"neutron": "HTTPBadRequest"}
+
+
 def admin_only(action: str, attribute: str) -> Forbidden:
     """An attribute Neutron's policy leaves to the cloud's administrators (`shared`,
     `router:external`), set by a tenant: 403 with the rule that refused it."""

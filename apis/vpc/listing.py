@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from apis.vpc.errors import HTTP_BAD_REQUEST
 from emulator.errors import BadRequest
 
 CONTROL = frozenset(("limit", "marker", "fields", "sort_key", "sort_dir", "page_reverse"))
@@ -59,24 +60,23 @@ def _sorted(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any
     attributes of the objects (the first key orders first)."""
     keys, dirs = request.query_params.getlist("sort_key"), request.query_params.getlist("sort_dir")
     if len(keys) != len(dirs):
-        raise BadRequest("The number of sort_keys and sort_dirs must be same", codes=_HTTP_400)
+        raise BadRequest(
+            "The number of sort_keys and sort_dirs must be same", codes=HTTP_BAD_REQUEST
+        )
     invalid_dirs = [d for d in dirs if d not in ("asc", "desc")]
     if invalid_dirs:
         raise BadRequest(
             f"{invalid_dirs} is invalid value for sort_dirs, valid value is 'asc' and 'desc'",
-            codes=_HTTP_400,
+            codes=HTTP_BAD_REQUEST,
         )
     absent = [k for k in keys if items and k not in items[0]]
     if absent:
-        raise BadRequest(f"{absent} is invalid attribute for sort_keys", codes=_HTTP_400)
+        raise BadRequest(f"{absent} is invalid attribute for sort_keys", codes=HTTP_BAD_REQUEST)
     for key, direction in reversed(list(zip(keys, dirs, strict=True))):
         items = sorted(
             items, key=lambda item: _sort_value(item.get(key)), reverse=direction == "desc"
         )
     return items
-
-
-_HTTP_400 = {"neutron": "HTTPBadRequest"}
 
 
 def _limit(request: Request) -> int | None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from apis.vpc import ports, security
 from apis.vpc import schemas as s
+from apis.vpc.errors import HTTP_BAD_REQUEST
 from emulator.errors import BadRequest
 
 
@@ -11,17 +12,14 @@ def check_owner(fields: s.NeutronModel | s.SecurityGroupRuleFields, project_id: 
     """A Neutron body may name its project, the caller's own: only the cloud's administrators
     create resources for another project (neutron-lib `populate_project_info`)."""
     if fields.tenant_id and fields.project_id and fields.tenant_id != fields.project_id:
-        raise BadRequest("'project_id' and 'tenant_id' do not match", codes=_HTTP_400)
+        raise BadRequest("'project_id' and 'tenant_id' do not match", codes=HTTP_BAD_REQUEST)
     named = fields.project_id or fields.tenant_id
     if named and named != project_id:
         raise BadRequest(
             "Specifying 'project_id' other than the authenticated project in request is not "
             "allowed for the current user.",
-            codes=_HTTP_400,
+            codes=HTTP_BAD_REQUEST,
         )
-
-
-_HTTP_400 = {"neutron": "HTTPBadRequest"}
 
 
 def port_spec(fields: s.PortFields | s.NativePortFields) -> ports.PortSpec:
