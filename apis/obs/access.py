@@ -146,11 +146,13 @@ def decide(
 ) -> Decision:
     """May `caller` perform `action` on the bucket or its key (its access columns `known`
     already, or read here)? A missing bucket is left to the operation to answer
-    (NoSuchBucket); any signed caller may try to create a bucket (the operation answers
-    BucketAlreadyExists)."""
+    (NoSuchBucket), even for an anonymous caller, as S3 answers; any signed caller may try to
+    create a bucket (the operation answers BucketAlreadyExists)."""
     owner, grants, bucket_policy = known if known is not None else bucket_access(tx, bucket)
-    if owner is None or action == "s3:CreateBucket":
+    if action == "s3:CreateBucket":
         return Decision(owner, not caller.anonymous)
+    if owner is None:
+        return Decision(None, True)
     allowed = _allowed(tx, caller, (owner, grants, bucket_policy), bucket, key, action, context)
     return Decision(owner, allowed, frozenset({bucket}))
 

@@ -157,3 +157,14 @@ def test_copying_from_another_account_needs_read_access_to_the_source(s3, bucket
         )
     assert code_of(error.value) == "AccessDenied"
     assert "Contents" not in bob.list_objects_v2(Bucket="bobs", Prefix="stolen")
+
+
+def test_anonymous_callers_learn_that_a_bucket_does_not_exist(anonymous):
+    for call in (anonymous.get_object, anonymous.delete_object):
+        with pytest.raises(ClientError) as error:
+            call(Bucket="nowhere", Key="k")
+        assert code_of(error.value) == "NoSuchBucket"
+        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(ClientError) as error:
+        anonymous.list_objects_v2(Bucket="nowhere")
+    assert code_of(error.value) == "NoSuchBucket"
