@@ -503,13 +503,15 @@ def copy(
     replacement: NewObject | None,
     storage_class: str | None,
     tags: dict[str, str] | None,
+    grants: list[dict[str, str]],
     check: Any,
 ) -> ObjectVersion:
     """Copy an object, sharing its blob: its metadata, or `replacement` (directive REPLACE).
 
     `check(row)` raises if the copy conditions (x-amz-copy-source-if-*) do not hold. As in S3,
-    the copy takes the class asked for, else the bucket's default, and the source's tags
-    unless `tags` replaces them (x-amz-tagging-directive REPLACE).
+    the copy takes the class asked for, else the bucket's default, the source's tags unless
+    `tags` replaces them (x-amz-tagging-directive REPLACE), and the ACL the copy request asks
+    for (`grants`), never the source's.
     """
     with ctx.transaction() as tx:
         source = find(tx, buckets.find(tx, ctx, source_bucket), source_key)
@@ -533,6 +535,7 @@ def copy(
         )
         spec.storage_class = storage_class
         spec.tags = dict(source.tags) if tags is None else tags
+        spec.grants = grants
         return store(
             tx, ctx, bucket, key, source.blob, source.size, source.etag, spec, parts=source.parts
         )

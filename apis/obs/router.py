@@ -698,6 +698,7 @@ def _copy_object(call: Call) -> Response:
         replacement,
         storage_class,
         tags,
+        _requested_acl(call, call.ctx.caller.domain_id),
         lambda source: wire.check_copy_source(source, call.headers, prefix),
     )
     return _xml(views.copy_result("CopyObjectResult", row.etag, wire.iso_date(row.last_modified)))

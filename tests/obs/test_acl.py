@@ -168,3 +168,20 @@ def test_anonymous_callers_learn_that_a_bucket_does_not_exist(anonymous):
     with pytest.raises(ClientError) as error:
         anonymous.list_objects_v2(Bucket="nowhere")
     assert code_of(error.value) == "NoSuchBucket"
+
+
+def test_a_copy_takes_the_acl_its_request_asks_for_not_the_source_acl(s3, bucket, anonymous):
+    s3.put_object(Bucket=bucket, Key="source", Body=b"shared", ACL="public-read")
+    s3.copy_object(
+        Bucket=bucket,
+        Key="public",
+        CopySource={"Bucket": bucket, "Key": "source"},
+        ACL="public-read",
+        Metadata={"a": "b"},
+        MetadataDirective="REPLACE",
+    )
+    s3.copy_object(Bucket=bucket, Key="private", CopySource={"Bucket": bucket, "Key": "source"})
+    assert anonymous.get_object(Bucket=bucket, Key="public")["Body"].read() == b"shared"
+    with pytest.raises(ClientError) as error:
+        anonymous.get_object(Bucket=bucket, Key="private")
+    assert code_of(error.value) == "AccessDenied"
