@@ -728,7 +728,7 @@ def _copy_part(call: Call, upload_id: str, number: int) -> Response:
     start, length = 0, source.size
     range_header = call.headers.get(prefix + "copy-source-range")
     if range_header:
-        chosen = wire.byte_range(range_header, source.size)
+        chosen = wire.copy_source_range(range_header, source.size)
         if chosen is None:
             raise invalid_argument(
                 "The x-amz-copy-source-range value must be of the form "
