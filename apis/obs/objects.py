@@ -138,7 +138,7 @@ class Deleted:
     delete_marker: bool
 
 
-def _current(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
+def latest(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
     return tx.scalar(_LATEST, {"bucket": bucket.id, "key": key})
 
 
@@ -289,7 +289,7 @@ def put(
 
 def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -> ObjectVersion:
     """The latest version of `key`, or the version asked for; delete markers are not objects."""
-    row = _current(tx, bucket, key) if version_id is None else _version(tx, bucket, key, version_id)
+    row = latest(tx, bucket, key) if version_id is None else _version(tx, bucket, key, version_id)
     return _an_object(row, key, version_id)
 
 
@@ -572,7 +572,7 @@ def append(
     try:
         with ctx.transaction() as tx:
             bucket = buckets.find(tx, ctx, bucket_name)
-            old = _current(tx, bucket, key)
+            old = latest(tx, bucket, key)
             if old is not None and not old.appendable:
                 raise S3Error("ObjectNotAppendable", "This object can not be appended", 409)
             length = old.size if old else 0
