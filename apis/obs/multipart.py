@@ -121,9 +121,9 @@ def put_part(
         raise
 
 
-def source_for_copy(ctx: ObsContext, bucket_name: str, key: str, check: object) -> ObjectVersion:
+def source_for_copy(ctx: ObsContext, source: objects.Source, check: object) -> ObjectVersion:
     with ctx.transaction() as tx:
-        row = objects.find(tx, buckets.find(tx, ctx, bucket_name), key)
+        row = objects.find(tx, buckets.find(tx, ctx, source.bucket), source.key, source.version_id)
         check(row)  # type: ignore[operator]
         if not objects.readable(row, ctx.now()):
             raise objects.invalid_state(row)

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
@@ -494,10 +494,17 @@ def remove(tx: Session | Connection, bucket: Writable, keys: list[str], now: dat
     usage.stored_changed(tx, bucket, changes, now)
 
 
+class Source(NamedTuple):
+    """The object a copy reads: the latest version of the key, or the version asked for."""
+
+    bucket: str
+    key: str
+    version_id: str | None
+
+
 def copy(
     ctx: ObsContext,
-    source_bucket: str,
-    source_key: str,
+    copied: Source,
     bucket_name: str,
     key: str,
     replacement: NewObject | None,
@@ -514,7 +521,7 @@ def copy(
     for (`grants`), never the source's.
     """
     with ctx.transaction() as tx:
-        source = find(tx, buckets.find(tx, ctx, source_bucket), source_key)
+        source = find(tx, buckets.find(tx, ctx, copied.bucket), copied.key, copied.version_id)
         check(source)
         if not readable(source, ctx.now()):
             raise invalid_state(source)

@@ -8,7 +8,7 @@ import binascii
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
@@ -662,7 +662,8 @@ def _copy_source_of(headers: dict[str, str]) -> tuple[str, str, str]:
     return bucket, key, source
 
 
-def _copy_source(call: Call) -> tuple[str, str]:
+def _copy_source(call: Call) -> tuple[str, str, str | None]:
+    """(bucket, key, version id or None: the latest) of the object a copy reads."""
     bucket, key, source = _copy_source_of(call.headers)
     if not bucket or not key:
         raise invalid_argument(
@@ -670,11 +671,12 @@ def _copy_source(call: Call) -> tuple[str, str]:
             "x-amz-copy-source",
             source,
         )
-    return bucket, key
+    version_ids = parse_qs(source.partition("?")[2]).get("versionId")
+    return bucket, key, version_ids[0] if version_ids else None
 
 
 def _copy_object(call: Call) -> Response:
-    source_bucket, source_key = _copy_source(call)
+    source_bucket, source_key, source_version = _copy_source(call)
     prefix = call.wire.prefix
     directive = call.headers.get(prefix + "metadata-directive", "COPY").upper()
     if directive not in ("COPY", "REPLACE"):
@@ -691,8 +693,7 @@ def _copy_object(call: Call) -> Response:
     storage_class = wire.header_class(call.headers, "x-amz-storage-class", "x-obs-storage-class")
     row = objects.copy(
         call.ctx,
-        source_bucket,
-        source_key,
+        objects.Source(source_bucket, source_key, source_version),
         call.bucket,
         call.key,
         replacement,
@@ -717,12 +718,11 @@ async def _put_part(call: Call) -> Response:
 
 
 def _copy_part(call: Call, upload_id: str, number: int) -> Response:
-    source_bucket, source_key = _copy_source(call)
+    source_bucket, source_key, source_version = _copy_source(call)
     prefix = call.wire.prefix
     source = multipart.source_for_copy(
         call.ctx,
-        source_bucket,
-        source_key,
+        objects.Source(source_bucket, source_key, source_version),
         lambda row: wire.check_copy_source(row, call.headers, prefix),
     )
     start, length = 0, source.size
