@@ -147,6 +147,8 @@ async def handle(request: Request) -> Response:
             # The client may still send it (or, told "100-continue" never came, never will):
             # either way this connection cannot carry another request.
             error.headers["Connection"] = "close"
+        if bucket and "origin" in headers:  # S3 sends them with errors too
+            error.headers.update(_cors_headers(emulator, bucket, request.method, headers))
         raise
     if bucket and "origin" in headers:
         response.headers.update(_cors_headers(emulator, bucket, request.method, headers))
