@@ -704,7 +704,10 @@ def _copy_object(call: Call) -> Response:
         _requested_acl(call, call.ctx.caller.domain_id),
         lambda source: wire.check_copy_source(source, call.headers, prefix),
     )
-    return _xml(views.copy_result("CopyObjectResult", row.etag, wire.iso_date(row.last_modified)))
+    return _xml(
+        views.copy_result("CopyObjectResult", row.etag, wire.iso_date(row.last_modified)),
+        headers=views.version_headers(row, call.wire),
+    )
 
 
 async def _put_part(call: Call) -> Response:
@@ -770,7 +773,10 @@ async def _complete(call: Call) -> Response:
         f"{call.request.url.scheme}://{call.request.headers.get('host', '')}"
         f"/{call.bucket}/{call.key}"
     )
-    return _xml(views.completed(location, call.bucket, call.key, done.row.etag))
+    return _xml(
+        views.completed(location, call.bucket, call.key, done.row.etag),
+        headers=views.version_headers(done.row, call.wire),
+    )
 
 
 RESTORE_TIERS = ("Expedited", "Standard", "Bulk")
