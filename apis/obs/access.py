@@ -5,6 +5,7 @@ what the bucket policy allows or the ACLs grant. An explicit Deny of the policy 
 """
 
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -185,6 +186,15 @@ def _allowed(
     return _granted(bucket_acl, caller, action, _BUCKET_PERMISSIONS)
 
 
+_GRANTS = ("read", "write", "read-acp", "write-acp", "full-control")
+
+
+def _copy_source(headers: dict[str, str]) -> str | None:
+    """`x-amz-copy-source` as a policy compares it: bucket/key, decoded, without a version."""
+    source = headers.get("x-amz-copy-source")
+    return None if source is None else unquote(source.partition("?")[0]).lstrip("/")
+
+
 def context_of(
     headers: dict[str, str], query: dict[str, str], client_ip: str, secure: bool
 ) -> dict[str, str]:
@@ -199,5 +209,9 @@ def context_of(
         "s3:max-keys": query.get("max-keys"),
         "s3:VersionId": query.get("versionId"),
         "s3:x-amz-acl": headers.get("x-amz-acl", headers.get("x-obs-acl")),
+        "s3:x-amz-copy-source": _copy_source(headers),
+        "s3:x-amz-metadata-directive": headers.get("x-amz-metadata-directive"),
+        "s3:x-amz-storage-class": headers.get("x-amz-storage-class"),
+        **{f"s3:x-amz-grant-{grant}": headers.get(f"x-amz-grant-{grant}") for grant in _GRANTS},
     }
     return {name: value for name, value in keys.items() if value is not None}
