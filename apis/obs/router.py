@@ -299,6 +299,7 @@ UNSUPPORTED_SUBRESOURCES = (
     "ownershipControls",
     "publicAccessBlock",
     "intelligent-tiering",
+    "policyStatus",
 )
 
 
