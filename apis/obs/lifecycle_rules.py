@@ -164,9 +164,14 @@ def selects(rule: Rule, key: str, tags: dict[str, str]) -> bool:
 
 def document(rules: list[Rule], wire: Wire) -> bytes:
     def content(rule: Rule) -> xml.Content:
-        scope: list[tuple[str, xml.Content]] = [("Prefix", rule["prefix"])]
+        scope: list[tuple[str, xml.Content]] = (
+            [("Prefix", rule["prefix"])] if rule["prefix"] else []
+        )
         scope += [("Tag", [("Key", k), ("Value", v)]) for k, v in rule["tags"].items()]
-        filter_content: xml.Content = [("And", scope)] if rule["tags"] else scope
+        # As S3 shows it: one predicate alone (an empty Prefix if none), several under And.
+        filter_content: xml.Content = (
+            [("And", scope)] if len(scope) > 1 else scope or [("Prefix", "")]
+        )
         fields: list[tuple[str, xml.Content]] = [("ID", rule["id"] or None)]
         if wire.dialect == "obs" or not rule.get("filtered", True):
             fields.append(("Prefix", rule["prefix"]))

@@ -114,8 +114,16 @@ def test_tag_filters_select_objects(flexemu, s3, bucket):
             "Expiration": {"Days": 1},
         },
     )
+    (stored,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert stored["Filter"] == {"Tag": {"Key": "temp", "Value": "yes"}}
     flexemu.advance("P2D")
     assert keys(s3, bucket) == ["b"]
+    both = {"And": {"Prefix": "logs/", "Tags": [{"Key": "temp", "Value": "yes"}]}}
+    configure(
+        s3, bucket, {"ID": "both", "Filter": both, "Status": "Enabled", "Expiration": {"Days": 1}}
+    )
+    (stored,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert stored["Filter"] == both
 
 
 def test_transitions_change_the_class_and_the_meters(flexemu, s3, bucket):
