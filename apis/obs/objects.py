@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from apis.obs import buckets, usage
 from apis.obs.context import ObsContext, note_released
-from apis.obs.errors import S3Error, no_such_key
+from apis.obs.errors import S3Error, no_such_key, precondition_failed
 from apis.obs.models import NULL_VERSION, AnyVersion, Bucket, ObjectVersion, Version
 from emulator import ids
 from state import blobs
@@ -96,6 +96,13 @@ _READ_VERSION = Prepared(
     )
 )
 # The versions a write may replace: the latest, and the `null` one (often the same row).
+_LATEST_ETAG = Prepared(
+    select(_versions.c.etag, _versions.c.delete_marker).where(
+        _versions.c.bucket_id == bindparam("bucket"),
+        _versions.c.key == bindparam("key"),
+        _versions.c.is_latest.is_(True),
+    )
+)
 _LATEST_OR_NULL = Prepared(
     select(
         _versions.c.id,
@@ -277,14 +284,38 @@ def put(
     key: str,
     blob: Blob,
     spec: NewObject,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
 ) -> Version:
     try:
         with ctx.statements() as tx:
             bucket = buckets.target(tx, ctx, bucket_name)
+            if if_match is not None or if_none_match is not None:
+                _check_write_conditions(tx, bucket, key, if_match, if_none_match)
             return write(tx, ctx, bucket, key, blob, blob.size, f'"{blob.md5}"', spec)
     except Exception:
         ctx.forget_blobs([blob.digest])
         raise
+
+
+def _check_write_conditions(
+    tx: Connection, bucket: Writable, key: str, if_match: str | None, if_none_match: str | None
+) -> None:
+    """S3's conditional writes: `If-None-Match: *` writes only a key that holds no object,
+    `If-Match: <etag>` only over that object (NoSuchKey when there is none)."""
+    found = _LATEST_ETAG.first(tx, {"bucket": bucket.id, "key": key})
+    etag = None if found is None or found.delete_marker else found.etag.strip('"')
+
+    def listed(header: str) -> set[str]:
+        return {tag.strip().strip('"') for tag in header.split(",")}
+
+    if if_none_match is not None and etag is not None and {"*", etag} & listed(if_none_match):
+        raise precondition_failed("If-None-Match")
+    if if_match is not None:
+        if etag is None:
+            raise no_such_key(key)
+        if not {"*", etag} & listed(if_match):
+            raise precondition_failed("If-Match")
 
 
 def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -> ObjectVersion:

@@ -602,7 +602,15 @@ async def _put_object(call: Call) -> Response:
     spec.grants = _requested_acl(call, call.ctx.caller.domain_id)
     received = await call.body_reader().store(call.ctx.blobs)
     spec.checksums = received.checksums
-    row = objects.put(call.ctx, call.bucket, call.key, received.blob, spec)
+    row = objects.put(
+        call.ctx,
+        call.bucket,
+        call.key,
+        received.blob,
+        spec,
+        call.headers.get("if-match"),
+        call.headers.get("if-none-match"),
+    )
     headers = {"ETag": row.etag, **views.version_headers(row, call.wire)}
     if row.storage_class != "STANDARD":
         headers[call.wire.prefix + "storage-class"] = call.wire.storage_class(row.storage_class)
