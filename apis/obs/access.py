@@ -186,32 +186,40 @@ def _allowed(
     return _granted(bucket_acl, caller, action, _BUCKET_PERMISSIONS)
 
 
-_GRANTS = ("read", "write", "read-acp", "write-acp", "full-control")
-
-
-def _copy_source(headers: dict[str, str]) -> str | None:
-    """`x-amz-copy-source` as a policy compares it: bucket/key, decoded, without a version."""
-    source = headers.get("x-amz-copy-source")
-    return None if source is None else unquote(source.partition("?")[0]).lstrip("/")
+# Condition keys read straight from a header or a query parameter, when the request has it.
+_FROM_HEADERS = (
+    ("aws:UserAgent", "user-agent"),
+    ("aws:Referer", "referer"),
+    ("s3:x-amz-metadata-directive", "x-amz-metadata-directive"),
+    ("s3:x-amz-storage-class", "x-amz-storage-class"),
+    *(
+        (f"s3:x-amz-grant-{grant}", f"x-amz-grant-{grant}")
+        for grant in ("read", "write", "read-acp", "write-acp", "full-control")
+    ),
+)
+_FROM_QUERY = (
+    ("s3:prefix", "prefix"),
+    ("s3:delimiter", "delimiter"),
+    ("s3:max-keys", "max-keys"),
+    ("s3:VersionId", "versionId"),
+)
 
 
 def context_of(
     headers: dict[str, str], query: dict[str, str], client_ip: str, secure: bool
 ) -> dict[str, str]:
     """The condition keys a policy may test on this request."""
-    keys = {
-        "aws:SourceIp": client_ip,
-        "aws:SecureTransport": "true" if secure else "false",
-        "aws:UserAgent": headers.get("user-agent"),
-        "aws:Referer": headers.get("referer"),
-        "s3:prefix": query.get("prefix"),
-        "s3:delimiter": query.get("delimiter"),
-        "s3:max-keys": query.get("max-keys"),
-        "s3:VersionId": query.get("versionId"),
-        "s3:x-amz-acl": headers.get("x-amz-acl", headers.get("x-obs-acl")),
-        "s3:x-amz-copy-source": _copy_source(headers),
-        "s3:x-amz-metadata-directive": headers.get("x-amz-metadata-directive"),
-        "s3:x-amz-storage-class": headers.get("x-amz-storage-class"),
-        **{f"s3:x-amz-grant-{grant}": headers.get(f"x-amz-grant-{grant}") for grant in _GRANTS},
-    }
-    return {name: value for name, value in keys.items() if value is not None}
+    keys = {"aws:SourceIp": client_ip, "aws:SecureTransport": "true" if secure else "false"}
+    for name, header in _FROM_HEADERS:
+        if header in headers:
+            keys[name] = headers[header]
+    for name, parameter in _FROM_QUERY:
+        if parameter in query:
+            keys[name] = query[parameter]
+    acl = headers.get("x-amz-acl", headers.get("x-obs-acl"))
+    if acl is not None:
+        keys["s3:x-amz-acl"] = acl
+    source = headers.get("x-amz-copy-source")
+    if source is not None:  # as a policy compares it: bucket/key, decoded, without a version
+        keys["s3:x-amz-copy-source"] = unquote(source.partition("?")[0]).lstrip("/")
+    return keys
