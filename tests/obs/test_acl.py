@@ -125,6 +125,22 @@ def test_grants_to_unknown_accounts_are_invalid_and_change_nothing(s3, bucket, o
     assert grants_of(s3.get_bucket_acl(Bucket=bucket)) == [(owner_id, "FULL_CONTROL")]
 
 
+def test_grants_by_email_address_resolve_to_no_account(s3, bucket, owner_id):
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_acl(Bucket=bucket, GrantRead='emailAddress="someone@example.com"')
+    assert code_of(error.value) == "UnresolvableGrantByEmailAddress"
+    by_email = {
+        "Grantee": {"EmailAddress": "someone@example.com", "Type": "AmazonCustomerByEmail"},
+        "Permission": "READ",
+    }
+    policy = {"Owner": {"ID": owner_id}, "Grants": [by_email]}
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_acl(Bucket=bucket, AccessControlPolicy=policy)
+    assert code_of(error.value) == "UnresolvableGrantByEmailAddress"
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert grants_of(s3.get_bucket_acl(Bucket=bucket)) == [(owner_id, "FULL_CONTROL")]
+
+
 def test_a_malformed_acl_document_is_refused(flexemu, s3, bucket, owner_id):
     from tests.obs.helpers import signed
 
