@@ -74,6 +74,15 @@ _OBJECT_GRANTS_PREPARED = Prepared(
         ObjectVersion.is_latest.is_(True),
     )
 )
+_OBJECT_TAGS_PREPARED = Prepared(
+    select(ObjectVersion.tags).where(
+        ObjectVersion.bucket_id
+        == select(Bucket.id).where(Bucket.name == bindparam("bucket")).scalar_subquery(),
+        ObjectVersion.key == bindparam("key"),
+        ObjectVersion.is_latest.is_(True),
+    )
+)
+EXISTING_TAG = "s3:ExistingObjectTag/"
 
 
 def action_of(method: str, query: dict[str, str], key: str | None) -> str:
@@ -170,6 +179,8 @@ def _allowed(
     owner, bucket_grants, bucket_policy = found
     account = None if caller.anonymous else caller.domain_id
     resource = f"{bucket}/{key}" if key is not None else bucket
+    if key is not None and bucket_policy and EXISTING_TAG in bucket_policy:
+        context = {**context, **_existing_tags(tx, bucket, key)}
     request = policy.Request(account, action, resource, context)
     effect = policy.evaluate(bucket_policy, bucket, request)
     if effect == "Deny":
@@ -203,6 +214,14 @@ _FROM_QUERY = (
     ("s3:max-keys", "max-keys"),
     ("s3:VersionId", "versionId"),
 )
+
+
+def _existing_tags(tx: Connection, bucket: str, key: str) -> dict[str, str]:
+    """The `s3:ExistingObjectTag/<name>` keys of the object's tags (read only for a policy
+    that tests one)."""
+    row = _OBJECT_TAGS_PREPARED.first(tx, {"bucket": bucket, "key": key})
+    tags: dict[str, str] = row.tags if row is not None and row.tags else {}
+    return {EXISTING_TAG + name: value for name, value in tags.items()}
 
 
 def context_of(

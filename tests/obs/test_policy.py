@@ -198,6 +198,26 @@ def test_conditions_on_the_copy_source_and_grant_headers(s3, bucket, bob):
     assert code_of(error.value) == "AccessDenied"
 
 
+def test_conditions_on_the_existing_object_tags(s3, bucket, bob):
+    s3.put_object(Bucket=bucket, Key="public", Body=b"p", Tagging="security=public")
+    s3.put_object(Bucket=bucket, Key="private", Body=b"p", Tagging="security=private")
+    put_policy(
+        s3,
+        bucket,
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": bob.account},
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+            "Condition": {"StringEquals": {"s3:ExistingObjectTag/security": "public"}},
+        },
+    )
+    assert bob.get_object(Bucket=bucket, Key="public")["Body"].read() == b"p"
+    with pytest.raises(ClientError) as error:
+        bob.get_object(Bucket=bucket, Key="private")
+    assert code_of(error.value) == "AccessDenied"
+
+
 @pytest.mark.parametrize(
     "document",
     [
