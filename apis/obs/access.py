@@ -5,6 +5,7 @@ what the bucket policy allows or the ACLs grant. An explicit Deny of the policy 
 """
 
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -73,6 +74,15 @@ _OBJECT_GRANTS_PREPARED = Prepared(
         ObjectVersion.is_latest.is_(True),
     )
 )
+_OBJECT_TAGS_PREPARED = Prepared(
+    select(ObjectVersion.tags).where(
+        ObjectVersion.bucket_id
+        == select(Bucket.id).where(Bucket.name == bindparam("bucket")).scalar_subquery(),
+        ObjectVersion.key == bindparam("key"),
+        ObjectVersion.is_latest.is_(True),
+    )
+)
+EXISTING_TAG = "s3:ExistingObjectTag/"
 
 
 def action_of(method: str, query: dict[str, str], key: str | None) -> str:
@@ -146,11 +156,13 @@ def decide(
 ) -> Decision:
     """May `caller` perform `action` on the bucket or its key (its access columns `known`
     already, or read here)? A missing bucket is left to the operation to answer
-    (NoSuchBucket); any signed caller may try to create a bucket (the operation answers
-    BucketAlreadyExists)."""
+    (NoSuchBucket), even for an anonymous caller, as S3 answers; any signed caller may try to
+    create a bucket (the operation answers BucketAlreadyExists)."""
     owner, grants, bucket_policy = known if known is not None else bucket_access(tx, bucket)
-    if owner is None or action == "s3:CreateBucket":
+    if action == "s3:CreateBucket":
         return Decision(owner, not caller.anonymous)
+    if owner is None:
+        return Decision(None, True)
     allowed = _allowed(tx, caller, (owner, grants, bucket_policy), bucket, key, action, context)
     return Decision(owner, allowed, frozenset({bucket}))
 
@@ -167,6 +179,8 @@ def _allowed(
     owner, bucket_grants, bucket_policy = found
     account = None if caller.anonymous else caller.domain_id
     resource = f"{bucket}/{key}" if key is not None else bucket
+    if key is not None and bucket_policy and EXISTING_TAG in bucket_policy:
+        context = {**context, **_existing_tags(tx, bucket, key)}
     request = policy.Request(account, action, resource, context)
     effect = policy.evaluate(bucket_policy, bucket, request)
     if effect == "Deny":
@@ -183,19 +197,48 @@ def _allowed(
     return _granted(bucket_acl, caller, action, _BUCKET_PERMISSIONS)
 
 
+# Condition keys read straight from a header or a query parameter, when the request has it.
+_FROM_HEADERS = (
+    ("aws:UserAgent", "user-agent"),
+    ("aws:Referer", "referer"),
+    ("s3:x-amz-metadata-directive", "x-amz-metadata-directive"),
+    ("s3:x-amz-storage-class", "x-amz-storage-class"),
+    *(
+        (f"s3:x-amz-grant-{grant}", f"x-amz-grant-{grant}")
+        for grant in ("read", "write", "read-acp", "write-acp", "full-control")
+    ),
+)
+_FROM_QUERY = (
+    ("s3:prefix", "prefix"),
+    ("s3:delimiter", "delimiter"),
+    ("s3:max-keys", "max-keys"),
+    ("s3:VersionId", "versionId"),
+)
+
+
+def _existing_tags(tx: Connection, bucket: str, key: str) -> dict[str, str]:
+    """The `s3:ExistingObjectTag/<name>` keys of the object's tags (read only for a policy
+    that tests one)."""
+    row = _OBJECT_TAGS_PREPARED.first(tx, {"bucket": bucket, "key": key})
+    tags: dict[str, str] = row.tags if row is not None and row.tags else {}
+    return {EXISTING_TAG + name: value for name, value in tags.items()}
+
+
 def context_of(
     headers: dict[str, str], query: dict[str, str], client_ip: str, secure: bool
 ) -> dict[str, str]:
     """The condition keys a policy may test on this request."""
-    keys = {
-        "aws:SourceIp": client_ip,
-        "aws:SecureTransport": "true" if secure else "false",
-        "aws:UserAgent": headers.get("user-agent"),
-        "aws:Referer": headers.get("referer"),
-        "s3:prefix": query.get("prefix"),
-        "s3:delimiter": query.get("delimiter"),
-        "s3:max-keys": query.get("max-keys"),
-        "s3:VersionId": query.get("versionId"),
-        "s3:x-amz-acl": headers.get("x-amz-acl", headers.get("x-obs-acl")),
-    }
-    return {name: value for name, value in keys.items() if value is not None}
+    keys = {"aws:SourceIp": client_ip, "aws:SecureTransport": "true" if secure else "false"}
+    for name, header in _FROM_HEADERS:
+        if header in headers:
+            keys[name] = headers[header]
+    for name, parameter in _FROM_QUERY:
+        if parameter in query:
+            keys[name] = query[parameter]
+    acl = headers.get("x-amz-acl", headers.get("x-obs-acl"))
+    if acl is not None:
+        keys["s3:x-amz-acl"] = acl
+    source = headers.get("x-amz-copy-source")
+    if source is not None:  # as a policy compares it: bucket/key, decoded, without a version
+        keys["s3:x-amz-copy-source"] = unquote(source.partition("?")[0]).lstrip("/")
+    return keys

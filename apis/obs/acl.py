@@ -34,6 +34,17 @@ def malformed_acl() -> S3Error:
     )
 
 
+def unresolvable_email(address: str) -> S3Error:
+    """A grant by e-mail address: accounts here have none, so none resolves (as S3 answers an
+    address it does not know)."""
+    return S3Error(
+        "UnresolvableGrantByEmailAddress",
+        "The e-mail address you provided does not match any account on record.",
+        400,
+        EmailAddress=address,
+    )
+
+
 def user(account_id: str, permission: str) -> Grant:
     return {"type": "CanonicalUser", "id": account_id, "permission": permission}
 
@@ -68,8 +79,10 @@ def effective(grants: list[Grant], owner_id: str) -> list[Grant]:
 def _header_grantee(text: str, header: str) -> tuple[str, str]:
     """One grantee of an `x-amz-grant-*` header: ("id", account) or ("uri", group)."""
     found = _GRANTEE_FIELD.match(text)
-    if found is None or found.group(1).lower() == "emailaddress":
+    if found is None:
         raise invalid_argument("Invalid grantee in the grant header", header, text)
+    if found.group(1).lower() == "emailaddress":
+        raise unresolvable_email(found.group(2).strip())
     return found.group(1).lower(), found.group(2).strip()
 
 
@@ -125,6 +138,9 @@ def _grant_of(element: ElementTree.Element) -> Grant:
         return user(account.strip(), permission)
     if uri is not None and kind in ("", "Group") and uri.strip().startswith(GROUPS):
         return group(uri.strip(), permission)
+    address = xml.text(grantee, "EmailAddress")
+    if address is not None and kind in ("", "AmazonCustomerByEmail"):
+        raise unresolvable_email(address.strip())
     raise malformed_acl()
 
 

@@ -25,6 +25,7 @@ from state.prepared import Prepared
 
 V4_ALGORITHM = "AWS4-HMAC-SHA256"
 V4_DATE = "%Y%m%dT%H%M%SZ"
+EPOCH_YEAR = 1970  # a signed date before it is no date (S3: AccessDenied)
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 _V4_FIELD = re.compile(r"(Credential|SignedHeaders|Signature)=([^,\s]+)")
 # V4_DATE's usual shape, read without strptime (several times cheaper); others go to strptime.
@@ -333,9 +334,12 @@ class Authenticator:
     # SigV2 and OBS ---------------------------------------------------------------------------
 
     def _resources(self, request: Incoming) -> list[str]:
-        """The canonical resources a client may have signed (path or virtual-hosted style)."""
+        """The canonical resources a client may have signed (path or virtual-hosted style):
+        botocore signs a path-style request on a bucket (`/bucket`) as `/bucket/`."""
         if request.bucket_host is not None:
             return ["/" + request.bucket_host + request.raw_path]
+        if request.raw_path.count("/") == 1 and len(request.raw_path) > 1:
+            return [request.raw_path, request.raw_path + "/"]
         return [request.raw_path]
 
     def _v2_check(
@@ -367,13 +371,13 @@ class Authenticator:
                 "Authorization header is invalid -- one and only one ' ' (space) required"
             )
         prefix = "x-obs-" if scheme == "OBS" else "x-amz-"
-        date = headers.get(prefix + "date") or headers.get("date") or ""
+        date = headers[prefix + "date"] if prefix + "date" in headers else headers.get("date", "")
         try:
             signed_at = parsedate_to_datetime(date)
         except (TypeError, ValueError):
-            raise access_denied(
-                "AWS authentication requires a valid Date or x-amz-date header"
-            ) from None
+            signed_at = None
+        if signed_at is None or signed_at.year < EPOCH_YEAR:
+            raise access_denied("AWS authentication requires a valid Date or x-amz-date header")
         self._check_fresh(signed_at if signed_at.tzinfo else signed_at.replace(tzinfo=UTC))
         key = self._v2_check(
             request, headers, access, provided, prefix, headers.get(prefix + "security-token")

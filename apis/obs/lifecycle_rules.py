@@ -1,8 +1,11 @@
 """Lifecycle rules: the LifecycleConfiguration document, checked whole (conflicts are
 InvalidArgument), and which objects a rule selects.
 
-A rule is stored as {"id", "enabled", "prefix", "tags", "expiration_days", "expiration_date",
-"transitions": [{"days", "class"}], "noncurrent_days", "abort_days"}.
+A rule is stored as {"id", "enabled", "prefix", "tags", "filtered", "expiration_days",
+"expiration_date", "expired_delete_marker", "transitions": [{"days", "class"}],
+"noncurrent_days", "abort_days"}; "filtered" tells a rule given with a Filter from one given
+with the legacy top-level Prefix, each shown back as it was given (rules stored before these
+two keys existed read as filtered, without the marker action).
 """
 
 from datetime import UTC, datetime
@@ -12,9 +15,11 @@ from apis.obs import storage_classes, xml
 from apis.obs.documents import Submitted
 from apis.obs.errors import invalid_argument, malformed_xml
 from apis.obs.wire import Wire
+from emulator import ids
 
 Rule = dict[str, Any]
 MAX_RULES = 1000
+MAX_ID_LENGTH = 255
 CLASS_ORDER = ("STANDARD", "WARM", "COLD")
 
 
@@ -65,13 +70,18 @@ def _rule(element: Any) -> Rule:
     if status not in ("Enabled", "Disabled"):
         raise malformed_xml()
     prefix, tags = _filter(element)
+    rule_id = (xml.text(element, "ID") or "").strip()
+    if len(rule_id) > MAX_ID_LENGTH:
+        raise invalid_argument("ID length should not exceed allowed limit of 255", "ID", rule_id)
     rule: Rule = {
-        "id": (xml.text(element, "ID") or "").strip(),
+        "id": rule_id,
         "enabled": status == "Enabled",
         "prefix": prefix,
         "tags": tags,
+        "filtered": bool(xml.children(element, "Filter")),
         "expiration_days": None,
         "expiration_date": None,
+        "expired_delete_marker": False,
         "transitions": [],
         "noncurrent_days": None,
         "abort_days": None,
@@ -79,6 +89,10 @@ def _rule(element: Any) -> Rule:
     for expiration in xml.children(element, "Expiration"):
         rule["expiration_days"] = _days(expiration, "Days")
         rule["expiration_date"] = _date(expiration)
+        marker = (xml.text(expiration, "ExpiredObjectDeleteMarker") or "false").strip().lower()
+        if marker not in ("true", "false"):
+            raise malformed_xml()
+        rule["expired_delete_marker"] = marker == "true"
     for transition in xml.children(element, "Transition"):
         days = _days(transition, "Days")
         if days is None:
@@ -97,9 +111,11 @@ def _rule(element: Any) -> Rule:
 
 def _check_actions(rule: Rule) -> None:
     actions = ("expiration_days", "expiration_date", "noncurrent_days", "abort_days")
-    if not rule["transitions"] and all(rule[name] is None for name in actions):
+    marker = rule["expired_delete_marker"]
+    if not rule["transitions"] and not marker and all(rule[name] is None for name in actions):
         raise invalid_argument("At least one action needs to be specified in a rule", "Rule", "")
-    if rule["expiration_days"] is not None and rule["expiration_date"] is not None:
+    dated = [rule["expiration_days"], rule["expiration_date"]]
+    if dated.count(None) + (not marker) < 2:  # Days, Date, ExpiredObjectDeleteMarker: one only
         raise malformed_xml()
     transitions = sorted(rule["transitions"], key=lambda t: t["days"])
     if [t["class"] for t in transitions] != sorted(
@@ -122,11 +138,13 @@ def parse(submitted: Submitted) -> list[Rule]:
     rules = [_rule(element) for element in xml.children(document, "Rule")]
     if not rules or len(rules) > MAX_RULES:
         raise malformed_xml()
-    ids = [rule["id"] for rule in rules if rule["id"]]
-    if len(ids) != len(set(ids)):
+    named = [rule["id"] for rule in rules if rule["id"]]
+    if len(named) != len(set(named)):
         raise invalid_argument(
             "Rule ID must be unique. Found same ID for more than one rule", "ID", ""
         )
+    for rule in rules:
+        rule["id"] = rule["id"] or ids.hex_id()  # S3 names a rule given without an ID
     scopes = [(rule["prefix"], sorted(rule["tags"].items())) for rule in rules]
     for index, scope in enumerate(scopes):
         if scope in scopes[:index]:
@@ -146,19 +164,31 @@ def selects(rule: Rule, key: str, tags: dict[str, str]) -> bool:
 
 def document(rules: list[Rule], wire: Wire) -> bytes:
     def content(rule: Rule) -> xml.Content:
-        scope: list[tuple[str, xml.Content]] = [("Prefix", rule["prefix"])]
+        scope: list[tuple[str, xml.Content]] = (
+            [("Prefix", rule["prefix"])] if rule["prefix"] else []
+        )
         scope += [("Tag", [("Key", k), ("Value", v)]) for k, v in rule["tags"].items()]
-        filter_content: xml.Content = [("And", scope)] if rule["tags"] else scope
+        # As S3 shows it: one predicate alone (an empty Prefix if none), several under And.
+        filter_content: xml.Content = (
+            [("And", scope)] if len(scope) > 1 else scope or [("Prefix", "")]
+        )
         fields: list[tuple[str, xml.Content]] = [("ID", rule["id"] or None)]
-        if wire.dialect == "obs":
+        if wire.dialect == "obs" or not rule.get("filtered", True):
             fields.append(("Prefix", rule["prefix"]))
         else:
             fields.append(("Filter", filter_content))
         fields.append(("Status", "Enabled" if rule["enabled"] else "Disabled"))
-        if rule["expiration_days"] is not None or rule["expiration_date"] is not None:
+        marker = rule.get("expired_delete_marker", False)
+        if rule["expiration_days"] is not None or rule["expiration_date"] is not None or marker:
             date = rule["expiration_date"]
             shown = date.replace("+00:00", "Z") if date else None
-            fields.append(("Expiration", [("Days", rule["expiration_days"]), ("Date", shown)]))
+            expiration: list[tuple[str, xml.Content]] = [
+                ("Days", rule["expiration_days"]),
+                ("Date", shown),
+            ]
+            if marker:
+                expiration.append(("ExpiredObjectDeleteMarker", "true"))
+            fields.append(("Expiration", expiration))
         fields += [
             (
                 "Transition",

@@ -93,10 +93,17 @@ def _apply(
 ) -> None:
     """The rules' actions on one key's versions (newest first), as of `at`."""
     latest = rows[0]
+    kept = 0  # noncurrent versions left
+    days = min((r["noncurrent_days"] for r in rules if r["noncurrent_days"]), default=None)
     for newer, row in zip(rows, rows[1:], strict=False):
-        days = min((r["noncurrent_days"] for r in rules if r["noncurrent_days"]), default=None)
         if days and _due(newer.last_modified, days) <= at:
             objects.delete_one(tx, bucket, row.key, row.version_id, at, bucket.domain_id)
+        else:
+            kept += 1
+    if latest.delete_marker and latest.is_latest and not kept:
+        if any(rule.get("expired_delete_marker") for rule in rules):  # the marker expires too
+            objects.delete_one(tx, bucket, latest.key, latest.version_id, at, bucket.domain_id)
+        return
     if latest.delete_marker or not latest.is_latest:
         return
     if any(_expired(rule, latest, at) for rule in rules):

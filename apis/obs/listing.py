@@ -58,7 +58,7 @@ def list_keys(
             cursor = ""
         wanted = max(0, min(max_keys, MAX_KEYS))
         returned = 0
-        while True:
+        while wanted:
             query = select(
                 ObjectVersion.key,
                 ObjectVersion.size,
@@ -98,6 +98,7 @@ def list_keys(
                 returned += 1
             if not restart:
                 return listing
+        return listing
 
 
 @dataclass(frozen=True)

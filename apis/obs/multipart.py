@@ -121,9 +121,9 @@ def put_part(
         raise
 
 
-def source_for_copy(ctx: ObsContext, bucket_name: str, key: str, check: object) -> ObjectVersion:
+def source_for_copy(ctx: ObsContext, source: objects.Source, check: object) -> ObjectVersion:
     with ctx.transaction() as tx:
-        row = objects.find(tx, buckets.find(tx, ctx, bucket_name), key)
+        row = objects.find(tx, buckets.find(tx, ctx, source.bucket), source.key, source.version_id)
         check(row)  # type: ignore[operator]
         if not objects.readable(row, ctx.now()):
             raise objects.invalid_state(row)
@@ -225,18 +225,47 @@ def _chosen_parts(
     return chosen
 
 
+def _multipart_etag(part_etags: list[str]) -> str:
+    md5s = b"".join(bytes.fromhex(etag.strip().strip('"')) for etag in part_etags)
+    return f'"{hashlib.md5(md5s).hexdigest()}-{len(part_etags)}"'
+
+
+def _completed_before(
+    tx: Session,
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    upload_id: str,
+    requested: list[tuple[int, str]],
+) -> Completed | None:
+    """A Complete repeated after it succeeded (a client retrying a lost answer) succeeds again,
+    as in S3: the upload is gone and the key's latest version is the object those same parts
+    made (its multipart ETag)."""
+    if not requested or tx.get(MultipartUpload, upload_id) is not None:
+        return None
+    bucket = buckets.find(tx, ctx, bucket_name)
+    row = objects.latest(tx, bucket, key)
+    try:
+        etag = _multipart_etag([etag for _, etag in requested])
+    except ValueError:  # not an MD5: no part of ours had it
+        return None
+    return Completed(row, bucket) if row is not None and row.etag == etag else None
+
+
 def complete(
     ctx: ObsContext, bucket_name: str, key: str, upload_id: str, requested: list[tuple[int, str]]
 ) -> Completed:
     written: list[str] = []
     try:
         with ctx.transaction() as tx:
+            replayed = _completed_before(tx, ctx, bucket_name, key, upload_id, requested)
+            if replayed is not None:
+                return replayed
             bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
             parts = _chosen_parts(tx, upload_id, requested)
             joined = ctx.blobs.compose([(part.blob, part.size) for part in parts])
             written.append(joined.digest)
-            md5s = b"".join(bytes.fromhex(part.etag.strip('"')) for part in parts)
-            etag = f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
+            etag = _multipart_etag([part.etag for part in parts])
             spec = NewObject(
                 upload.storage_class,
                 upload.content_headers,

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
 from sqlalchemy import delete as sql_delete
@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from apis.obs import buckets, usage
 from apis.obs.context import ObsContext, note_released
-from apis.obs.errors import S3Error, no_such_key
+from apis.obs.errors import S3Error, no_such_key, precondition_failed
 from apis.obs.models import NULL_VERSION, AnyVersion, Bucket, ObjectVersion, Version
 from emulator import ids
 from state import blobs
@@ -96,6 +96,13 @@ _READ_VERSION = Prepared(
     )
 )
 # The versions a write may replace: the latest, and the `null` one (often the same row).
+_LATEST_ETAG = Prepared(
+    select(_versions.c.etag, _versions.c.delete_marker).where(
+        _versions.c.bucket_id == bindparam("bucket"),
+        _versions.c.key == bindparam("key"),
+        _versions.c.is_latest.is_(True),
+    )
+)
 _LATEST_OR_NULL = Prepared(
     select(
         _versions.c.id,
@@ -138,7 +145,7 @@ class Deleted:
     delete_marker: bool
 
 
-def _current(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
+def latest(tx: Session, bucket: Bucket, key: str) -> ObjectVersion | None:
     return tx.scalar(_LATEST, {"bucket": bucket.id, "key": key})
 
 
@@ -277,19 +284,43 @@ def put(
     key: str,
     blob: Blob,
     spec: NewObject,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
 ) -> Version:
     try:
         with ctx.statements() as tx:
             bucket = buckets.target(tx, ctx, bucket_name)
+            if if_match is not None or if_none_match is not None:
+                _check_write_conditions(tx, bucket, key, if_match, if_none_match)
             return write(tx, ctx, bucket, key, blob, blob.size, f'"{blob.md5}"', spec)
     except Exception:
         ctx.forget_blobs([blob.digest])
         raise
 
 
+def _check_write_conditions(
+    tx: Connection, bucket: Writable, key: str, if_match: str | None, if_none_match: str | None
+) -> None:
+    """S3's conditional writes: `If-None-Match: *` writes only a key that holds no object,
+    `If-Match: <etag>` only over that object (NoSuchKey when there is none)."""
+    found = _LATEST_ETAG.first(tx, {"bucket": bucket.id, "key": key})
+    etag = None if found is None or found.delete_marker else found.etag.strip('"')
+
+    def listed(header: str) -> set[str]:
+        return {tag.strip().strip('"') for tag in header.split(",")}
+
+    if if_none_match is not None and etag is not None and {"*", etag} & listed(if_none_match):
+        raise precondition_failed("If-None-Match")
+    if if_match is not None:
+        if etag is None:
+            raise no_such_key(key)
+        if not {"*", etag} & listed(if_match):
+            raise precondition_failed("If-Match")
+
+
 def find(tx: Session, bucket: Bucket, key: str, version_id: str | None = None) -> ObjectVersion:
     """The latest version of `key`, or the version asked for; delete markers are not objects."""
-    row = _current(tx, bucket, key) if version_id is None else _version(tx, bucket, key, version_id)
+    row = latest(tx, bucket, key) if version_id is None else _version(tx, bucket, key, version_id)
     return _an_object(row, key, version_id)
 
 
@@ -494,25 +525,34 @@ def remove(tx: Session | Connection, bucket: Writable, keys: list[str], now: dat
     usage.stored_changed(tx, bucket, changes, now)
 
 
+class Source(NamedTuple):
+    """The object a copy reads: the latest version of the key, or the version asked for."""
+
+    bucket: str
+    key: str
+    version_id: str | None
+
+
 def copy(
     ctx: ObsContext,
-    source_bucket: str,
-    source_key: str,
+    copied: Source,
     bucket_name: str,
     key: str,
     replacement: NewObject | None,
     storage_class: str | None,
     tags: dict[str, str] | None,
+    grants: list[dict[str, str]],
     check: Any,
 ) -> ObjectVersion:
     """Copy an object, sharing its blob: its metadata, or `replacement` (directive REPLACE).
 
     `check(row)` raises if the copy conditions (x-amz-copy-source-if-*) do not hold. As in S3,
-    the copy takes the class asked for, else the bucket's default, and the source's tags
-    unless `tags` replaces them (x-amz-tagging-directive REPLACE).
+    the copy takes the class asked for, else the bucket's default, the source's tags unless
+    `tags` replaces them (x-amz-tagging-directive REPLACE), and the ACL the copy request asks
+    for (`grants`), never the source's.
     """
     with ctx.transaction() as tx:
-        source = find(tx, buckets.find(tx, ctx, source_bucket), source_key)
+        source = find(tx, buckets.find(tx, ctx, copied.bucket), copied.key, copied.version_id)
         check(source)
         if not readable(source, ctx.now()):
             raise invalid_state(source)
@@ -533,6 +573,7 @@ def copy(
         )
         spec.storage_class = storage_class
         spec.tags = dict(source.tags) if tags is None else tags
+        spec.grants = grants
         return store(
             tx, ctx, bucket, key, source.blob, source.size, source.etag, spec, parts=source.parts
         )
@@ -569,7 +610,7 @@ def append(
     try:
         with ctx.transaction() as tx:
             bucket = buckets.find(tx, ctx, bucket_name)
-            old = _current(tx, bucket, key)
+            old = latest(tx, bucket, key)
             if old is not None and not old.appendable:
                 raise S3Error("ObjectNotAppendable", "This object can not be appended", 409)
             length = old.size if old else 0

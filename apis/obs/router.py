@@ -8,7 +8,7 @@ import binascii
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
@@ -147,6 +147,8 @@ async def handle(request: Request) -> Response:
             # The client may still send it (or, told "100-continue" never came, never will):
             # either way this connection cannot carry another request.
             error.headers["Connection"] = "close"
+        if bucket and "origin" in headers:  # S3 sends them with errors too
+            error.headers.update(_cors_headers(emulator, bucket, request.method, headers))
         raise
     if bucket and "origin" in headers:
         response.headers.update(_cors_headers(emulator, bucket, request.method, headers))
@@ -297,6 +299,7 @@ UNSUPPORTED_SUBRESOURCES = (
     "ownershipControls",
     "publicAccessBlock",
     "intelligent-tiering",
+    "policyStatus",
 )
 
 
@@ -599,7 +602,15 @@ async def _put_object(call: Call) -> Response:
     spec.grants = _requested_acl(call, call.ctx.caller.domain_id)
     received = await call.body_reader().store(call.ctx.blobs)
     spec.checksums = received.checksums
-    row = objects.put(call.ctx, call.bucket, call.key, received.blob, spec)
+    row = objects.put(
+        call.ctx,
+        call.bucket,
+        call.key,
+        received.blob,
+        spec,
+        call.headers.get("if-match"),
+        call.headers.get("if-none-match"),
+    )
     headers = {"ETag": row.etag, **views.version_headers(row, call.wire)}
     if row.storage_class != "STANDARD":
         headers[call.wire.prefix + "storage-class"] = call.wire.storage_class(row.storage_class)
@@ -662,7 +673,8 @@ def _copy_source_of(headers: dict[str, str]) -> tuple[str, str, str]:
     return bucket, key, source
 
 
-def _copy_source(call: Call) -> tuple[str, str]:
+def _copy_source(call: Call) -> tuple[str, str, str | None]:
+    """(bucket, key, version id or None: the latest) of the object a copy reads."""
     bucket, key, source = _copy_source_of(call.headers)
     if not bucket or not key:
         raise invalid_argument(
@@ -670,11 +682,12 @@ def _copy_source(call: Call) -> tuple[str, str]:
             "x-amz-copy-source",
             source,
         )
-    return bucket, key
+    version_ids = parse_qs(source.partition("?")[2]).get("versionId")
+    return bucket, key, version_ids[0] if version_ids else None
 
 
 def _copy_object(call: Call) -> Response:
-    source_bucket, source_key = _copy_source(call)
+    source_bucket, source_key, source_version = _copy_source(call)
     prefix = call.wire.prefix
     directive = call.headers.get(prefix + "metadata-directive", "COPY").upper()
     if directive not in ("COPY", "REPLACE"):
@@ -691,16 +704,19 @@ def _copy_object(call: Call) -> Response:
     storage_class = wire.header_class(call.headers, "x-amz-storage-class", "x-obs-storage-class")
     row = objects.copy(
         call.ctx,
-        source_bucket,
-        source_key,
+        objects.Source(source_bucket, source_key, source_version),
         call.bucket,
         call.key,
         replacement,
         storage_class,
         tags,
+        _requested_acl(call, call.ctx.caller.domain_id),
         lambda source: wire.check_copy_source(source, call.headers, prefix),
     )
-    return _xml(views.copy_result("CopyObjectResult", row.etag, wire.iso_date(row.last_modified)))
+    return _xml(
+        views.copy_result("CopyObjectResult", row.etag, wire.iso_date(row.last_modified)),
+        headers=views.version_headers(row, call.wire),
+    )
 
 
 async def _put_part(call: Call) -> Response:
@@ -716,18 +732,17 @@ async def _put_part(call: Call) -> Response:
 
 
 def _copy_part(call: Call, upload_id: str, number: int) -> Response:
-    source_bucket, source_key = _copy_source(call)
+    source_bucket, source_key, source_version = _copy_source(call)
     prefix = call.wire.prefix
     source = multipart.source_for_copy(
         call.ctx,
-        source_bucket,
-        source_key,
+        objects.Source(source_bucket, source_key, source_version),
         lambda row: wire.check_copy_source(row, call.headers, prefix),
     )
     start, length = 0, source.size
     range_header = call.headers.get(prefix + "copy-source-range")
     if range_header:
-        chosen = wire.byte_range(range_header, source.size)
+        chosen = wire.copy_source_range(range_header, source.size)
         if chosen is None:
             raise invalid_argument(
                 "The x-amz-copy-source-range value must be of the form "
@@ -767,7 +782,10 @@ async def _complete(call: Call) -> Response:
         f"{call.request.url.scheme}://{call.request.headers.get('host', '')}"
         f"/{call.bucket}/{call.key}"
     )
-    return _xml(views.completed(location, call.bucket, call.key, done.row.etag))
+    return _xml(
+        views.completed(location, call.bucket, call.key, done.row.etag),
+        headers=views.version_headers(done.row, call.wire),
+    )
 
 
 RESTORE_TIERS = ("Expedited", "Standard", "Bulk")

@@ -1,5 +1,6 @@
 """HTTP details of S3/OBS: header names per dialect, object headers, conditions, ranges."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -190,6 +191,22 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     if end < start:
         return None
     return start, min(end, size - 1)
+
+
+_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
+
+
+def copy_source_range(header: str, size: int) -> tuple[int, int] | None:
+    """(first, last) of an `x-amz-copy-source-range`; None when it is not `bytes=first-last`
+    (S3: InvalidArgument). Unlike a GET's Range, it is never clamped: a range past the end of
+    the source, or backwards, is InvalidRange."""
+    found = _COPY_RANGE.fullmatch(header.strip())
+    if found is None:
+        return None
+    first, last = int(found.group(1)), int(found.group(2))
+    if first > last or last >= size:
+        raise _invalid_range(header, size)
+    return first, last
 
 
 def _invalid_range(header: str, size: int) -> S3Error:

@@ -125,6 +125,22 @@ def test_grants_to_unknown_accounts_are_invalid_and_change_nothing(s3, bucket, o
     assert grants_of(s3.get_bucket_acl(Bucket=bucket)) == [(owner_id, "FULL_CONTROL")]
 
 
+def test_grants_by_email_address_resolve_to_no_account(s3, bucket, owner_id):
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_acl(Bucket=bucket, GrantRead='emailAddress="someone@example.com"')
+    assert code_of(error.value) == "UnresolvableGrantByEmailAddress"
+    by_email = {
+        "Grantee": {"EmailAddress": "someone@example.com", "Type": "AmazonCustomerByEmail"},
+        "Permission": "READ",
+    }
+    policy = {"Owner": {"ID": owner_id}, "Grants": [by_email]}
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_acl(Bucket=bucket, AccessControlPolicy=policy)
+    assert code_of(error.value) == "UnresolvableGrantByEmailAddress"
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert grants_of(s3.get_bucket_acl(Bucket=bucket)) == [(owner_id, "FULL_CONTROL")]
+
+
 def test_a_malformed_acl_document_is_refused(flexemu, s3, bucket, owner_id):
     from tests.obs.helpers import signed
 
@@ -157,3 +173,31 @@ def test_copying_from_another_account_needs_read_access_to_the_source(s3, bucket
         )
     assert code_of(error.value) == "AccessDenied"
     assert "Contents" not in bob.list_objects_v2(Bucket="bobs", Prefix="stolen")
+
+
+def test_anonymous_callers_learn_that_a_bucket_does_not_exist(anonymous):
+    for call in (anonymous.get_object, anonymous.delete_object):
+        with pytest.raises(ClientError) as error:
+            call(Bucket="nowhere", Key="k")
+        assert code_of(error.value) == "NoSuchBucket"
+        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    with pytest.raises(ClientError) as error:
+        anonymous.list_objects_v2(Bucket="nowhere")
+    assert code_of(error.value) == "NoSuchBucket"
+
+
+def test_a_copy_takes_the_acl_its_request_asks_for_not_the_source_acl(s3, bucket, anonymous):
+    s3.put_object(Bucket=bucket, Key="source", Body=b"shared", ACL="public-read")
+    s3.copy_object(
+        Bucket=bucket,
+        Key="public",
+        CopySource={"Bucket": bucket, "Key": "source"},
+        ACL="public-read",
+        Metadata={"a": "b"},
+        MetadataDirective="REPLACE",
+    )
+    s3.copy_object(Bucket=bucket, Key="private", CopySource={"Bucket": bucket, "Key": "source"})
+    assert anonymous.get_object(Bucket=bucket, Key="public")["Body"].read() == b"shared"
+    with pytest.raises(ClientError) as error:
+        anonymous.get_object(Bucket=bucket, Key="private")
+    assert code_of(error.value) == "AccessDenied"

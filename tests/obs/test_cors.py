@@ -98,6 +98,16 @@ def test_matching_requests_carry_cors_headers(flexemu, s3, cors_bucket):
     assert "access-control-allow-origin" not in plain.headers
 
 
+def test_error_responses_carry_cors_headers_too(flexemu, s3, cors_bucket):
+    s3.put_bucket_acl(Bucket=cors_bucket, ACL="public-read")
+    missing = httpx.get(
+        f"{flexemu.url}/{cors_bucket}/missing", headers={"Origin": "https://app.example.com"}
+    )
+    assert missing.status_code == 404
+    assert error_of(missing)["Code"] == "NoSuchKey"
+    assert missing.headers["access-control-allow-origin"] == "https://app.example.com"
+
+
 @pytest.mark.parametrize(
     ("rules", "code"),
     [

@@ -44,9 +44,10 @@ def _declare_length(size: int):
     return declare
 
 
-def test_unsupported_sub_resources_say_not_implemented(s3, bucket):
+@pytest.mark.parametrize("call", ["get_bucket_replication", "get_bucket_policy_status"])
+def test_unsupported_sub_resources_say_not_implemented(s3, bucket, call):
     with pytest.raises(ClientError) as error:
-        s3.get_bucket_replication(Bucket=bucket)
+        getattr(s3, call)(Bucket=bucket)
     assert code_of(error.value) == "NotImplemented"
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 

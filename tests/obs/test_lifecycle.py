@@ -57,6 +57,40 @@ def test_rules_are_put_read_and_deleted(s3, bucket):
         s3.get_bucket_lifecycle_configuration(Bucket=bucket)
 
 
+def test_rules_read_back_as_given_and_unnamed_ones_get_an_id(s3, bucket):
+    legacy = {"Prefix": "old/", "Status": "Enabled", "Expiration": {"Days": 3}}
+    configure(s3, bucket, legacy, rule("new", "new/", Expiration={"Days": 4}))
+    given, filtered = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert given["Prefix"] == "old/" and "Filter" not in given
+    assert given["ID"]
+    assert filtered["Filter"] == {"Prefix": "new/"} and "Prefix" not in filtered
+    with pytest.raises(ClientError) as error:
+        configure(s3, bucket, rule("x" * 256, Expiration={"Days": 1}))
+    assert code_of(error.value) == "InvalidArgument"
+
+
+def test_expired_object_delete_markers_are_removed(flexemu, s3, bucket):
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket=bucket, Key="gone", Body=b"1")
+    s3.delete_object(Bucket=bucket, Key="gone")
+    configure(
+        s3,
+        bucket,
+        rule(
+            "markers",
+            Expiration={"ExpiredObjectDeleteMarker": True},
+            NoncurrentVersionExpiration={"NoncurrentDays": 1},
+        ),
+    )
+    (stored,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert stored["Expiration"] == {"ExpiredObjectDeleteMarker": True}
+    flexemu.advance("P1D")
+    assert "DeleteMarkers" in s3.list_object_versions(Bucket=bucket)
+    flexemu.advance("P2D")
+    versions = s3.list_object_versions(Bucket=bucket)
+    assert "Versions" not in versions and "DeleteMarkers" not in versions
+
+
 def test_objects_expire_on_the_virtual_clock(flexemu, s3, bucket):
     s3.put_object(Bucket=bucket, Key="tmp/a", Body=b"x")
     s3.put_object(Bucket=bucket, Key="keep/b", Body=b"x")
@@ -80,8 +114,16 @@ def test_tag_filters_select_objects(flexemu, s3, bucket):
             "Expiration": {"Days": 1},
         },
     )
+    (stored,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert stored["Filter"] == {"Tag": {"Key": "temp", "Value": "yes"}}
     flexemu.advance("P2D")
     assert keys(s3, bucket) == ["b"]
+    both = {"And": {"Prefix": "logs/", "Tags": [{"Key": "temp", "Value": "yes"}]}}
+    configure(
+        s3, bucket, {"ID": "both", "Filter": both, "Status": "Enabled", "Expiration": {"Days": 1}}
+    )
+    (stored,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert stored["Filter"] == both
 
 
 def test_transitions_change_the_class_and_the_meters(flexemu, s3, bucket):

@@ -98,3 +98,11 @@ def test_encoding_type_url_encodes_keys(s3, bucket):
 def test_max_keys_must_be_a_number(flexemu, s3, bucket):
     with pytest.raises(ClientError):
         s3.list_objects_v2(Bucket=bucket, MaxKeys=-1)
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_max_keys_zero_lists_nothing_and_is_not_truncated(s3, filled, version):
+    listing = s3.list_objects_v2 if version == 2 else s3.list_objects
+    result = listing(Bucket=filled, MaxKeys=0)
+    assert "Contents" not in result
+    assert result["IsTruncated"] is False

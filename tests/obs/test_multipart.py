@@ -98,6 +98,27 @@ def test_completion_rules(s3, bucket):
     assert s3.get_object(Bucket=bucket, Key="big")["Body"].read() == b"small"
 
 
+def test_a_repeated_complete_answers_as_the_first_did(s3, bucket):
+    upload_id = _upload(s3, bucket)
+    etag = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload_id, PartNumber=1, Body=b"x")[
+        "ETag"
+    ]
+    parts = {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+    first = s3.complete_multipart_upload(
+        Bucket=bucket, Key="big", UploadId=upload_id, MultipartUpload=parts
+    )
+    again = s3.complete_multipart_upload(
+        Bucket=bucket, Key="big", UploadId=upload_id, MultipartUpload=parts
+    )
+    assert again["ETag"] == first["ETag"]
+    other = {"Parts": [{"PartNumber": 1, "ETag": '"00000000000000000000000000000000"'}]}
+    with pytest.raises(ClientError) as error:
+        s3.complete_multipart_upload(
+            Bucket=bucket, Key="big", UploadId=upload_id, MultipartUpload=other
+        )
+    assert code_of(error.value) == "NoSuchUpload"
+
+
 def test_upload_part_copy_with_range(s3, bucket):
     s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
     upload_id = _upload(s3, bucket, "dst")
@@ -117,6 +138,32 @@ def test_upload_part_copy_with_range(s3, bucket):
         MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
     )
     assert s3.get_object(Bucket=bucket, Key="dst")["Body"].read() == b"2345"
+
+
+@pytest.mark.parametrize(
+    "copy_range, code",
+    [
+        ("bytes=0-10", "InvalidRange"),
+        ("bytes=5-2", "InvalidRange"),
+        ("bytes=0-bar", "InvalidArgument"),
+        ("bytes=hello-", "InvalidArgument"),
+        ("bytes=0-2,3-5", "InvalidArgument"),
+        ("0-2", "InvalidArgument"),
+    ],
+)
+def test_upload_part_copy_ranges_are_never_clamped(s3, bucket, copy_range, code):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
+    upload_id = _upload(s3, bucket, "dst")
+    with pytest.raises(ClientError) as error:
+        s3.upload_part_copy(
+            Bucket=bucket,
+            Key="dst",
+            UploadId=upload_id,
+            PartNumber=1,
+            CopySource={"Bucket": bucket, "Key": "src"},
+            CopySourceRange=copy_range,
+        )
+    assert code_of(error.value) == code
 
 
 def test_abort_forgets_the_upload(s3, bucket):

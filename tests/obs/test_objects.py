@@ -87,6 +87,26 @@ def test_conditional_gets(s3, bucket):
     assert code_of(error.value) == "PreconditionFailed"
 
 
+def test_conditional_writes(s3, bucket):
+    def put(body, **condition):
+        s3.put_object(Bucket=bucket, Key="lock", Body=body, **condition)
+
+    with pytest.raises(ClientError) as error:
+        put(b"x", IfMatch='"0123"')
+    assert code_of(error.value) == "NoSuchKey"
+    put(b"first", IfNoneMatch="*")
+    with pytest.raises(ClientError) as error:
+        put(b"second", IfNoneMatch="*")
+    assert code_of(error.value) == "PreconditionFailed"
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 412
+    etag = s3.head_object(Bucket=bucket, Key="lock")["ETag"]
+    with pytest.raises(ClientError) as error:
+        put(b"third", IfMatch='"00000000000000000000000000000000"')
+    assert code_of(error.value) == "PreconditionFailed"
+    put(b"fourth", IfMatch=etag)
+    assert s3.get_object(Bucket=bucket, Key="lock")["Body"].read() == b"fourth"
+
+
 def test_copy_object_keeps_or_replaces_metadata(s3, bucket):
     s3.put_object(
         Bucket=bucket, Key="src", Body=b"payload", Metadata={"a": "1"}, ContentType="text/plain"

@@ -167,6 +167,57 @@ def test_string_equals_on_the_listing_prefix(s3, bucket, bob):
         bob.list_objects_v2(Bucket=bucket)
 
 
+def test_conditions_on_the_copy_source_and_grant_headers(s3, bucket, bob):
+    s3.put_object(Bucket=bucket, Key="public/a", Body=b"a", ACL="public-read")
+    s3.put_object(Bucket=bucket, Key="private/a", Body=b"a", ACL="public-read")
+    s3.create_bucket(Bucket="inbox")
+    put_policy(
+        s3,
+        "inbox",
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": bob.account},
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::inbox/copies/*",
+            "Condition": {"StringLike": {"s3:x-amz-copy-source": f"{bucket}/public/*"}},
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": bob.account},
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::inbox/granted/*",
+            "Condition": {"StringEquals": {"s3:x-amz-grant-full-control": "id=owner"}},
+        },
+    )
+    bob.copy_object(Bucket="inbox", Key="copies/a", CopySource=f"{bucket}/public/a")
+    with pytest.raises(ClientError) as error:
+        bob.copy_object(Bucket="inbox", Key="copies/b", CopySource=f"{bucket}/private/a")
+    assert code_of(error.value) == "AccessDenied"
+    with pytest.raises(ClientError) as error:
+        bob.put_object(Bucket="inbox", Key="granted/a", Body=b"a")
+    assert code_of(error.value) == "AccessDenied"
+
+
+def test_conditions_on_the_existing_object_tags(s3, bucket, bob):
+    s3.put_object(Bucket=bucket, Key="public", Body=b"p", Tagging="security=public")
+    s3.put_object(Bucket=bucket, Key="private", Body=b"p", Tagging="security=private")
+    put_policy(
+        s3,
+        bucket,
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": bob.account},
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+            "Condition": {"StringEquals": {"s3:ExistingObjectTag/security": "public"}},
+        },
+    )
+    assert bob.get_object(Bucket=bucket, Key="public")["Body"].read() == b"p"
+    with pytest.raises(ClientError) as error:
+        bob.get_object(Bucket=bucket, Key="private")
+    assert code_of(error.value) == "AccessDenied"
+
+
 @pytest.mark.parametrize(
     "document",
     [

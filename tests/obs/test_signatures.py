@@ -115,6 +115,26 @@ def test_sigv2_header_and_presigned(flexemu, bucket):
     assert code_of(error.value) == "SignatureDoesNotMatch"
 
 
+def test_sigv2_on_buckets_path_style(flexemu):
+    v2 = flexemu.boto3(config=Config(signature_version="s3"))
+    v2.create_bucket(Bucket="old-school")
+    v2.put_object(Bucket="old-school", Key="k", Body=b"x")
+    assert [o["Key"] for o in v2.list_objects(Bucket="old-school")["Contents"]] == ["k"]
+    v2.head_bucket(Bucket="old-school")
+
+
+@pytest.mark.parametrize("date", ["", "Tue, 07 Jul 1950 21:53:04 GMT"])
+def test_sigv2_needs_a_valid_date(flexemu, bucket, date):
+    v2 = flexemu.boto3(config=Config(signature_version="s3"))
+    v2.meta.events.register(
+        "before-call.s3.PutObject",
+        lambda **kw: kw["params"]["headers"].update({"x-amz-date": date}),
+    )
+    with pytest.raises(ClientError) as error:
+        v2.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert code_of(error.value) == "AccessDenied"
+
+
 def _temporary(flexemu, expires_in: timedelta) -> Credential:
     from apis.iam.credentials import ids
 

@@ -123,3 +123,43 @@ def test_delete_objects_writes_markers_in_a_versioned_bucket(s3, versioned):
     listed = s3.list_object_versions(Bucket=versioned)
     assert [v["Key"] for v in listed["Versions"]] == ["b"]
     assert [m["Key"] for m in listed["DeleteMarkers"]] == ["b"]
+
+
+def test_copies_read_the_version_their_source_names(s3, versioned):
+    old = s3.put_object(Bucket=versioned, Key="k", Body=b"old")["VersionId"]
+    s3.put_object(Bucket=versioned, Key="k", Body=b"new")
+    source = {"Bucket": versioned, "Key": "k", "VersionId": old}
+    s3.copy_object(Bucket=versioned, Key="copy", CopySource=source)
+    assert s3.get_object(Bucket=versioned, Key="copy")["Body"].read() == b"old"
+    upload_id = s3.create_multipart_upload(Bucket=versioned, Key="parts")["UploadId"]
+    part = s3.upload_part_copy(
+        Bucket=versioned, Key="parts", UploadId=upload_id, PartNumber=1, CopySource=source
+    )
+    s3.complete_multipart_upload(
+        Bucket=versioned,
+        Key="parts",
+        UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["CopyPartResult"]["ETag"]}]},
+    )
+    assert s3.get_object(Bucket=versioned, Key="parts")["Body"].read() == b"old"
+
+
+def test_completed_uploads_and_copies_answer_their_version_id(s3, versioned):
+    upload_id = s3.create_multipart_upload(Bucket=versioned, Key="parts")["UploadId"]
+    etag = s3.upload_part(
+        Bucket=versioned, Key="parts", UploadId=upload_id, PartNumber=1, Body=b"x"
+    )["ETag"]
+    completed = s3.complete_multipart_upload(
+        Bucket=versioned,
+        Key="parts",
+        UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+    )
+    copied = s3.copy_object(
+        Bucket=versioned, Key="copy", CopySource={"Bucket": versioned, "Key": "parts"}
+    )
+    versions = {
+        v["Key"]: v["VersionId"] for v in s3.list_object_versions(Bucket=versioned)["Versions"]
+    }
+    assert completed["VersionId"] == versions["parts"]
+    assert copied["VersionId"] == versions["copy"]
