@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from apis.evs import (
     QUOTAS,
     errors,
+    extensions,
     operations,
     schemas,
     snapshots,
@@ -421,4 +422,4 @@ async def show_limits(ctx: ProjectContext) -> dict[str, Any]:
 
 @cinder("GET", "/extensions")
 async def list_extensions(ctx: ProjectContext) -> dict[str, Any]:
-    return {"extensions": []}
+    return {"extensions": extensions.listed()}

@@ -74,6 +74,22 @@ def project(tx: Session, principal: Principal, project_id: str) -> Project:
     return found
 
 
+def parents(tx: Session, principal: Principal, row: Project) -> list[Project]:
+    """The projects above a project, nearest first; the account (a domain) is not one."""
+    found: list[Project] = []
+    while row.parent_id and row.parent_id != row.domain_id:
+        row = project(tx, principal, row.parent_id)
+        found.append(row)
+    return found
+
+
+def subtree(tx: Session, row: Project) -> list[Project]:
+    """Every project below a project, depth first."""
+    query = select(Project).where(Project.domain_id == row.domain_id, Project.parent_id == row.id)
+    children = tx.scalars(query.order_by(Project.name))
+    return [found for child in children for found in (child, *subtree(tx, child))]
+
+
 def create_project(
     tx: Session, principal: Principal, spec: schemas.ProjectCreate, now: datetime
 ) -> Project:

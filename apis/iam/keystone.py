@@ -295,11 +295,27 @@ async def create_project(
 
 @router.get("/v3/projects/{project_id}")
 async def show_project(
-    request: Request, project_id: str, principal: PrincipalDep
+    request: Request,
+    project_id: str,
+    principal: PrincipalDep,
+    parents_as_ids: str | None = None,
+    parents_as_list: str | None = None,
+    subtree_as_ids: str | None = None,
+    subtree_as_list: str | None = None,
 ) -> dict[str, Any]:
+    base = service_url(request)
     with emulator_of(request).db.transaction() as tx:
         row: Project = directory.project(tx, principal, project_id)
-        return {"project": views.project(service_url(request), row)}
+        shown = views.project(base, row)
+        if _flag(parents_as_ids):
+            shown["parents"] = views.parents_as_ids(directory.parents(tx, principal, row))
+        elif _flag(parents_as_list):
+            shown["parents"] = views.projects_as_list(base, directory.parents(tx, principal, row))
+        if _flag(subtree_as_ids):
+            shown["subtree"] = views.subtree_as_ids(row, directory.subtree(tx, row))
+        elif _flag(subtree_as_list):
+            shown["subtree"] = views.projects_as_list(base, directory.subtree(tx, row))
+        return {"project": shown}
 
 
 @router.patch("/v3/projects/{project_id}")

@@ -38,6 +38,29 @@ def project(base: str, row: Project) -> dict[str, Any]:
     }
 
 
+def parents_as_ids(parents: list[Project]) -> dict[str, Any] | None:
+    """Keystone's `parents_as_ids`: {parent: {grandparent: None}}, None at the top."""
+    nested: dict[str, Any] | None = None
+    for row in reversed(parents):
+        nested = {row.id: nested}
+    return nested
+
+
+def subtree_as_ids(top: Project, below: list[Project]) -> dict[str, Any] | None:
+    """Keystone's `subtree_as_ids`: {child: {grandchild: None}}, None for a leaf."""
+
+    def nested(parent_id: str) -> dict[str, Any] | None:
+        level = {row.id: nested(row.id) for row in below if row.parent_id == parent_id}
+        return level or None
+
+    return nested(top.id)
+
+
+def projects_as_list(base: str, rows: list[Project]) -> list[dict[str, Any]]:
+    """Keystone's `parents_as_list` and `subtree_as_list`: [{"project": {...}}, ...]."""
+    return [{"project": project(base, row)} for row in rows]
+
+
 def user(base: str, row: User) -> dict[str, Any]:
     return {
         "id": row.id,

@@ -63,7 +63,9 @@ async def versions(request: Request) -> Response:
 async def list_images(request: Request, ctx: ScopedContext) -> dict[str, Any]:
     params = dict(request.query_params)
     tags = request.query_params.getlist("tag")
-    page = listing.list_images(ctx, params, GLANCE_DEFAULT_LIMIT, tags)
+    # Glance leaves hidden images (os_hidden) out of a list unless the query asks for them.
+    filters = {"os_hidden": "false", **params}
+    page = listing.list_images(ctx, filters, GLANCE_DEFAULT_LIMIT, tags)
     body: dict[str, Any] = {
         "images": page.images,
         "schema": "/v2/schemas/images",

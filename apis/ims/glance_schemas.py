@@ -65,6 +65,10 @@ IMAGE = {
         },
         "min_ram": _integer("Amount of ram (in MB) required to boot image."),
         "min_disk": _integer("Amount of disk space (in GB) required to boot image."),
+        "os_hidden": {
+            "type": "boolean",
+            "description": "If true, image will not appear in default image list response.",
+        },
         "created_at": _string("Date and time of image registration (READ-ONLY)", readOnly=True),
         "updated_at": _string("Date and time of the last image modification (READ-ONLY)"),
         "active_at": _string("Date and time the image became active (READ-ONLY)", readOnly=True),

@@ -45,6 +45,7 @@ def image(row: Image) -> dict[str, Any]:
         "container_format": row.container_format,
         "min_disk": row.min_disk,
         "min_ram": row.min_ram,
+        "os_hidden": False,
         "size": row.size,
         "checksum": row.checksum,
         "os_hash_algo": "sha512" if row.os_hash_value else None,

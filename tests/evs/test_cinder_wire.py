@@ -231,3 +231,16 @@ def test_quota_defaults(conn, pid, flexemu):
     set_quotas(flexemu, pid, volumes=3)
     defaults = conn.block_storage.get_quota_set_defaults(pid)
     assert (defaults.volumes, defaults.gigabytes, defaults.snapshots) == (50, 12800, 50)
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_extensions_are_listed_as_evs_documents_them(api, version):
+    listed = api("GET", f"/evs/{version}/{{pid}}/extensions").json()["extensions"]
+    quotas = next(e for e in listed if e["alias"] == "os-quota-sets")
+    assert quotas == {
+        "name": "Quotas",
+        "alias": "os-quota-sets",
+        "description": "Quota management support.",
+        "updated": "2011-08-08T00:00:00+00:00",
+        "links": [],
+    }

@@ -28,3 +28,10 @@ def test_image_list(cli):
     images = {image["Name"]: image for image in cli("image", "list", "--long")}
     assert {"OBS Ubuntu 18.04", "OBS Windows Server 2019 Standard"} <= set(images)
     assert images["OBS CentOS 7.9"]["Visibility"] == "public"
+
+
+def test_extension_list_volume_names_the_cinder_extensions(cli):
+    extensions = {e["Alias"]: e["Name"] for e in cli("extension", "list", "--volume", "--long")}
+    assert extensions["os-types-manage"] == "TypesManage"
+    assert extensions["backups"] == "Backups"
+    assert extensions["OS-SCH-HNT"] == "SchedulerHints"

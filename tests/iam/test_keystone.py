@@ -154,6 +154,25 @@ def test_projects_filters_and_sub_projects(flexemu):
     assert dev_conn.current_project_id == dev.id
 
 
+def test_project_parents_and_subtree_as_lists(flexemu):
+    conn = flexemu.openstack()
+    region = flexemu.project_ids["eu-west-0"]
+    dev = conn.identity.create_project(name="eu-west-0_dev", parent_id=region)
+    headers = {"X-Auth-Token": conn.auth_token}
+    url = f"{flexemu.url}/v3/projects"
+    lists = {"parents_as_list": "", "subtree_as_list": ""}
+    child = httpx.get(f"{url}/{dev.id}", params=lists, headers=headers).json()["project"]
+    assert [p["project"]["id"] for p in child["parents"]] == [region]
+    assert child["subtree"] == []
+    top = httpx.get(f"{url}/{region}", params=lists, headers=headers).json()["project"]
+    assert (top["parents"], [p["project"]["name"] for p in top["subtree"]]) == (
+        [],
+        ["eu-west-0_dev"],
+    )
+    plain = httpx.get(f"{url}/{region}", headers=headers).json()["project"]
+    assert "parents" not in plain and "subtree" not in plain
+
+
 def test_sub_project_names_follow_the_region_rule(flexemu):
     identity = flexemu.openstack().identity
     from openstack import exceptions

@@ -55,3 +55,12 @@ def test_role_list_add_and_assignment_list(cli, flexemu):
     assert [a["Role"] for a in cli("role", "assignment", "list", "--group", "ops")] == [
         cli("role", "show", "obs_adm")["id"]
     ]
+
+
+def test_project_show_parents_and_children(cli, flexemu):
+    region = flexemu.project_ids["eu-west-0"]
+    dev = cli("project", "create", "--domain", flexemu.domain, "eu-west-0_dev")
+    shown = cli("project", "show", "--parents", "--children", "eu-west-0_dev")
+    assert (shown["parents"], shown["subtree"]) == ({region: None}, None)
+    top = cli("project", "show", "--parents", "--children", "eu-west-0")
+    assert (top["parents"], top["subtree"]) == (None, {dev["id"]: None})

@@ -219,6 +219,19 @@ def test_list_filters_and_paging(api, conn):
     assert len(paged) == 13
 
 
+def test_hidden_images_are_left_out_of_lists_unless_asked_for(api, conn):
+    hidden = create(api, name="hidden", os_hidden=True)
+    shown = create(api, name="shown")
+    assert (hidden["os_hidden"], shown["os_hidden"]) == (True, False)
+    listed = {image.name for image in conn.image.images()}
+    assert "shown" in listed
+    assert "hidden" not in listed
+    only_hidden = api("GET", "/v2/images", params={"os_hidden": "true"}).json()["images"]
+    assert [image["id"] for image in only_hidden] == [hidden["id"]]
+    conn.image.update_image(hidden["id"], is_hidden=False)
+    assert "hidden" in {image.name for image in conn.image.images()}
+
+
 def test_other_projects_do_not_see_private_images(flexemu, api):
     image = create(api)
     other = flexemu.openstack(project="eu-west-1")
