@@ -67,6 +67,23 @@ def projects(
     return list(tx.scalars(query.order_by(Project.name)))
 
 
+def list_projects(
+    tx: Session,
+    principal: Principal,
+    *,
+    name: str | None = None,
+    domain_id: str | None = None,
+    parent_id: str | None = None,
+    enabled: bool | None = None,
+) -> list[Project]:
+    """The account's projects, for its administrators; a user lists the projects it may
+    use through /v3/auth/projects or its own /v3/users/{id}/projects."""
+    require_admin(principal, "identity:list_projects")
+    return projects(
+        tx, principal, name=name, domain_id=domain_id, parent_id=parent_id, enabled=enabled
+    )
+
+
 def project(tx: Session, principal: Principal, project_id: str) -> Project:
     found = tx.get(Project, project_id)
     if found is None or found.domain_id != principal.domain_id:
@@ -255,6 +272,8 @@ def delete_user(tx: Session, principal: Principal, user_id: str) -> None:
 
 
 def user_projects(tx: Session, principal: Principal, user_id: str) -> list[Project]:
+    if user_id != principal.user_id:
+        require_admin(principal, "identity:list_user_projects")
     found = user(tx, principal, user_id)
     return projects(tx, principal, domain_id=found.domain_id)
 

@@ -244,7 +244,22 @@ def test_a_user_outside_the_admin_group_cannot_administer(flexemu):
 
     with pytest.raises(exceptions.ForbiddenException):
         reader.create_user(name="intruder", password="x-Passw0rd", domain_id=domain.id)
-    assert sorted(p.name for p in reader.projects()) == ["eu-west-0", "eu-west-1"]
+
+
+def test_a_user_lists_its_own_projects_and_only_an_administrator_all_of_them(flexemu):
+    admin = flexemu.openstack().identity
+    domain = admin.find_domain(flexemu.domain)
+    reader = admin.create_user(name="reader", password="Reader-pass1", domain_id=domain.id)
+    conn = flexemu.openstack(username="reader", password="Reader-pass1")
+    from openstack import exceptions
+
+    with pytest.raises(exceptions.ForbiddenException):
+        list(conn.identity.projects())
+    with pytest.raises(exceptions.ForbiddenException):
+        list(conn.identity.user_projects(admin.find_user(flexemu.username)))
+    own = sorted(p.name for p in conn.identity.user_projects(reader))
+    assert own == ["eu-west-0", "eu-west-1"]
+    assert sorted(p.name for p in admin.projects()) == own
 
 
 def test_duplicate_user_is_a_conflict(flexemu):
