@@ -19,8 +19,9 @@ def require_admin(principal: Principal, action: str) -> None:
 
 
 def _own_domain(principal: Principal, domain_id: str | None) -> str:
+    """The account to create in: the caller's; any other is not found, like its resources."""
     if domain_id and domain_id != principal.domain_id:
-        raise Forbidden("You are not authorized to act on another account.")
+        raise NotFound(f"Could not find domain: {domain_id}.")
     return principal.domain_id
 
 

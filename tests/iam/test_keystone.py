@@ -262,6 +262,22 @@ def test_a_user_lists_its_own_projects_and_only_an_administrator_all_of_them(fle
     assert sorted(p.name for p in admin.projects()) == own
 
 
+def test_users_groups_and_projects_of_another_or_unknown_account_are_not_found(flexemu):
+    other = flexemu.admin(
+        "POST", "/accounts", json={"domain": "OCB0000002", "user": "bob", "password": "Bob-pass1"}
+    ).json()
+    identity = flexemu.openstack().identity
+    from openstack import exceptions
+
+    for domain_id in (other["domain"]["id"], "f" * 32):
+        with pytest.raises(exceptions.NotFoundException, match=f"domain: {domain_id}"):
+            identity.create_user(name="stray", password="Stray-pass1", domain_id=domain_id)
+        with pytest.raises(exceptions.NotFoundException):
+            identity.create_group(name="strays", domain_id=domain_id)
+        with pytest.raises(exceptions.NotFoundException):
+            identity.create_project(name="eu-west-0_stray", domain_id=domain_id)
+
+
 def test_duplicate_user_is_a_conflict(flexemu):
     identity = flexemu.openstack().identity
     domain = identity.find_domain(flexemu.domain)
