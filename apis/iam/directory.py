@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,7 @@ from apis.iam import schemas
 from emulator import ids
 from emulator.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from emulator.identity import ADMIN_GROUP, Principal, check_password, hash_password
-from state.models import Domain, Group, GroupMember, Project, User
+from state.models import Domain, Group, GroupMember, Project, Token, User
 
 
 def require_admin(principal: Principal, action: str) -> None:
@@ -238,8 +238,7 @@ def update_user(
             raise Conflict(f"Duplicate entry found with name {spec.name}.")
         found.name = spec.name
     if spec.password is not None:
-        found.password_hash = hash_password(spec.password)
-        found.password_changed_at = now
+        _set_password(tx, found, spec.password, now)
     if spec.enabled is not None:
         found.enabled = spec.enabled
     for field in ("description", "email"):
@@ -260,8 +259,14 @@ def change_password(
     found = user(tx, principal, user_id)
     if not check_password(spec.original_password, found.password_hash):
         raise Unauthorized("The original password is wrong.")
-    found.password_hash = hash_password(spec.password)
+    _set_password(tx, found, spec.password, now)
+
+
+def _set_password(tx: Session, found: User, password: str, now: datetime) -> None:
+    """A new password ends the user's tokens, as on IAM and Keystone."""
+    found.password_hash = hash_password(password)
     found.password_changed_at = now
+    tx.execute(update(Token).where(Token.user_id == found.id).values(revoked=True))
 
 
 def delete_user(tx: Session, principal: Principal, user_id: str) -> None:

@@ -324,6 +324,29 @@ def test_changed_password_works_and_the_old_one_no_longer(flexemu):
     )
 
 
+def test_a_new_password_ends_the_users_tokens(flexemu):
+    identity = flexemu.openstack().identity
+    domain = identity.find_domain(flexemu.domain)
+    user = identity.create_user(name="dave", password="Old-pass1", domain_id=domain.id)
+    dave = flexemu.openstack(username="dave", password="Old-pass1")
+    by_self = dave.session.get_token()
+    dave.identity.post(
+        f"/users/{user.id}/password",
+        json={"user": {"password": "Mid-pass1", "original_password": "Old-pass1"}},
+    ).raise_for_status()
+    dave = flexemu.openstack(username="dave", password="Mid-pass1")
+    by_admin = dave.session.get_token()
+    identity.update_user(user, password="New-pass1")
+    admin_token = identity.session.get_token()
+    for token in (by_self, by_admin):
+        shown = httpx.get(
+            f"{flexemu.auth_url}/auth/tokens",
+            headers={"X-Auth-Token": admin_token, "X-Subject-Token": token},
+        )
+        assert shown.status_code == 404
+    assert identity.session.get_token() == admin_token
+
+
 def test_version_documents_under_prefix_and_bare(flexemu):
     root = httpx.get(f"{flexemu.url}/iam/")
     assert root.status_code == 300
