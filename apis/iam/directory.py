@@ -259,6 +259,8 @@ def change_password(
     found = user(tx, principal, user_id)
     if not check_password(spec.original_password, found.password_hash):
         raise Unauthorized("The original password is wrong.")
+    if spec.password == spec.original_password:
+        raise BadRequest("The new password cannot be identical to the current password.")
     _set_password(tx, found, spec.password, now)
 
 

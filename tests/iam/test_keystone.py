@@ -347,6 +347,20 @@ def test_a_new_password_ends_the_users_tokens(flexemu):
     assert identity.session.get_token() == admin_token
 
 
+def test_a_new_password_must_differ_from_the_current_one(flexemu):
+    identity = flexemu.openstack().identity
+    domain = identity.find_domain(flexemu.domain)
+    user = identity.create_user(name="erin", password="Same-pass1", domain_id=domain.id)
+    erin = flexemu.openstack(username="erin", password="Same-pass1")
+    response = erin.identity.post(
+        f"/users/{user.id}/password",
+        json={"user": {"password": "Same-pass1", "original_password": "Same-pass1"}},
+    )
+    assert response.status_code == 400
+    assert "identical to the current password" in response.json()["error"]["message"]
+    assert erin.identity.get_user(user.id).id == user.id
+
+
 def test_version_documents_under_prefix_and_bare(flexemu):
     root = httpx.get(f"{flexemu.url}/iam/")
     assert root.status_code == 300
