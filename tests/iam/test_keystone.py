@@ -89,6 +89,17 @@ def test_token_method_rescopes_and_keeps_the_expiry(flexemu):
     assert rescoped.json()["token"]["methods"] == ["token"]
 
 
+def test_token_method_with_a_revoked_token_is_not_found(flexemu):
+    unscoped = issue(flexemu, password_body(flexemu)).headers["X-Subject-Token"]
+    httpx.delete(
+        f"{flexemu.auth_url}/auth/tokens",
+        headers={"X-Auth-Token": unscoped, "X-Subject-Token": unscoped},
+    ).raise_for_status()
+    rescope = v3.Token(auth_url=flexemu.auth_url, token=unscoped, project_name="eu-west-0")
+    with pytest.raises(ksa_exceptions.NotFound, match="Could not find token"):
+        ksa_session.Session(auth=rescope).get_token()
+
+
 def test_validate_check_and_revoke_a_token(flexemu):
     caller = issue(flexemu, password_body(flexemu, {"project": {"name": "eu-west-0"}}))
     subject = issue(flexemu, password_body(flexemu, {"project": {"name": "eu-west-1"}}))
