@@ -140,6 +140,24 @@ def test_patch_add_replace_remove(api):
     assert shown["name"] == "renamed"
 
 
+def test_patch_in_the_older_media_type_names_the_operation_by_its_key(api):
+    image = create(api, foo="bar")
+    older = {"Content-Type": "application/openstack-images-v2.0-json-patch"}
+    ops = [
+        {"replace": "/name", "value": "renamed"},
+        {"add": "/colour", "value": "blue"},
+        {"remove": "/foo"},
+    ]
+    patched = api("PATCH", f"/v2/images/{image['id']}", json=ops, headers=older)
+    assert patched.status_code == 200, patched.text
+    assert (patched.json()["name"], patched.json()["colour"]) == ("renamed", "blue")
+    assert "foo" not in patched.json()
+    both = [{"replace": "/name", "add": "/name", "value": "x"}]
+    refused = api("PATCH", f"/v2/images/{image['id']}", json=both, headers=older)
+    assert refused.status_code == 400
+    assert "exactly one member" in refused.json()["error"]["message"]
+
+
 def test_public_images_cannot_be_changed(api, conn):
     public = conn.image.find_image("OBS Debian 10.0")
     ops = [{"op": "replace", "path": "/name", "value": "mine"}]
