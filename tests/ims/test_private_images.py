@@ -81,6 +81,7 @@ def test_create_is_queued_with_properties_and_tags(api, conn):
         ({"status": "active"}, 403),
         ({"checksum": "x"}, 403),
         ({"deleted": True}, 403),
+        ({"os_glance_foo": "bar"}, 403),
         ({"visibility": "public"}, 403),
         ({"foo": 1}, 400),
     ],
@@ -156,6 +157,14 @@ def test_patch_in_the_older_media_type_names_the_operation_by_its_key(api):
     refused = api("PATCH", f"/v2/images/{image['id']}", json=both, headers=older)
     assert refused.status_code == 400
     assert "exactly one member" in refused.json()["error"]["message"]
+
+
+def test_properties_of_glance_s_namespace_are_reserved(api):
+    image = create(api)
+    ops = [{"op": "add", "path": "/os_glance_foo", "value": "bar"}]
+    refused = api("PATCH", f"/v2/images/{image['id']}", json=ops, headers=PATCH)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "Attribute 'os_glance_foo' is reserved."
 
 
 def test_public_images_cannot_be_changed(api, conn):
