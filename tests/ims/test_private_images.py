@@ -299,3 +299,12 @@ def test_openstack_image_cli(cli, disk):
     assert (shown["min_disk"], shown["tags"], shown["properties"]["team"]) == (30, ["prod"], "dev")
     cli("image", "delete", "cli-image", output=False)
     assert cli("image", "list", "--private") == []
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+@pytest.mark.parametrize("prefix", ["", "/ims"])
+def test_an_empty_image_id_is_not_found(api, method, prefix):
+    create(api)
+    answer = api(method, f"{prefix}/v2/images/", follow_redirects=True)
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"].startswith("IMG.")
