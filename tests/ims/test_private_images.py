@@ -229,6 +229,21 @@ def test_deactivate_and_reactivate(api):
     assert api("GET", f"/v2/images/{image['id']}/file").content == b"x"
 
 
+def test_list_sorted_by_several_keys(api, conn):
+    for name, min_ram in (("a", 0), ("b", 512), ("c", 512)):
+        create(api, name=name, min_ram=min_ram)
+    listed = conn.image.images(visibility="private", sort="min_ram:desc,name:asc")
+    assert [image.name for image in listed] == ["b", "c", "a"]
+    assert [image.name for image in conn.image.images(visibility="private", sort="name")] == [
+        "c",
+        "b",
+        "a",
+    ]
+    mixed = api("GET", "/v2/images", params={"sort": "name", "sort_key": "name"})
+    assert mixed.status_code == 400
+    assert api("GET", "/v2/images", params={"sort": "colour:asc"}).status_code == 400
+
+
 def test_list_filters_and_paging(api, conn):
     first = create(api, name="one")
     second = create(api, name="two")
