@@ -63,11 +63,15 @@ def _sorting(params: dict[str, str]) -> list[tuple[str, str]]:
     """The sort keys and directions: Glance's `sort=name:asc,size` (a key without a direction
     is descending) or the classic `sort_key` and `sort_dir`, never both."""
     if "sort" not in params:
-        return [_sort(params.get("sort_key", "created_at"), params.get("sort_dir", "desc"))]
-    if "sort_key" in params or "sort_dir" in params:
+        wanted = [_sort(params.get("sort_key", "created_at"), params.get("sort_dir", "desc"))]
+    elif "sort_key" in params or "sort_dir" in params:
         raise BadRequest("Old and new sorting syntax cannot be combined")
-    pairs = [part.partition(":") for part in params["sort"].strip().split(",")]
-    return [_sort(key.strip(), direction.strip() or "desc") for key, _, direction in pairs]
+    else:
+        pairs = [part.partition(":") for part in params["sort"].strip().split(",")]
+        wanted = [_sort(key.strip(), direction.strip() or "desc") for key, _, direction in pairs]
+    # Ties are broken as Glance does: by created_at, then id, newest first.
+    named = {key for key, _ in wanted}
+    return wanted + [(key, "desc") for key in ("created_at", "id") if key not in named]
 
 
 def _sort(key: str, direction: str) -> tuple[str, str]:
@@ -82,10 +86,10 @@ def _sort(key: str, direction: str) -> tuple[str, str]:
     return key, direction
 
 
-def _sort_value(view: dict[str, Any], key: str) -> tuple[bool, Any, str]:
+def _sort_value(view: dict[str, Any], key: str) -> tuple[bool, Any]:
     """Images without a value (the size of a queued image) sort before the others."""
     value = view[key]
-    return (value is not None, value if value is not None else 0, view["id"])
+    return (value is not None, value if value is not None else 0)
 
 
 def _limit(text: str | None, default: int, maximum: int) -> int:

@@ -230,8 +230,9 @@ def test_deactivate_and_reactivate(api):
 
 
 def test_list_sorted_by_several_keys(api, conn):
-    for name, min_ram in (("a", 0), ("b", 512), ("c", 512)):
-        create(api, name=name, min_ram=min_ram)
+    # Ids ascending with the names: ties on min_ram broken by id (descending) would put c first.
+    for n, name, min_ram in ((1, "a", 0), (2, "b", 512), (3, "c", 512)):
+        create(api, id=f"00000000-0000-4000-8000-00000000000{n}", name=name, min_ram=min_ram)
     listed = conn.image.images(visibility="private", sort="min_ram:desc,name:asc")
     assert [image.name for image in listed] == ["b", "c", "a"]
     assert [image.name for image in conn.image.images(visibility="private", sort="name")] == [
