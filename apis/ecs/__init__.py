@@ -50,6 +50,8 @@ def build_app(emulator: "Emulator") -> FastAPI:
             native_servers.router,
             jobs.router,
         ],
+        # Nova has no resource with an empty id: DELETE /images/ is 404, not the collection.
+        redirect_slashes=False,
     )
 
 

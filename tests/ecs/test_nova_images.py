@@ -51,3 +51,10 @@ def test_delete_an_own_image_but_not_a_public_one(conn, nova, image_id):
     with pytest.raises(openstack.exceptions.NotFoundException):
         conn.image.get_image(mine.id)
     assert nova.delete(f"/images/{image_id}").status_code == 403
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_an_empty_image_id_is_not_found(nova, method):
+    answer = nova.request(method, "/images/", follow_redirects=True)
+    assert answer.status_code == 404
+    assert answer.json()["itemNotFound"]["code"] == 404
