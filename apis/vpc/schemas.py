@@ -5,7 +5,7 @@ Neutron refuses attributes it does not know (400); the native VPC/EIP API ignore
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class NeutronModel(BaseModel):
@@ -105,6 +105,12 @@ class RouterFields(NeutronModel):
     distributed: bool | None = None
     ha: bool | None = None
     availability_zone_hints: list[str] | None = None
+
+    @field_validator("external_gateway_info", mode="before")
+    @classmethod
+    def _empty_gateway_is_none(cls, value: Any) -> Any:
+        # Neutron's `dict_or_nodata`: an empty gateway is no gateway (it clears one on update).
+        return value or None
 
 
 class RouterBody(BaseModel):

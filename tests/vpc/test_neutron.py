@@ -106,6 +106,15 @@ def test_router_with_interface_and_static_route(conn):
     assert conn.network.find_router(router.id) is None
 
 
+def test_an_empty_external_gateway_is_no_gateway(conn):
+    router = conn.network.create_router(name="r", external_gateway_info={})
+    assert router.external_gateway_info is None
+    gateway = {"network_id": EXTERNAL_ID}
+    assert conn.network.update_router(router, external_gateway_info=gateway).external_gateway_info
+    cleared = conn.network.update_router(router, external_gateway_info={})
+    assert cleared.external_gateway_info is None
+
+
 def test_subnet_with_an_interface_is_in_use(conn):
     _, subnet = network_with_subnet(conn)
     router = conn.network.create_router(name="r")
