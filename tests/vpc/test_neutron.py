@@ -75,14 +75,16 @@ def test_unknown_ids_are_404_in_neutron_body(api):
     assert response.json()["NeutronError"]["type"] == "NetworkNotFound"
 
 
-def test_network_with_subnets_is_in_use(conn, api):
+def test_network_with_a_port_is_in_use_and_goes_with_its_subnets(conn, api):
     network, subnet = network_with_subnet(conn)
+    port = conn.network.create_port(network_id=network.id)
     busy = api("DELETE", f"/v2.0/networks/{network.id}")
     assert busy.status_code == 409
     assert busy.json()["NeutronError"]["type"] == "NetworkInUse"
-    conn.network.delete_subnet(subnet)
+    conn.network.delete_port(port)
     conn.network.delete_network(network)
     assert conn.network.find_network(network.id) is None
+    assert conn.network.find_subnet(subnet.id) is None
 
 
 def test_router_with_interface_and_static_route(conn):
