@@ -125,12 +125,12 @@ async def list_networks(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/networks/{network_id}")
-async def show_network(network_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_network(request: Request, network_id: str, ctx: ScopedContext) -> dict[str, Any]:
     if network_id == vpcs.EXTERNAL_NETWORK_ID:
-        return {"network": views.external_network()}
+        return {"network": listing.shown(request, views.external_network())}
     with ctx.transaction() as tx:
         network = subnets.get_network(tx, ctx, network_id)
-        return {"network": _network_views(tx, ctx, [network])[0]}
+        return {"network": listing.shown(request, _network_views(tx, ctx, [network])[0])}
 
 
 @router.put("/v2.0/networks/{network_id}")
@@ -211,9 +211,10 @@ async def list_subnets(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/subnets/{subnet_id}")
-async def show_subnet(subnet_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_subnet(request: Request, subnet_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"subnet": _subnet_views(tx, [subnets.get_subnet(tx, ctx, subnet_id)])[0]}
+        subnet = _subnet_views(tx, [subnets.get_subnet(tx, ctx, subnet_id)])[0]
+        return {"subnet": listing.shown(request, subnet)}
 
 
 @router.put("/v2.0/subnets/{subnet_id}")
@@ -274,9 +275,10 @@ async def list_routers(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/routers/{router_id}")
-async def show_router(router_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_router(request: Request, router_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"router": _router_views(tx, [vpcs.get_vpc(tx, ctx, router_id)])[0]}
+        router = _router_views(tx, [vpcs.get_vpc(tx, ctx, router_id)])[0]
+        return {"router": listing.shown(request, router)}
 
 
 @router.put("/v2.0/routers/{router_id}")
@@ -352,9 +354,10 @@ async def list_ports(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/ports/{port_id}")
-async def show_port(port_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_port(request: Request, port_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"port": _port_views(tx, [ports.get_port(tx, ctx, port_id)])[0]}
+        port = _port_views(tx, [ports.get_port(tx, ctx, port_id)])[0]
+        return {"port": listing.shown(request, port)}
 
 
 @router.put("/v2.0/ports/{port_id}")
@@ -399,10 +402,12 @@ async def list_security_groups(request: Request, ctx: ScopedContext) -> dict[str
 
 
 @router.get("/v2.0/security-groups/{group_id}")
-async def show_security_group(group_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_security_group(
+    request: Request, group_id: str, ctx: ScopedContext
+) -> dict[str, Any]:
     with ctx.transaction() as tx:
         group = security.get_group(tx, ctx, group_id)
-        return {"security_group": _group_views(tx, [group])[0]}
+        return {"security_group": listing.shown(request, _group_views(tx, [group])[0])}
 
 
 @router.put("/v2.0/security-groups/{group_id}")
@@ -443,9 +448,10 @@ async def list_rules(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/security-group-rules/{rule_id}")
-async def show_rule(rule_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_rule(request: Request, rule_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"security_group_rule": views.rule(security.get_rule(tx, ctx, rule_id))}
+        rule = views.rule(security.get_rule(tx, ctx, rule_id))
+        return {"security_group_rule": listing.shown(request, rule)}
 
 
 @router.delete("/v2.0/security-group-rules/{rule_id}", status_code=204)
@@ -492,10 +498,12 @@ async def list_floatingips(request: Request, ctx: ScopedContext) -> dict[str, An
 
 
 @router.get("/v2.0/floatingips/{floatingip_id}")
-async def show_floatingip(floatingip_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_floatingip(
+    request: Request, floatingip_id: str, ctx: ScopedContext
+) -> dict[str, Any]:
     with ctx.transaction() as tx:
         publicip = eips.get_publicip(tx, ctx, floatingip_id)
-        return {"floatingip": _floatingip_views(tx, [publicip])[0]}
+        return {"floatingip": listing.shown(request, _floatingip_views(tx, [publicip])[0])}
 
 
 @router.put("/v2.0/floatingips/{floatingip_id}")

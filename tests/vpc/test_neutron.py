@@ -340,3 +340,11 @@ def test_lists_sort_by_key_and_direction_then_page(api):
         response = api("GET", f"/v2.0/networks?{query}")
         assert response.status_code == 400, query
         assert response.json()["NeutronError"]["type"] == "HTTPBadRequest"
+
+
+def test_show_answers_only_the_fields_asked_for(api, conn):
+    network, subnet = network_with_subnet(conn)
+    port = conn.network.create_port(network_id=network.id)
+    for collection, item in (("networks", network), ("subnets", subnet), ("ports", port)):
+        shown = api("GET", f"/v2.0/{collection}/{item.id}?fields=id&fields=name").json()
+        assert shown == {collection[:-1]: {"id": item.id, "name": item.name}}
