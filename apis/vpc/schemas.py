@@ -173,7 +173,7 @@ class SecurityGroupRuleFields(BaseModel):
     security_group_id: str
     direction: Literal["ingress", "egress"]
     ethertype: str = "IPv4"
-    protocol: str | None = None
+    protocol: str | int | None = None
     port_range_min: int | None = None
     port_range_max: int | None = None
     remote_ip_prefix: str | None = None
@@ -273,7 +273,7 @@ class NativeRule(NativeModel):
     security_group_id: str
     direction: Literal["ingress", "egress"]
     ethertype: str = "IPv4"
-    protocol: str | None = None
+    protocol: str | int | None = None
     port_range_min: int | None = None
     port_range_max: int | None = None
     remote_ip_prefix: str | None = None
