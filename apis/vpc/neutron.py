@@ -472,13 +472,15 @@ def _floatingip_views(tx: Session, rows: list[PublicIp]) -> list[dict[str, Any]]
 async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.floatingip
     check_owner(fields, ctx.project.id)
-    if fields.floating_network_id != vpcs.EXTERNAL_NETWORK_ID:
-        raise NotFound(
-            f"Network {fields.floating_network_id} could not be found.",
-            codes={"neutron": "NetworkNotFound"},
-        )
     bandwidth = eips.BandwidthSpec(name=eips.FLOATINGIP_BANDWIDTH_NAME, size=eips.FLOATINGIP_MBITS)
     with ctx.transaction() as tx:
+        if fields.floating_network_id != vpcs.EXTERNAL_NETWORK_ID:
+            subnets.get_network(tx, ctx, str(fields.floating_network_id))
+            raise BadRequest(
+                f"Bad floatingip request: Network {fields.floating_network_id} is not a valid "
+                "external network.",
+                codes={"neutron": "BadRequest"},
+            )
         publicip = eips.allocate_publicip(
             tx,
             ctx,

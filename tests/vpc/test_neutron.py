@@ -348,3 +348,20 @@ def test_show_answers_only_the_fields_asked_for(api, conn):
     for collection, item in (("networks", network), ("subnets", subnet), ("ports", port)):
         shown = api("GET", f"/v2.0/{collection}/{item.id}?fields=id&fields=name").json()
         assert shown == {collection[:-1]: {"id": item.id, "name": item.name}}
+
+
+def test_a_gateway_or_floating_ip_on_an_unknown_network_is_404_on_an_internal_one_400(api):
+    internal = api("POST", "/v2.0/networks", json={"network": {"name": "n"}}).json()["network"]
+    unknown = "6f1e9b0c-0000-4000-8000-000000000000"
+    for network_id, status, kind in (
+        (unknown, 404, "NetworkNotFound"),
+        (internal["id"], 400, "BadRequest"),
+    ):
+        gateway = {"network_id": network_id}
+        router = api("POST", "/v2.0/routers", json={"router": {"external_gateway_info": gateway}})
+        floatingip = api(
+            "POST", "/v2.0/floatingips", json={"floatingip": {"floating_network_id": network_id}}
+        )
+        for response in (router, floatingip):
+            assert response.status_code == status
+            assert response.json()["NeutronError"]["type"] == kind
