@@ -1,8 +1,11 @@
 """Neutron v2.0: networks, subnets, routers, ports, security groups, floating IPs, quotas."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from apis.vpc import (
@@ -31,6 +34,34 @@ router = APIRouter(route_class=NEUTRON.route_class)
 
 def _no_content() -> Response:
     return Response(status_code=204)
+
+
+@dataclass
+class Creation:
+    """A create request as Neutron reads it: one object under its name, or several under the
+    plural (a bulk create: all made, in one transaction, or none)."""
+
+    key: str
+    objects: list[Any]
+    bulk: bool
+
+    def answer(self, views: list[dict[str, Any]]) -> dict[str, Any]:
+        return {self.key: views if self.bulk else views[0]}
+
+
+def _creation(
+    payload: dict[str, Any], singular: str, one: type[BaseModel], many: type[BaseModel]
+) -> Creation:
+    plural = singular + "s"
+    bulk = plural in payload and singular not in payload
+    key, model = (plural, many) if bulk else (singular, one)
+    try:
+        objects = getattr(model.model_validate(payload), key)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**problem, "loc": ("body", *problem["loc"])} for problem in error.errors()]
+        ) from None
+    return Creation(key, objects if bulk else [objects], bulk)
 
 
 # Discovery -------------------------------------------------------------------------------------
@@ -98,23 +129,29 @@ def _network_views(tx: Session, ctx: RequestContext, rows: list[Network]) -> lis
     return neutron_tags.attach(tx, "networks", items)
 
 
-@router.post("/v2.0/networks", status_code=201)
-async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, Any]:
-    fields = body.network
+def _create_network(tx: Session, ctx: RequestContext, fields: s.NetworkFields) -> Network:
     check_owner(fields, ctx.project.id)
+    return subnets.create_network(
+        tx,
+        ctx,
+        name=fields.name or "",
+        description=fields.description or "",
+        admin_state_up=fields.admin_state_up is not False,
+        shared=fields.shared is True,
+        external=fields.router_external is True,
+        network_type=fields.network_type,
+        port_security_enabled=fields.port_security_enabled is not False,
+    )
+
+
+@router.post("/v2.0/networks", status_code=201)
+async def create_network(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(payload, "network", s.NetworkBody, s.NetworksBody)
     with ctx.transaction() as tx:
-        network = subnets.create_network(
-            tx,
-            ctx,
-            name=fields.name or "",
-            description=fields.description or "",
-            admin_state_up=fields.admin_state_up is not False,
-            shared=fields.shared is True,
-            external=fields.router_external is True,
-            network_type=fields.network_type,
-            port_security_enabled=fields.port_security_enabled is not False,
-        )
-        return {"network": _network_views(tx, ctx, [network])[0]}
+        made = [_create_network(tx, ctx, fields) for fields in creation.objects]
+        return creation.answer(_network_views(tx, ctx, made))
 
 
 @router.get("/v2.0/networks")
@@ -180,9 +217,7 @@ def _subnet_views(tx: Session, rows: list[Subnet]) -> list[dict[str, Any]]:
     return neutron_tags.attach(tx, "subnets", [views.neutron_subnet(r) for r in rows])
 
 
-@router.post("/v2.0/subnets", status_code=201)
-async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[str, Any]:
-    fields = body.subnet
+def _create_subnet(tx: Session, ctx: RequestContext, fields: s.SubnetCreate) -> Subnet:
     check_owner(fields, ctx.project.id)
     spec = subnets.SubnetSpec(
         network_id=fields.network_id,
@@ -199,8 +234,17 @@ async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[st
         enable_dhcp=fields.enable_dhcp,
         cidr_host_bits_allowed=True,
     )
+    return subnets.create_subnet(tx, ctx, spec)
+
+
+@router.post("/v2.0/subnets", status_code=201)
+async def create_subnet(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(payload, "subnet", s.SubnetCreateBody, s.SubnetsCreateBody)
     with ctx.transaction() as tx:
-        return {"subnet": _subnet_views(tx, [subnets.create_subnet(tx, ctx, spec)])[0]}
+        made = [_create_subnet(tx, ctx, fields) for fields in creation.objects]
+        return creation.answer(_subnet_views(tx, made))
 
 
 @router.get("/v2.0/subnets")
@@ -338,12 +382,19 @@ def _port_views(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
     return neutron_tags.attach(tx, "ports", views.port_views(tx, rows))
 
 
+def _create_port(tx: Session, ctx: RequestContext, fields: s.PortFields) -> Port:
+    check_owner(fields, ctx.project.id)
+    return ports.create_port(tx, ctx, port_spec(fields))
+
+
 @router.post("/v2.0/ports", status_code=201)
-async def create_port(body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
-    check_owner(body.port, ctx.project.id)
+async def create_port(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(payload, "port", s.PortBody, s.PortsBody)
     with ctx.transaction() as tx:
-        port = ports.create_port(tx, ctx, port_spec(body.port))
-        return {"port": _port_views(tx, [port])[0]}
+        made = [_create_port(tx, ctx, fields) for fields in creation.objects]
+        return creation.answer(_port_views(tx, made))
 
 
 @router.get("/v2.0/ports")
@@ -433,11 +484,17 @@ async def delete_security_group(group_id: str, ctx: ScopedContext) -> Response:
 
 
 @router.post("/v2.0/security-group-rules", status_code=201)
-async def create_rule(body: s.SecurityGroupRuleBody, ctx: ScopedContext) -> dict[str, Any]:
-    check_owner(body.security_group_rule, ctx.project.id)
+async def create_rule(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(
+        payload, "security_group_rule", s.SecurityGroupRuleBody, s.SecurityGroupRulesBody
+    )
+    for fields in creation.objects:
+        check_owner(fields, ctx.project.id)
     with ctx.transaction() as tx:
-        rule = security.create_rule(tx, ctx, rule_spec(body.security_group_rule))
-        return {"security_group_rule": views.rule(rule)}
+        made = [security.create_rule(tx, ctx, rule_spec(fields)) for fields in creation.objects]
+        return creation.answer([views.rule(rule) for rule in made])
 
 
 @router.get("/v2.0/security-group-rules")

@@ -37,6 +37,10 @@ class NetworkBody(BaseModel):
     network: NetworkFields
 
 
+class NetworksBody(BaseModel):
+    networks: list[NetworkFields] = Field(min_length=1)
+
+
 class AllocationPool(BaseModel):
     model_config = ConfigDict(extra="forbid")
     start: str
@@ -68,6 +72,10 @@ class SubnetCreate(NeutronModel):
 
 class SubnetCreateBody(BaseModel):
     subnet: SubnetCreate
+
+
+class SubnetsCreateBody(BaseModel):
+    subnets: list[SubnetCreate] = Field(min_length=1)
 
 
 class SubnetUpdate(NeutronModel):
@@ -158,6 +166,10 @@ class PortBody(BaseModel):
     port: PortFields
 
 
+class PortsBody(BaseModel):
+    ports: list[PortFields] = Field(min_length=1)
+
+
 class SecurityGroupFields(NeutronModel):
     name: str | None = None
     description: str | None = None
@@ -185,6 +197,10 @@ class SecurityGroupRuleFields(BaseModel):
 
 class SecurityGroupRuleBody(BaseModel):
     security_group_rule: SecurityGroupRuleFields
+
+
+class SecurityGroupRulesBody(BaseModel):
+    security_group_rules: list[SecurityGroupRuleFields] = Field(min_length=1)
 
 
 class FloatingIpFields(NeutronModel):

@@ -365,3 +365,35 @@ def test_a_gateway_or_floating_ip_on_an_unknown_network_is_404_on_an_internal_on
         for response in (router, floatingip):
             assert response.status_code == status
             assert response.json()["NeutronError"]["type"] == kind
+
+
+def test_bulk_creates_make_all_or_nothing(api, conn):
+    made = api("POST", "/v2.0/networks", json={"networks": [{"name": "a"}, {"name": "b"}]})
+    assert made.status_code == 201
+    networks = made.json()["networks"]
+    assert [n["name"] for n in networks] == ["a", "b"]
+    subnets = [
+        {"network_id": n["id"], "cidr": f"192.168.{i}.0/24", "ip_version": 4}
+        for i, n in enumerate(networks)
+    ]
+    assert api("POST", "/v2.0/subnets", json={"subnets": subnets}).status_code == 201
+    ports = conn.network.create_ports([{"network_id": networks[0]["id"]}] * 2)
+    assert len({p.fixed_ips[0]["ip_address"] for p in ports}) == 2
+    group = conn.network.create_security_group(name="g")
+    rules = conn.network.create_security_group_rules(
+        [
+            {"security_group_id": group.id, "direction": "ingress", "protocol": protocol}
+            for protocol in ("tcp", "udp")
+        ]
+    )
+    assert [r.protocol for r in rules] == ["tcp", "udp"]
+    refused = api(
+        "POST",
+        "/v2.0/ports",
+        json={"ports": [{"network_id": networks[1]["id"]}, {"network_id": "nowhere"}]},
+    )
+    assert refused.status_code == 404
+    assert list(conn.network.ports(network_id=networks[1]["id"])) == []
+    unknown = api("POST", "/v2.0/networks", json={"networks": [{"colour": "blue"}]})
+    assert unknown.status_code == 400
+    assert "networks.0.colour" in unknown.json()["NeutronError"]["message"]
