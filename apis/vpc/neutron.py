@@ -572,7 +572,7 @@ async def update_floatingip(
     fields = body.floatingip
     with ctx.transaction() as tx:
         if fields.port_id:
-            publicip = eips.bind_publicip(tx, ctx, floatingip_id, fields.port_id)
+            publicip = eips.bind_publicip(tx, ctx, floatingip_id, fields.port_id, move=True)
         elif "port_id" in fields.model_fields_set:
             publicip = eips.unbind_publicip(tx, ctx, floatingip_id)
         else:
