@@ -13,10 +13,9 @@ from apis.evs import wire
 from apis.evs.cinder import cinder_routes
 from apis.evs.operations import VolumeSpec
 from emulator.context import ProjectContext, RequestContext
-from emulator.dialects import CINDER
 from emulator.pagination import marker_page
 
-router = APIRouter(route_class=CINDER.route_class)
+router = APIRouter(route_class=wire.CinderRoute)
 route = cinder_routes(router)
 
 

@@ -21,11 +21,11 @@ from apis.evs import (
 from apis.evs.models import Snapshot, Volume
 from emulator import quotas
 from emulator.context import ProjectContext, RequestContext, host_url
-from emulator.dialects import CINDER, json_response
+from emulator.dialects import json_response
 from emulator.errors import NotFound
 from emulator.pagination import marker_page
 
-router = APIRouter(route_class=CINDER.route_class)
+router = APIRouter(route_class=wire.CinderRoute)
 VERSIONS = ("v2", "v3")
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from apis.evs import wire
 from apis.evs.models import Snapshot, Volume, VolumeAttachment
 from apis.evs.volume_types import TYPES, VolumeType
 from apis.ims.models import PrivateImage
@@ -201,13 +202,14 @@ def absolute_limits(limits: dict[str, int], usage: dict[str, int]) -> dict[str, 
 
 
 def version(host: str, version_id: str) -> dict[str, Any]:
-    """Cinder v3 is CURRENT without microversions above 3.0; v2 SUPPORTED; as EVS says."""
+    """Cinder v3 is CURRENT with its microversions; v2 SUPPORTED; as EVS says."""
     current = version_id == "v3.0"
+    versions = wire.VOLUME_VERSIONS
     return {
         "id": version_id,
         "status": "CURRENT" if current else "SUPPORTED",
-        "version": "3.0" if current else "",
-        "min_version": "3.0" if current else "",
+        "version": str(versions.maximum) if current else "",
+        "min_version": str(versions.minimum) if current else "",
         "updated": _UPDATED,
         "media-types": _MEDIA,
         "links": [

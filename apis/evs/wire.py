@@ -1,4 +1,5 @@
-"""What both EVS routers read off a request: the link base and list parameters."""
+"""What both EVS routers read off a request: the link base, list parameters and Cinder's
+microversion."""
 
 import ast
 from typing import Any, TypeVar
@@ -9,10 +10,16 @@ from pydantic import BaseModel, ValidationError
 
 from apis.evs import errors
 from emulator.context import RequestContext, service_url
-from emulator.dialects import describe_validation
+from emulator.dialects import CINDER, describe_validation
 from emulator.errors import BadRequest
+from emulator.microversions import Versions, versioned_route
+from emulator.microversions import parse as parse_version
 
 Model = TypeVar("Model", bound=BaseModel)
+
+# Cinder v3 negotiates microversions, and EVS declares 3.0 only; v2 has none.
+VOLUME_VERSIONS = Versions("volume", parse_version("3.0"), parse_version("3.0"))
+CinderRoute = versioned_route(CINDER, VOLUME_VERSIONS, applies=lambda path: path.startswith("/v3/"))
 
 
 def link_base(request: Request, ctx: RequestContext) -> str:

@@ -35,6 +35,26 @@ def test_version_documents(api):
     assert api("GET", "/evs/v3/").json()["versions"][0]["min_version"] == "3.0"
 
 
+@pytest.mark.parametrize("asked", [None, "volume 3.0", "volume latest", "compute 2.1"])
+def test_v3_echoes_its_microversion(api, asked):
+    headers = {"OpenStack-API-Version": asked} if asked else {}
+    for path in ("/v3/{pid}/volumes", "/v3/{pid}/volumes/unknown"):
+        response = api("GET", path, headers=headers)
+        assert response.headers["OpenStack-API-Version"] == "volume 3.0"
+        assert "OpenStack-API-Version" in response.headers["Vary"]
+    assert "OpenStack-API-Version" not in api("GET", "/v2/{pid}/volumes", headers=headers).headers
+
+
+@pytest.mark.parametrize(
+    "asked,status", [("volume 3.1", 406), ("volume 2.0", 406), ("volume 3.x", 400)]
+)
+def test_v3_refuses_a_microversion_outside_its_range(api, asked, status):
+    response = api("GET", "/v3/{pid}/volumes", headers={"OpenStack-API-Version": asked})
+    assert response.status_code == status
+    assert next(iter(response.json().values()))["code"] == status
+    assert api("GET", "/v2/{pid}/volumes", headers={"OpenStack-API-Version": asked}).is_success
+
+
 @pytest.mark.parametrize(
     "body,fragment",
     [
