@@ -81,13 +81,19 @@ def _volume_view(tx: Any, volume: Volume, base: str) -> dict[str, Any]:
     return views.cinder_volume(volume, operations.attachments_of(tx, [volume.id])[volume.id], base)
 
 
+def _changed_volume_view(tx: Any, volume: Volume, base: str) -> dict[str, Any]:
+    """What a create or an update answers."""
+    attached = operations.attachments_of(tx, [volume.id])[volume.id]
+    return views.cinder_volume_core(volume, attached, base)
+
+
 @cinder("POST", "/volumes", 202)
 async def create_volume(
     request: Request, ctx: ProjectContext, body: schemas.CinderVolumeCreate
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
         volume = operations.create_volume(tx, ctx, body.volume.to_spec())
-        return {"volume": _volume_view(tx, volume, wire.link_base(request, ctx))}
+        return {"volume": _changed_volume_view(tx, volume, wire.link_base(request, ctx))}
 
 
 def _list_volumes(
@@ -161,7 +167,7 @@ async def update_volume(
             description=changes.description,
             metadata=changes.metadata,
         )
-        return {"volume": _volume_view(tx, volume, wire.link_base(request, ctx))}
+        return {"volume": _changed_volume_view(tx, volume, wire.link_base(request, ctx))}
 
 
 @cinder("DELETE", "/volumes/{volume_id}", 202)

@@ -13,6 +13,8 @@ class Volume(Base):
     __tablename__ = "evs_volumes"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     project_id: Mapped[str] = mapped_column(String(64), index=True)
+    # The user who created it (none for a volume from before this column).
+    user_id: Mapped[str | None] = mapped_column(String(64))
     region: Mapped[str] = mapped_column(String(64))
     availability_zone: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(255), default="")

@@ -279,6 +279,7 @@ def _new_volume(
     values = {
         "id": ids.uuid_id(),
         "project_id": ctx.project.id,
+        "user_id": ctx.principal.user_id,
         "region": ctx.region,
         "availability_zone": zone,
         "name": spec.name,

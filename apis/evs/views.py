@@ -44,8 +44,12 @@ def cinder_volume_summary(volume: Volume, base: str) -> dict[str, Any]:
     return {"id": volume.id, "name": volume.name, "links": _links(base, "volumes", volume.id)}
 
 
-def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
+def cinder_volume_core(
+    volume: Volume, attachments: list[VolumeAttachment], base: str
+) -> dict[str, Any]:
+    """A volume as Cinder's create and update print it: without the attributes its extensions
+    add to a show or a detailed list."""
+    return {
         "id": volume.id,
         "name": volume.name,
         "status": volume.status,
@@ -59,19 +63,25 @@ def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str
         "bootable": "true" if volume.bootable else "false",
         "encrypted": False,
         "multiattach": volume.multiattach,
-        "shareable": "true" if volume.multiattach else "false",
         "metadata": dict(volume.metadata_),
         "snapshot_id": volume.snapshot_id,
         "source_volid": volume.source_volid,
         "consistencygroup_id": None,
         "replication_status": "disabled",
-        "user_id": None,
+        "user_id": volume.user_id,
+        "links": _links(base, "volumes", volume.id),
+    }
+
+
+def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        **cinder_volume_core(volume, attachments, base),
+        "shareable": "true" if volume.multiattach else "false",
         "os-vol-tenant-attr:tenant_id": volume.project_id,
         "os-vol-host-attr:host": None,
         "os-vol-mig-status-attr:migstat": None,
         "os-vol-mig-status-attr:name_id": None,
         "os-volume-replication:extended_status": None,
-        "links": _links(base, "volumes", volume.id),
     }
     if volume.image_metadata is not None:
         body["volume_image_metadata"] = dict(volume.image_metadata)

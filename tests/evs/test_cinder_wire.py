@@ -264,3 +264,15 @@ def test_extensions_are_listed_as_evs_documents_them(api, version):
         "updated": "2011-08-08T00:00:00+00:00",
         "links": [],
     }
+
+
+def test_create_and_update_answer_without_the_extension_attributes(api, conn):
+    extended = {"os-vol-tenant-attr:tenant_id", "os-vol-host-attr:host", "shareable"}
+    created = api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10}}).json()["volume"]
+    assert not extended & set(created)
+    assert created["user_id"] == conn.current_user_id
+    path = f"/v3/{{pid}}/volumes/{created['id']}"
+    updated = api("PUT", path, json={"volume": {"name": "renamed"}}).json()["volume"]
+    assert updated["name"] == "renamed" and not extended & set(updated)
+    shown = api("GET", path).json()["volume"]
+    assert extended <= set(shown) and shown["user_id"] == conn.current_user_id
