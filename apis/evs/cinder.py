@@ -294,11 +294,11 @@ async def create_snapshot(ctx: ProjectContext, body: schemas.SnapshotCreate) -> 
             metadata=option.metadata,
             force=bool(option.force),
         )
-        return {"snapshot": views.cinder_snapshot(snapshot)}
+        return {"snapshot": views.cinder_snapshot_core(snapshot)}
 
 
 async def _list_snapshots(
-    request: Request, ctx: RequestContext, limit: int | None, marker: str | None
+    request: Request, ctx: RequestContext, detail: bool, limit: int | None, marker: str | None
 ) -> dict[str, Any]:
     params = request.query_params
     query = snapshots.query_snapshots(
@@ -316,8 +316,11 @@ async def _list_snapshots(
             marker=marker,
             newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
         )
-        body: dict[str, Any] = {"snapshots": [views.cinder_snapshot(s) for s in page.items]}
-    links = wire.next_link(base, "snapshots", page.next_marker, limit)
+        view = views.cinder_snapshot if detail else views.cinder_snapshot_core
+        body: dict[str, Any] = {"snapshots": [view(s) for s in page.items]}
+    links = wire.next_link(
+        base, "snapshots/detail" if detail else "snapshots", page.next_marker, limit
+    )
     if links:
         body["snapshots_links"] = links
     return body
@@ -327,14 +330,14 @@ async def _list_snapshots(
 async def list_snapshots(
     request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
 ) -> dict[str, Any]:
-    return await _list_snapshots(request, ctx, limit, marker)
+    return await _list_snapshots(request, ctx, False, limit, marker)
 
 
 @cinder("GET", "/snapshots/detail")
 async def list_snapshots_detail(
     request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
 ) -> dict[str, Any]:
-    return await _list_snapshots(request, ctx, limit, marker)
+    return await _list_snapshots(request, ctx, True, limit, marker)
 
 
 @cinder("GET", "/snapshots/{snapshot_id}")
@@ -351,7 +354,7 @@ async def update_snapshot(
         snapshot = snapshots.update_snapshot(
             tx, ctx, snapshot_id, name=body.snapshot.name, description=body.snapshot.description
         )
-        return {"snapshot": views.cinder_snapshot(snapshot)}
+        return {"snapshot": views.cinder_snapshot_core(snapshot)}
 
 
 @cinder("DELETE", "/snapshots/{snapshot_id}", 202)

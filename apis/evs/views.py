@@ -102,7 +102,9 @@ def native_volume(
     }
 
 
-def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
+def cinder_snapshot_core(snapshot: Snapshot) -> dict[str, Any]:
+    """A snapshot as Cinder's create, update and summary list print it: without the attributes
+    of its extended-snapshot-attributes extension."""
     return {
         "id": snapshot.id,
         "name": snapshot.name,
@@ -113,6 +115,12 @@ def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
         "metadata": dict(snapshot.metadata_),
         "created_at": cinder_time(snapshot.created_at),
         "updated_at": cinder_time(snapshot.updated_at),
+    }
+
+
+def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        **cinder_snapshot_core(snapshot),
         "os-extended-snapshot-attributes:project_id": snapshot.project_id,
         "os-extended-snapshot-attributes:progress": "100%"
         if snapshot.status == "available"

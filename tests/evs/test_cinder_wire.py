@@ -276,3 +276,21 @@ def test_create_and_update_answer_without_the_extension_attributes(api, conn):
     assert updated["name"] == "renamed" and not extended & set(updated)
     shown = api("GET", path).json()["volume"]
     assert extended <= set(shown) and shown["user_id"] == conn.current_user_id
+
+
+def test_snapshot_extended_attributes_only_in_show_and_detail(flexemu, api):
+    extended = {
+        "os-extended-snapshot-attributes:project_id",
+        "os-extended-snapshot-attributes:progress",
+    }
+    volume = api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10}}).json()["volume"]
+    flexemu.advance("PT1M")
+    body = {"snapshot": {"volume_id": volume["id"], "name": "snap"}}
+    created = api("POST", "/v3/{pid}/snapshots", json=body).json()["snapshot"]
+    assert not extended & set(created)
+    path = f"/v3/{{pid}}/snapshots/{created['id']}"
+    updated = api("PUT", path, json={"snapshot": {"name": "renamed"}}).json()["snapshot"]
+    assert updated["name"] == "renamed" and not extended & set(updated)
+    assert not extended & set(api("GET", "/v3/{pid}/snapshots").json()["snapshots"][0])
+    assert extended <= set(api("GET", "/v3/{pid}/snapshots/detail").json()["snapshots"][0])
+    assert extended <= set(api("GET", path).json()["snapshot"])
