@@ -216,11 +216,12 @@ def _upload_to_image(
     return {"os-volume_upload_image": views.volume_upload(volume, image, vtype, _zones(ctx))}
 
 
-ACTIONS: dict[str, Action] = {
-    "os-extend": _extend,
-    "os-set_bootable": _set_bootable,
-    "os-retype": _retype,
-    "os-volume_upload_image": _upload_to_image,
+# Each action with the status Cinder answers it with.
+ACTIONS: dict[str, tuple[Action, int]] = {
+    "os-extend": (_extend, 202),
+    "os-set_bootable": (_set_bootable, 200),
+    "os-retype": (_retype, 202),
+    "os-volume_upload_image": (_upload_to_image, 202),
 }
 
 
@@ -231,9 +232,10 @@ async def volume_action(
     name = next(iter(body), "")
     if name not in ACTIONS:
         raise errors.bad_request(f"There is no such action: {name}", native=errors.INVALID_BODY)
+    handler, status = ACTIONS[name]
     with ctx.transaction() as tx:
-        answer = ACTIONS[name](tx, ctx, volume_id, body)
-    return Response(status_code=202) if answer is None else json_response(202, answer)
+        answer = handler(tx, ctx, volume_id, body)
+    return Response(status_code=status) if answer is None else json_response(status, answer)
 
 
 @cinder("GET", "/volumes/{volume_id}/metadata")

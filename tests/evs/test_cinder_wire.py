@@ -230,10 +230,14 @@ def test_metadata_keys_and_values_longer_than_255_are_refused(conn, api, method,
     assert conn.block_storage.get_volume(volume).metadata == {"a": "1"}
 
 
-def test_set_bootable_action(conn):
+def test_set_bootable_action(conn, api):
     volume = conn.block_storage.create_volume(size=10)
     conn.block_storage.set_volume_bootable_status(volume, True)
     assert conn.block_storage.get_volume(volume).is_bootable is True
+    body = {"os-set_bootable": {"bootable": False}}
+    answer = api("POST", f"/v3/{{pid}}/volumes/{volume.id}/action", json=body)
+    assert answer.status_code == 200  # Cinder answers this action 200, the others 202
+    assert conn.block_storage.get_volume(volume).is_bootable is False
 
 
 def test_a_malformed_action_is_400(api):
