@@ -262,6 +262,12 @@ async def replace_metadata(
     return {"metadata": values}
 
 
+@cinder("GET", "/volumes/{volume_id}/metadata/{key}")
+async def show_metadata_item(ctx: ProjectContext, volume_id: str, key: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        return {"meta": {key: operations.metadata_value(tx, ctx, volume_id, key)}}
+
+
 @cinder("PUT", "/volumes/{volume_id}/metadata/{key}")
 async def set_metadata_item(
     ctx: ProjectContext, volume_id: str, key: str, body: schemas.MetadataItem

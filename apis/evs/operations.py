@@ -404,10 +404,19 @@ def set_metadata(
     return dict(volume.metadata_)
 
 
-def delete_metadata_key(tx: Session, ctx: RequestContext, volume_id: str, key: str) -> None:
+def _with_metadata_key(tx: Session, ctx: RequestContext, volume_id: str, key: str) -> Volume:
     volume = get_volume(tx, ctx, volume_id)
     if key not in volume.metadata_:
         raise NotFound("Metadata item was not found.", codes={"huawei": errors.NOT_FOUND})
+    return volume
+
+
+def metadata_value(tx: Session, ctx: RequestContext, volume_id: str, key: str) -> Any:
+    return _with_metadata_key(tx, ctx, volume_id, key).metadata_[key]
+
+
+def delete_metadata_key(tx: Session, ctx: RequestContext, volume_id: str, key: str) -> None:
+    volume = _with_metadata_key(tx, ctx, volume_id, key)
     volume.metadata_ = {k: v for k, v in volume.metadata_.items() if k != key}
     volume.updated_at = ctx.now()
 

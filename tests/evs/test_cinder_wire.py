@@ -207,6 +207,10 @@ def test_metadata_items(conn, api):
     }
     missing = api("DELETE", f"/v3/{{pid}}/volumes/{volume.id}/metadata/zzz")
     assert missing.status_code == 404
+    item = api("GET", f"/v3/{{pid}}/volumes/{volume.id}/metadata/b")
+    assert item.status_code == 200 and item.json() == {"meta": {"b": "2"}}
+    unknown = api("GET", f"/v3/{{pid}}/volumes/{volume.id}/metadata/zzz")
+    assert unknown.status_code == 404 and unknown.json()["itemNotFound"]["code"] == 404
     replaced = api(
         "PUT", f"/v2/{{pid}}/volumes/{volume.id}/metadata", json={"metadata": {"c": "3"}}
     )
