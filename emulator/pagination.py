@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from emulator.errors import BadRequest
 
 Row = TypeVar("Row")
+# The longest page a list answers when no limit, or a larger one, is asked.
+MAX_LIMIT = 1000
 Item = TypeVar("Item")
 
 
@@ -33,7 +35,7 @@ def marker_page(
     *,
     limit: int | None,
     marker: str | None,
-    max_limit: int = 1000,
+    max_limit: int = MAX_LIMIT,
     newest_first: bool = False,
     plain_rows: bool = False,
 ) -> Page[Any]:
@@ -91,7 +93,7 @@ def offset_page(
     *,
     offset: int,
     limit: int | None,
-    max_limit: int = 1000,
+    max_limit: int = MAX_LIMIT,
     newest_first: bool = False,
 ) -> Page[Any]:
     """Huawei-native paging: skip `offset` rows, return `limit`, with the total count."""

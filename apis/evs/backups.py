@@ -67,7 +67,8 @@ def _list(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]
             for b in page.items
         ]
     body: dict[str, Any] = {"backups": items}
-    links = wire.next_link(base, "backups/detail" if detail else "backups", page.next_marker, limit)
+    path = "backups/detail" if detail else "backups"
+    links = wire.next_link(base, path, wire.full_page_marker(page, limit), limit)
     if links:
         body["backups_links"] = links
     return body

@@ -126,7 +126,8 @@ def _list_volumes(
             for v in page.items
         ]
     body: dict[str, Any] = {"volumes": items}
-    links = wire.next_link(base, "volumes/detail" if detail else "volumes", page.next_marker, limit)
+    path = "volumes/detail" if detail else "volumes"
+    links = wire.next_link(base, path, wire.full_page_marker(page, limit), limit)
     if links:
         body["volumes_links"] = links
     return body
@@ -326,9 +327,8 @@ async def _list_snapshots(
         )
         view = views.cinder_snapshot if detail else views.cinder_snapshot_core
         body: dict[str, Any] = {"snapshots": [view(s) for s in page.items]}
-    links = wire.next_link(
-        base, "snapshots/detail" if detail else "snapshots", page.next_marker, limit
-    )
+    path = "snapshots/detail" if detail else "snapshots"
+    links = wire.next_link(base, path, wire.full_page_marker(page, limit), limit)
     if links:
         body["snapshots_links"] = links
     return body

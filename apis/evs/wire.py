@@ -14,6 +14,7 @@ from emulator.dialects import CINDER, describe_validation
 from emulator.errors import BadRequest
 from emulator.microversions import Versions, versioned_route
 from emulator.microversions import parse as parse_version
+from emulator.pagination import MAX_LIMIT, Page
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -49,6 +50,12 @@ def newest_first(sort_dir: str | None, sort: str | None) -> bool:
             f"Invalid sort direction {direction}.", native=errors.INVALID_BODY
         )
     return direction == "desc"
+
+
+def full_page_marker(page: Page[Any], limit: int | None) -> str | None:
+    """Cinder links a next page whenever this one is full, even when nothing follows it."""
+    size = min(limit if limit is not None else MAX_LIMIT, MAX_LIMIT)
+    return str(page.items[-1].id) if page.items and len(page.items) == size else None
 
 
 def next_link(base: str, path: str, marker: str | None, limit: int | None) -> list[dict[str, str]]:

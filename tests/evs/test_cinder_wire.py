@@ -1,5 +1,6 @@
 """Cinder's wire format through raw HTTP: v2 and v3 paths, error bodies, quotas and limits."""
 
+import httpx
 import pytest
 from openstack import exceptions
 
@@ -302,3 +303,16 @@ def test_snapshot_extended_attributes_only_in_show_and_detail(flexemu, api):
     assert not extended & set(api("GET", "/v3/{pid}/snapshots").json()["snapshots"][0])
     assert extended <= set(api("GET", "/v3/{pid}/snapshots/detail").json()["snapshots"][0])
     assert extended <= set(api("GET", path).json()["snapshot"])
+
+
+@pytest.mark.parametrize("path", ["volumes", "volumes/detail"])
+def test_a_full_page_links_the_next_even_at_the_end(api, path):
+    for _ in range(2):
+        api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10}})
+    first = api("GET", f"/v3/{{pid}}/{path}?limit=2").json()
+    assert len(first["volumes"]) == 2
+    [link] = first["volumes_links"]
+    assert link["rel"] == "next" and f"/{path}?marker={first['volumes'][1]['id']}" in link["href"]
+    last = httpx.get(link["href"], headers={"X-Auth-Token": api.token}).json()
+    assert last == {"volumes": []}
+    assert "volumes_links" not in api("GET", f"/v3/{{pid}}/{path}?limit=3").json()
