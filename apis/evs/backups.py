@@ -37,6 +37,9 @@ async def create_backup(
         return {"backup": views.cinder_backup_summary(backup, wire.link_base(request, ctx))}
 
 
+SORT_KEYS = ("id", "name", "status", "size", "volume_id", "created_at")
+
+
 def _list(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]:
     params = request.query_params
     limit = int(params["limit"]) if params.get("limit", "").isdigit() else None
@@ -51,13 +54,15 @@ def _list(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]
     with ctx.transaction() as tx:
         if marker is not None:
             backups.get_backup(tx, ctx.project.id, marker)
+        order = wire.sort_order(params, Backup, SORT_KEYS)
         page = marker_page(
             tx,
             query,
             Backup,
             limit=limit,
             marker=marker,
-            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+            newest_first=order.newest_first,
+            sort_key=order.column,
         )
         parents = backups.with_dependents(tx, [b.id for b in page.items])
         items = [

@@ -96,6 +96,9 @@ async def create_volume(
         return {"volume": _changed_volume_view(tx, volume, wire.link_base(request, ctx))}
 
 
+VOLUME_SORT_KEYS = ("id", "name", "status", "size", "availability_zone", "created_at")
+
+
 def _list_volumes(
     request: Request, ctx: RequestContext, detail: bool, limit: int | None, marker: str | None
 ) -> dict[str, Any]:
@@ -110,13 +113,15 @@ def _list_volumes(
     with ctx.transaction() as tx:
         if marker is not None:
             operations.get_volume(tx, ctx, marker)  # Cinder: an unknown marker is a 404
+        order = wire.sort_order(params, Volume, VOLUME_SORT_KEYS)
         page = marker_page(
             tx,
             operations.query_volumes(ctx, filters),
             Volume,
             limit=limit,
             marker=marker,
-            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+            newest_first=order.newest_first,
+            sort_key=order.column,
         )
         attached = operations.attachments_of(tx, [v.id for v in page.items])
         items = [
@@ -306,6 +311,9 @@ async def create_snapshot(ctx: ProjectContext, body: schemas.SnapshotCreate) -> 
         return {"snapshot": views.cinder_snapshot_core(snapshot)}
 
 
+SNAPSHOT_SORT_KEYS = ("id", "name", "status", "size", "volume_id", "created_at")
+
+
 async def _list_snapshots(
     request: Request, ctx: RequestContext, detail: bool, limit: int | None, marker: str | None
 ) -> dict[str, Any]:
@@ -317,13 +325,15 @@ async def _list_snapshots(
     with ctx.transaction() as tx:
         if marker is not None:
             snapshots.get_snapshot(tx, ctx, marker)
+        order = wire.sort_order(params, Snapshot, SNAPSHOT_SORT_KEYS)
         page = marker_page(
             tx,
             query,
             Snapshot,
             limit=limit,
             marker=marker,
-            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+            newest_first=order.newest_first,
+            sort_key=order.column,
         )
         view = views.cinder_snapshot if detail else views.cinder_snapshot_core
         body: dict[str, Any] = {"snapshots": [view(s) for s in page.items]}

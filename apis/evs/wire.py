@@ -2,6 +2,8 @@
 microversion."""
 
 import ast
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -43,13 +45,32 @@ def metadata_filter(text: str | None) -> dict[str, str]:
     return {str(key): str(item) for key, item in value.items()}
 
 
-def newest_first(sort_dir: str | None, sort: str | None) -> bool:
-    direction = sort_dir or (sort.split(":", 1)[1] if sort and ":" in sort else "desc")
+def newest_first(direction: str | None) -> bool:
+    direction = direction or "desc"
     if direction not in ("asc", "desc"):
         raise errors.invalid_input(
             f"Invalid sort direction {direction}.", native=errors.INVALID_BODY
         )
     return direction == "desc"
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    column: Any
+    newest_first: bool
+
+
+def sort_order(params: Mapping[str, str], model: Any, keys: Collection[str]) -> SortOrder:
+    """Cinder's order of a list: `sort=key[:dir]` (its first key) or `sort_key` and `sort_dir`;
+    newest first by default. Ties are broken by id."""
+    first = (params.get("sort") or "").split(",", 1)[0]
+    key, _, direction = first.partition(":")
+    key = key.strip() or params.get("sort_key") or "created_at"
+    if key not in keys:
+        raise errors.invalid_input(
+            f"Sort key supplied is invalid: {key}", native=errors.INVALID_BODY
+        )
+    return SortOrder(getattr(model, key), newest_first(direction.strip() or params.get("sort_dir")))
 
 
 def full_page_marker(page: Page[Any], limit: int | None) -> str | None:

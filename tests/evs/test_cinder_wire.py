@@ -316,3 +316,22 @@ def test_a_full_page_links_the_next_even_at_the_end(api, path):
     last = httpx.get(link["href"], headers={"X-Auth-Token": api.token}).json()
     assert last == {"volumes": []}
     assert "volumes_links" not in api("GET", f"/v3/{{pid}}/{path}?limit=3").json()
+
+
+@pytest.mark.parametrize("query", ["sort_key=name&sort_dir=asc", "sort=name:asc", "sort=name"])
+def test_lists_sort_by_the_key_asked_and_page_in_that_order(api, query):
+    for name in ("b", "c", "a"):
+        api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10, "name": name}})
+    names = [v["name"] for v in api("GET", f"/v3/{{pid}}/volumes?{query}").json()["volumes"]]
+    expected = ["a", "b", "c"] if "asc" in query else ["c", "b", "a"]
+    assert names == expected
+    first = api("GET", f"/v3/{{pid}}/volumes/detail?{query}&limit=1").json()["volumes"][0]
+    rest = api("GET", f"/v3/{{pid}}/volumes?{query}&marker={first['id']}").json()["volumes"]
+    assert [v["name"] for v in rest] == expected[1:]
+
+
+def test_an_unknown_sort_key_is_400(api):
+    for path in ("volumes", "snapshots/detail", "backups"):
+        response = api("GET", f"/v3/{{pid}}/{path}?sort_key=invalid")
+        assert response.status_code == 400
+        assert "Sort key supplied is invalid" in response.json()["badRequest"]["message"]
