@@ -10,6 +10,7 @@ from apis.evs import (
     QUOTAS,
     errors,
     extensions,
+    metadata,
     operations,
     schemas,
     snapshots,
@@ -18,6 +19,7 @@ from apis.evs import (
     volume_types,
     wire,
 )
+from apis.evs.metadata import Described
 from apis.evs.models import Snapshot, Volume
 from emulator import quotas
 from emulator.context import ProjectContext, RequestContext, host_url
@@ -244,52 +246,57 @@ async def volume_action(
     return Response(status_code=status) if answer is None else json_response(status, answer)
 
 
-@cinder("GET", "/volumes/{volume_id}/metadata")
-async def show_metadata(ctx: ProjectContext, volume_id: str) -> dict[str, Any]:
-    with ctx.transaction() as tx:
-        return {"metadata": dict(operations.get_volume(tx, ctx, volume_id).metadata_)}
+def metadata_routes(kind: str, load: Callable[[Session, RequestContext, str], Described]) -> None:
+    """Cinder's metadata APIs of a volume or a snapshot, on /{kind}/{id}/metadata[/{key}]."""
+
+    @cinder("GET", f"/{kind}/{{owner_id}}/metadata")
+    async def show_metadata(ctx: ProjectContext, owner_id: str) -> dict[str, Any]:
+        with ctx.transaction() as tx:
+            return {"metadata": dict(load(tx, ctx, owner_id).metadata_)}
+
+    async def set_metadata(
+        ctx: ProjectContext, owner_id: str, body: schemas.Metadata, replace: bool
+    ) -> dict[str, Any]:
+        with ctx.transaction() as tx:
+            row = load(tx, ctx, owner_id)
+            return {"metadata": metadata.merge(ctx, row, body.metadata, replace=replace)}
+
+    @cinder("POST", f"/{kind}/{{owner_id}}/metadata")
+    async def merge_metadata(
+        ctx: ProjectContext, owner_id: str, body: schemas.Metadata
+    ) -> dict[str, Any]:
+        return await set_metadata(ctx, owner_id, body, replace=False)
+
+    @cinder("PUT", f"/{kind}/{{owner_id}}/metadata")
+    async def replace_metadata(
+        ctx: ProjectContext, owner_id: str, body: schemas.Metadata
+    ) -> dict[str, Any]:
+        return await set_metadata(ctx, owner_id, body, replace=True)
+
+    @cinder("GET", f"/{kind}/{{owner_id}}/metadata/{{key}}")
+    async def show_metadata_item(ctx: ProjectContext, owner_id: str, key: str) -> dict[str, Any]:
+        with ctx.transaction() as tx:
+            return {"meta": {key: metadata.value(load(tx, ctx, owner_id), key)}}
+
+    @cinder("PUT", f"/{kind}/{{owner_id}}/metadata/{{key}}")
+    async def set_metadata_item(
+        ctx: ProjectContext, owner_id: str, key: str, body: schemas.MetadataItem
+    ) -> dict[str, Any]:
+        if list(body.meta) != [key]:
+            raise errors.bad_request("Request body and URI mismatch", native=errors.INVALID_BODY)
+        with ctx.transaction() as tx:
+            metadata.merge(ctx, load(tx, ctx, owner_id), body.meta, replace=False)
+        return {"meta": body.meta}
+
+    @cinder("DELETE", f"/{kind}/{{owner_id}}/metadata/{{key}}")
+    async def delete_metadata_item(ctx: ProjectContext, owner_id: str, key: str) -> Response:
+        with ctx.transaction() as tx:
+            metadata.delete_key(ctx, load(tx, ctx, owner_id), key)
+        return Response(status_code=200)
 
 
-@cinder("POST", "/volumes/{volume_id}/metadata")
-async def merge_metadata(
-    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
-) -> dict[str, Any]:
-    with ctx.transaction() as tx:
-        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=False)
-    return {"metadata": values}
-
-
-@cinder("PUT", "/volumes/{volume_id}/metadata")
-async def replace_metadata(
-    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
-) -> dict[str, Any]:
-    with ctx.transaction() as tx:
-        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=True)
-    return {"metadata": values}
-
-
-@cinder("GET", "/volumes/{volume_id}/metadata/{key}")
-async def show_metadata_item(ctx: ProjectContext, volume_id: str, key: str) -> dict[str, Any]:
-    with ctx.transaction() as tx:
-        return {"meta": {key: operations.metadata_value(tx, ctx, volume_id, key)}}
-
-
-@cinder("PUT", "/volumes/{volume_id}/metadata/{key}")
-async def set_metadata_item(
-    ctx: ProjectContext, volume_id: str, key: str, body: schemas.MetadataItem
-) -> dict[str, Any]:
-    if list(body.meta) != [key]:
-        raise errors.bad_request("Request body and URI mismatch", native=errors.INVALID_BODY)
-    with ctx.transaction() as tx:
-        operations.set_metadata(tx, ctx, volume_id, body.meta, replace=False)
-    return {"meta": body.meta}
-
-
-@cinder("DELETE", "/volumes/{volume_id}/metadata/{key}")
-async def delete_metadata_item(ctx: ProjectContext, volume_id: str, key: str) -> Response:
-    with ctx.transaction() as tx:
-        operations.delete_metadata_key(tx, ctx, volume_id, key)
-    return Response(status_code=200)
+metadata_routes("volumes", operations.get_volume)
+metadata_routes("snapshots", snapshots.get_snapshot)
 
 
 # Snapshots -----------------------------------------------------------------------------------

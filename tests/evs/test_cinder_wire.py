@@ -335,3 +335,15 @@ def test_an_unknown_sort_key_is_400(api):
         response = api("GET", f"/v3/{{pid}}/{path}?sort_key=invalid")
         assert response.status_code == 400
         assert "Sort key supplied is invalid" in response.json()["badRequest"]["message"]
+
+
+def test_snapshot_metadata_as_a_volume_s(flexemu, conn):
+    volume = conn.block_storage.create_volume(size=10)
+    flexemu.advance("PT1M")
+    snapshot = conn.block_storage.create_snapshot(volume_id=volume.id, metadata={"a": "1"})
+    conn.block_storage.set_snapshot_metadata(snapshot, b="2")
+    assert conn.block_storage.get_snapshot(snapshot).metadata == {"a": "1", "b": "2"}
+    conn.block_storage.delete_snapshot_metadata(snapshot, keys=["a"])
+    assert conn.block_storage.get_snapshot(snapshot).metadata == {"b": "2"}
+    with pytest.raises(exceptions.NotFoundException):
+        conn.block_storage.delete_snapshot_metadata(snapshot, keys=["zzz"])
