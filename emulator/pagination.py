@@ -39,11 +39,12 @@ def marker_page(
     newest_first: bool = False,
     plain_rows: bool = False,
     sort_key: Any = None,
+    offset: int = 0,
 ) -> Page[Any]:
     """`query` selects rows of `model` (with `id` and `created_at`), already filtered: ORM
     objects, or with `plain_rows` named tuples of columns (one of them `id`), read through
     the session's connection. Rows are ordered by `sort_key` (a non-null column of `model`,
-    `created_at` by default), then by id."""
+    `created_at` by default), then by id; `offset` of them are skipped (after the marker)."""
     if limit is not None and limit < 0:
         raise BadRequest("limit must be a non-negative integer.")
     size = min(limit if limit is not None else max_limit, max_limit)
@@ -60,7 +61,9 @@ def marker_page(
         )
         query = query.where(after)
     order = (key.desc(), ident.desc()) if newest_first else (key, ident)
-    paged = query.order_by(*order).limit(size + 1)
+    if offset < 0:
+        raise BadRequest("offset must be a non-negative integer.")
+    paged = query.order_by(*order).offset(offset).limit(size + 1)
     if plain_rows:  # Core execution: no ORM loading for rows that are not entities
         tx.flush()
         result = tx.connection().execute(paged)

@@ -63,6 +63,7 @@ def _list(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]
             marker=marker,
             newest_first=order.newest_first,
             sort_key=order.column,
+            offset=wire.offset(params),
         )
         parents = backups.with_dependents(tx, [b.id for b in page.items])
         items = [

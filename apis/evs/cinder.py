@@ -124,6 +124,7 @@ def _list_volumes(
             marker=marker,
             newest_first=order.newest_first,
             sort_key=order.column,
+            offset=wire.offset(params),
         )
         attached = operations.attachments_of(tx, [v.id for v in page.items])
         items = [
@@ -341,6 +342,7 @@ async def _list_snapshots(
             marker=marker,
             newest_first=order.newest_first,
             sort_key=order.column,
+            offset=wire.offset(params),
         )
         view = views.cinder_snapshot if detail else views.cinder_snapshot_core
         body: dict[str, Any] = {"snapshots": [view(s) for s in page.items]}

@@ -60,17 +60,32 @@ class SortOrder:
     newest_first: bool
 
 
+# Cinder also takes its database's name of a volume's or snapshot's name.
+_SORT_ALIASES = {"display_name": "name"}
+
+
 def sort_order(params: Mapping[str, str], model: Any, keys: Collection[str]) -> SortOrder:
     """Cinder's order of a list: `sort=key[:dir]` (its first key) or `sort_key` and `sort_dir`;
     newest first by default. Ties are broken by id."""
     first = (params.get("sort") or "").split(",", 1)[0]
     key, _, direction = first.partition(":")
     key = key.strip() or params.get("sort_key") or "created_at"
+    key = _SORT_ALIASES.get(key, key)
     if key not in keys:
         raise errors.invalid_input(
             f"Sort key supplied is invalid: {key}", native=errors.INVALID_BODY
         )
     return SortOrder(getattr(model, key), newest_first(direction.strip() or params.get("sort_dir")))
+
+
+def offset(params: Mapping[str, str]) -> int:
+    """Cinder's `offset`: how many rows to skip (after the marker)."""
+    text = params.get("offset", "0")
+    if not text.isdigit():
+        raise errors.invalid_input(
+            f"offset must be a non-negative integer: {text}", native=errors.INVALID_BODY
+        )
+    return int(text)
 
 
 def full_page_marker(page: Page[Any], limit: int | None) -> str | None:

@@ -347,3 +347,13 @@ def test_snapshot_metadata_as_a_volume_s(flexemu, conn):
     assert conn.block_storage.get_snapshot(snapshot).metadata == {"b": "2"}
     with pytest.raises(exceptions.NotFoundException):
         conn.block_storage.delete_snapshot_metadata(snapshot, keys=["zzz"])
+
+
+def test_snapshot_lists_take_offset_and_display_name(flexemu, conn, api):
+    volume = conn.block_storage.create_volume(size=10)
+    flexemu.advance("PT1M")
+    for name in ("b", "c", "a"):
+        conn.block_storage.create_snapshot(volume_id=volume.id, name=name, force=True)
+    listed = api("GET", "/v3/{pid}/snapshots?sort_key=display_name&sort_dir=asc&offset=1").json()
+    assert [s["name"] for s in listed["snapshots"]] == ["b", "c"]
+    assert api("GET", "/v3/{pid}/snapshots?offset=x").status_code == 400
