@@ -170,5 +170,5 @@ def test_retype_changes_the_type_after_retyping(flexemu, conn):
     flexemu.advance("PT1M")
     shown = conn.block_storage.get_volume(volume)
     assert (shown.status, shown.volume_type) == ("available", "SSD")
-    with pytest.raises(exceptions.BadRequestException, match="Volume type with name GOLD"):
+    with pytest.raises(exceptions.NotFoundException, match="Volume type with name GOLD"):
         conn.block_storage.retype_volume(volume, "GOLD")

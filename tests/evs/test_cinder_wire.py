@@ -62,7 +62,6 @@ def test_v3_refuses_a_microversion_outside_its_range(api, asked, status):
         (b"{not json", "Malformed request body"),
         (b"{}", "'volume' is a required property"),
         (b'{"volume": {"size": "ten"}}', "volume.size"),
-        (b'{"volume": {"size": 10, "volume_type": "GOLD"}}', "Volume type with name GOLD"),
         (b'{"volume": {"size": 10, "availability_zone": "eu-west-1a"}}', "eu-west-1a"),
         (b'{"volume": {"size": 10, "availability_zone": "nowhere"}}', "is invalid"),
         (b'{"volume": {}}', "Size must be specified"),
@@ -76,6 +75,14 @@ def test_bad_creates_are_cinder_400s_and_write_nothing(api, body, fragment):
     error = response.json()["badRequest"]
     assert error["code"] == 400 and fragment in error["message"]
     assert api("GET", "/v2/{pid}/volumes").json() == {"volumes": []}
+
+
+def test_an_unknown_volume_type_is_item_not_found(api):
+    body = {"volume": {"size": 10, "volume_type": "GOLD"}}
+    response = api("POST", "/v3/{pid}/volumes", json=body)
+    assert response.status_code == 404
+    assert "Volume type with name GOLD" in response.json()["itemNotFound"]["message"]
+    assert api("GET", "/v3/{pid}/volumes").json() == {"volumes": []}
 
 
 def test_unknown_action_is_400(api):
