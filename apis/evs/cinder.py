@@ -14,6 +14,7 @@ from apis.evs import (
     operations,
     schemas,
     snapshots,
+    transfers,
     uploads,
     views,
     volume_types,
@@ -298,6 +299,60 @@ def metadata_routes(kind: str, load: Callable[[Session, RequestContext, str], De
 
 metadata_routes("volumes", operations.get_volume)
 metadata_routes("snapshots", snapshots.get_snapshot)
+
+
+# Transfers -----------------------------------------------------------------------------------
+
+
+@cinder("POST", "/os-volume-transfer", 202)
+async def create_transfer(
+    request: Request, ctx: ProjectContext, body: schemas.TransferCreate
+) -> dict[str, Any]:
+    option = body.transfer
+    with ctx.transaction() as tx:
+        made = transfers.create_transfer(tx, ctx, option.volume_id, option.name or "")
+        view = views.transfer(made.transfer, wire.link_base(request, ctx))
+    return {"transfer": {**view, "auth_key": made.auth_key}}
+
+
+def _list_transfers(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]:
+    base = wire.link_base(request, ctx)
+    view = views.transfer if detail else views.transfer_summary
+    with ctx.transaction() as tx:
+        return {"transfers": [view(t, base) for t in tx.scalars(transfers.query_transfers(ctx))]}
+
+
+@cinder("GET", "/os-volume-transfer")
+async def list_transfers(request: Request, ctx: ProjectContext) -> dict[str, Any]:
+    return _list_transfers(request, ctx, False)
+
+
+@cinder("GET", "/os-volume-transfer/detail")
+async def list_transfers_detail(request: Request, ctx: ProjectContext) -> dict[str, Any]:
+    return _list_transfers(request, ctx, True)
+
+
+@cinder("GET", "/os-volume-transfer/{transfer_id}")
+async def show_transfer(request: Request, ctx: ProjectContext, transfer_id: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        transfer = transfers.get_transfer(tx, ctx, transfer_id)
+        return {"transfer": views.transfer(transfer, wire.link_base(request, ctx))}
+
+
+@cinder("DELETE", "/os-volume-transfer/{transfer_id}", 202)
+async def delete_transfer(ctx: ProjectContext, transfer_id: str) -> Response:
+    with ctx.transaction() as tx:
+        transfers.delete_transfer(tx, ctx, transfer_id)
+    return Response(status_code=202)
+
+
+@cinder("POST", "/os-volume-transfer/{transfer_id}/accept", 202)
+async def accept_transfer(
+    request: Request, ctx: ProjectContext, transfer_id: str, body: schemas.TransferAccept
+) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        transfer = transfers.accept_transfer(tx, ctx, transfer_id, body.accept.auth_key)
+        return {"transfer": views.transfer_summary(transfer, wire.link_base(request, ctx))}
 
 
 # Snapshots -----------------------------------------------------------------------------------

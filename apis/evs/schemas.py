@@ -128,6 +128,23 @@ class SnapshotUpdate(_Body):
     snapshot: SnapshotChanges
 
 
+class TransferOption(_Body):
+    volume_id: str
+    name: str | None = Name
+
+
+class TransferCreate(_Body):
+    transfer: TransferOption
+
+
+class AcceptOption(_Body):
+    auth_key: str
+
+
+class TransferAccept(_Body):
+    accept: AcceptOption
+
+
 # Native EVS ---------------------------------------------------------------------------------
 
 

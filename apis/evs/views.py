@@ -3,7 +3,7 @@
 from typing import Any
 
 from apis.evs import wire
-from apis.evs.models import Snapshot, Volume, VolumeAttachment
+from apis.evs.models import Snapshot, Volume, VolumeAttachment, VolumeTransfer
 from apis.evs.volume_types import TYPES, VolumeType
 from apis.ims.models import PrivateImage
 from emulator.clock import iso
@@ -235,3 +235,16 @@ def version(host: str, version_id: str) -> dict[str, Any]:
             {"rel": "self", "href": f"{host}/{version_id.split('.')[0]}/"},
         ],
     }
+
+
+def transfer_summary(transfer: VolumeTransfer, base: str) -> dict[str, Any]:
+    return {
+        "id": transfer.id,
+        "name": transfer.name,
+        "volume_id": transfer.volume_id,
+        "links": _links(base, "os-volume-transfer", transfer.id),
+    }
+
+
+def transfer(transfer: VolumeTransfer, base: str) -> dict[str, Any]:
+    return {**transfer_summary(transfer, base), "created_at": cinder_time(transfer.created_at)}
