@@ -70,10 +70,10 @@ class VolumeFilters:
 # Reading ----------------------------------------------------------------------------------
 
 
-def get_volume(tx: Session, ctx: RequestContext, volume_id: str) -> Volume:
-    volume = tx.get(Volume, volume_id)
+def get_volume(tx: Session, ctx: RequestContext, volume_id: str | None) -> Volume:
+    volume = None if volume_id is None else tx.get(Volume, volume_id)
     if volume is None or volume.project_id != ctx.project.id:
-        raise errors.volume_not_found(volume_id)
+        raise errors.volume_not_found(str(volume_id))
     return volume
 
 

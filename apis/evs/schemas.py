@@ -108,7 +108,7 @@ class MetadataItem(_Body):
 
 
 class SnapshotOption(_Body):
-    volume_id: str
+    volume_id: str | None  # required, but null is a volume not found (Cinder's uuid_allow_null)
     name: str | None = Name
     description: str | None = Name
     force: bool | None = None

@@ -364,3 +364,12 @@ def test_snapshot_lists_take_offset_and_display_name(flexemu, conn, api):
     listed = api("GET", "/v3/{pid}/snapshots?sort_key=display_name&sort_dir=asc&offset=1").json()
     assert [s["name"] for s in listed["snapshots"]] == ["b", "c"]
     assert api("GET", "/v3/{pid}/snapshots?offset=x").status_code == 400
+
+
+def test_a_snapshot_of_a_null_volume_is_item_not_found(api):
+    body = {"snapshot": {"volume_id": None, "name": "snap"}}
+    response = api("POST", "/v3/{pid}/snapshots", json=body)
+    assert response.status_code == 404
+    assert response.json()["itemNotFound"]["message"] == "Volume None could not be found."
+    missing = api("POST", "/v3/{pid}/snapshots", json={"snapshot": {"name": "snap"}})
+    assert missing.status_code == 400  # volume_id is required
