@@ -373,3 +373,19 @@ def test_a_snapshot_of_a_null_volume_is_item_not_found(api):
     assert response.json()["itemNotFound"]["message"] == "Volume None could not be found."
     missing = api("POST", "/v3/{pid}/snapshots", json={"snapshot": {"name": "snap"}})
     assert missing.status_code == 400  # volume_id is required
+
+
+def test_display_name_and_description_stand_for_name_and_description(flexemu, api):
+    body = {"volume": {"size": 10, "display_name": "v", "display_description": "d"}}
+    volume = api("POST", "/v2/{pid}/volumes", json=body).json()["volume"]
+    assert (volume["name"], volume["description"]) == ("v", "d")
+    path = f"/v3/{{pid}}/volumes/{volume['id']}"
+    renamed = api("PUT", path, json={"volume": {"display_name": "w"}}).json()["volume"]
+    assert renamed["name"] == "w"
+    flexemu.advance("PT1M")
+    body = {"snapshot": {"volume_id": volume["id"], "display_name": "s"}}
+    snapshot = api("POST", "/v3/{pid}/snapshots", json=body).json()["snapshot"]
+    assert snapshot["name"] == "s"
+    changes = {"snapshot": {"display_description": "e"}}
+    path = f"/v3/{{pid}}/snapshots/{snapshot['id']}"
+    assert api("PUT", path, json=changes).json()["snapshot"]["description"] == "e"
