@@ -389,3 +389,13 @@ def test_display_name_and_description_stand_for_name_and_description(flexemu, ap
     changes = {"snapshot": {"display_description": "e"}}
     path = f"/v3/{{pid}}/snapshots/{snapshot['id']}"
     assert api("PUT", path, json=changes).json()["snapshot"]["description"] == "e"
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT"])
+def test_a_method_a_path_does_not_take_is_item_not_found(api, method):
+    """Cinder's router matches a path and a method together: no 405."""
+    response = api(method, "/v3/{pid}/volumes", json={"volume": {}})
+    assert response.status_code == 404
+    assert response.json() == {
+        "itemNotFound": {"code": 404, "message": "The resource could not be found."}
+    }
