@@ -399,3 +399,8 @@ def test_a_method_a_path_does_not_take_is_item_not_found(api, method):
     assert response.json() == {
         "itemNotFound": {"code": 404, "message": "The resource could not be found."}
     }
+
+
+def test_a_trailing_slash_is_another_path(api):
+    response = api("GET", "/v3/{pid}/volumes/")
+    assert response.status_code == 404 and "itemNotFound" in response.json()
