@@ -25,7 +25,7 @@ from apis.evs.models import Snapshot, Volume
 from emulator import quotas
 from emulator.context import ProjectContext, RequestContext, host_url
 from emulator.dialects import json_response
-from emulator.errors import NotFound
+from emulator.errors import NotFound, policy_refusal
 from emulator.pagination import marker_page
 
 router = APIRouter(route_class=wire.CinderRoute)
@@ -464,6 +464,14 @@ async def show_type(ctx: ProjectContext, type_id: str) -> dict[str, Any]:
     if vtype is None:
         raise NotFound(f"Volume type {type_id} could not be found.")
     return {"volume_type": views.volume_type(vtype, _zones(ctx))}
+
+
+# Volume types are the cloud's: managing them is the cloud administrator's.
+@cinder("POST", "/types")
+@cinder("PUT", "/types/{type_id}")
+@cinder("DELETE", "/types/{type_id}")
+async def manage_types() -> None:
+    raise policy_refusal("volume_extension:types_manage")
 
 
 @cinder("GET", "/os-availability-zone")

@@ -404,3 +404,17 @@ def test_a_method_a_path_does_not_take_is_item_not_found(api, method):
 def test_a_trailing_slash_is_another_path(api):
     response = api("GET", "/v3/{pid}/volumes/")
     assert response.status_code == 404 and "itemNotFound" in response.json()
+
+
+def test_managing_volume_types_is_the_cloud_s_policy_refusal(conn, api):
+    type_id = next(conn.block_storage.types()).id
+    for method, path in [
+        ("POST", "/types"),
+        ("PUT", f"/types/{type_id}"),
+        ("DELETE", f"/types/{type_id}"),
+    ]:
+        response = api(method, f"/v3/{{pid}}{path}", json={"volume_type": {"name": "GOLD"}})
+        assert response.status_code == 403
+        assert response.json()["forbidden"]["message"] == (
+            "Policy doesn't allow volume_extension:types_manage to be performed."
+        )
