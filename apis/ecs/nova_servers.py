@@ -24,14 +24,13 @@ from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
-from apis.ecs.nova import policy_refusal
 from apis.ecs.server_views import interface_view, nova_link, nova_server, nova_servers
 from apis.ims import capture
 from emulator import pagination
 from emulator.clock import parse_time
 from emulator.context import ProjectContext, RequestContext, host_url, service_url
 from emulator.dialects import json_response
-from emulator.errors import BadRequest
+from emulator.errors import BadRequest, policy_refusal
 
 router = APIRouter(prefix="/v2.1/{project_id}", route_class=NovaRoute)
 
