@@ -25,7 +25,13 @@ from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
 from apis.ecs.nova import policy_refusal
-from apis.ecs.server_views import interface_view, nova_link, nova_server, nova_servers
+from apis.ecs.server_views import (
+    interface_view,
+    nova_link,
+    nova_server,
+    nova_server_updated,
+    nova_servers,
+)
 from apis.ims import capture
 from emulator import pagination
 from emulator.clock import parse_time
@@ -262,7 +268,10 @@ async def update_server(
             name=body.server.name,
             description=body.server.description,
         )
-        return _shown(tx, ctx, server, version, request)
+        facts = details.gather(tx, [server])[server.id]
+        region = ctx.emulator.topology.region(ctx.region)
+        view = nova_server_updated(server, facts, version, service_url(request), region)
+        return {"server": view}
 
 
 @router.delete("/servers/{server_id}", status_code=204)

@@ -185,7 +185,8 @@ def _nova_body(
     body["flavor"] = _nova_flavor(server, shape, base, region)
     body["addresses"] = _addresses(facts, native=False)
     body["links"] = _links(base, server.project_id, server.id)
-    body["security_groups"] = [{"name": name} for _, name in facts.groups]
+    if facts.groups:  # Nova leaves the key out for a server in no group
+        body["security_groups"] = [{"name": name} for _, name in facts.groups]
     _add_extended_attributes(body, server, full=shape.extended_attributes)
     body["os-extended-volumes:volumes_attached"] = (
         [
@@ -224,6 +225,40 @@ def nova_server(
     server: Server, facts: Facts, version: Microversion, base: str, region: Region
 ) -> dict[str, Any]:
     return _nova_body(server, facts, _shape(version), base, region, _Stamps())
+
+
+# What a GET shows and the answer to an update (PUT) leaves out before microversion 2.75:
+# availability zone, config drive, host, key name, states, usage, security groups, volumes.
+_NOT_IN_UPDATE_VIEW = (
+    "OS-EXT-AZ:availability_zone",
+    "config_drive",
+    "host_status",
+    "key_name",
+    "OS-EXT-STS:vm_state",
+    "OS-EXT-STS:task_state",
+    "OS-EXT-STS:power_state",
+    "OS-SRV-USG:launched_at",
+    "OS-SRV-USG:terminated_at",
+    "security_groups",
+    "os-extended-volumes:volumes_attached",
+)
+
+
+def nova_server_updated(
+    server: Server, facts: Facts, version: Microversion, base: str, region: Region
+) -> dict[str, Any]:
+    """A server as Nova's update answers it: the basic view, addresses without their type and
+    MAC address."""
+    body = nova_server(server, facts, version, base, region)
+    for key in _NOT_IN_UPDATE_VIEW:
+        body.pop(key, None)
+    for key in [k for k in body if k.startswith("OS-EXT-SRV-ATTR:")]:
+        del body[key]
+    body["addresses"] = {
+        network: [{"version": a["version"], "addr": a["addr"]} for a in items]
+        for network, items in body["addresses"].items()
+    }
+    return body
 
 
 def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, Any]:

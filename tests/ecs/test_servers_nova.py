@@ -221,6 +221,31 @@ def test_update_name_and_description(flexemu, conn, boot, nova):
     assert accepted.json()["server"]["description"] == "d"
 
 
+def test_update_answers_the_basic_view_without_the_extended_attributes(flexemu, boot, nova):
+    server = boot()
+    flexemu.advance("PT1M")
+    response = nova.request(
+        "PUT", f"/servers/{server.id}", version="2.26", json={"server": {"name": "renamed"}}
+    )
+    updated = response.json()["server"]
+    assert updated["name"] == "renamed"
+    assert {"locked", "description", "tags", "accessIPv4", "progress"} <= set(updated)
+    shown = nova.get(f"/servers/{server.id}", version="2.26").json()["server"]
+    left_out = {key for key in shown if key.startswith(("OS-EXT-", "OS-SRV-USG:"))}
+    left_out |= {"key_name", "security_groups", "os-extended-volumes:volumes_attached"}
+    assert left_out <= set(shown)
+    assert not left_out & set(updated)
+    (addresses,) = updated["addresses"].values()
+    assert set(addresses[0]) == {"version", "addr"}
+
+
+def test_a_server_in_no_security_group_shows_no_security_groups_key(flexemu, conn, boot, nova):
+    server = boot()
+    flexemu.advance("PT1M")
+    conn.compute.remove_security_group_from_server(server, {"name": "default"})
+    assert "security_groups" not in nova.get(f"/servers/{server.id}").json()["server"]
+
+
 def test_create_answers_the_admin_password_given_or_a_generated_one(conn, boot, nova):
     given = boot("given", admin_password="Secr3t-Pass")
     assert given.admin_password == "Secr3t-Pass"
