@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from apis.ecs import flavors, states
+from apis.ecs import flavors, server_tags, states
 from apis.ecs.details import Facts
 from apis.ecs.microversions import Microversion
 from apis.ecs.models import Server
@@ -32,6 +32,15 @@ def _host_id(server: Server) -> str:
 @functools.lru_cache(maxsize=1024)
 def _digest(project_id: str, zone: str) -> str:
     return hashlib.sha224(f"{project_id}{zone}".encode()).hexdigest()
+
+
+def nova_ips(facts: Facts) -> dict[str, list[dict[str, Any]]]:
+    """Addresses as Nova's ips resource and update answer show them: version and address."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for address in facts.addresses:
+        item = {"version": address.version, "addr": address.ip_address}
+        grouped.setdefault(address.vpc_id, []).append(item)
+    return grouped
 
 
 def _addresses(facts: Facts, *, native: bool) -> dict[str, list[dict[str, Any]]]:
@@ -173,10 +182,18 @@ def _nova_flavor(server: Server, shape: _NovaShape, base: str, region: Region) -
     return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
 
 
+# Nova shows a server's progress in these statuses only.
+_PROGRESS_STATUSES = frozenset(
+    ("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING")
+)
+
+
 def _nova_body(
     server: Server, facts: Facts, shape: _NovaShape, base: str, region: Region, stamps: _Stamps
 ) -> dict[str, Any]:
     body = _common(server, stamps)
+    if server.status not in _PROGRESS_STATUSES:
+        del body["progress"]
     image: Any = ""
     if server.image_id:
         href = f"{base}/{server.project_id}/images/{server.image_id}"
@@ -203,7 +220,7 @@ def _nova_body(
     if shape.description:
         body["description"] = server.description or None
     if shape.tags:
-        body["tags"] = _tag_strings(facts)
+        body["tags"] = server_tags.as_strings(facts.tags)
     return body
 
 
@@ -254,10 +271,7 @@ def nova_server_updated(
         body.pop(key, None)
     for key in [k for k in body if k.startswith("OS-EXT-SRV-ATTR:")]:
         del body[key]
-    body["addresses"] = {
-        network: [{"version": a["version"], "addr": a["addr"]} for a in items]
-        for network, items in body["addresses"].items()
-    }
+    body["addresses"] = nova_ips(facts)
     return body
 
 

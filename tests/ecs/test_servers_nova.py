@@ -246,6 +246,16 @@ def test_a_server_in_no_security_group_shows_no_security_groups_key(flexemu, con
     assert "security_groups" not in nova.get(f"/servers/{server.id}").json()["server"]
 
 
+def test_progress_is_shown_while_building_or_active_only(flexemu, conn, boot, nova):
+    server = boot()
+    assert nova.get(f"/servers/{server.id}").json()["server"]["progress"] == 0
+    flexemu.advance("PT1M")
+    assert nova.get(f"/servers/{server.id}").json()["server"]["progress"] == 100
+    conn.compute.stop_server(server)
+    flexemu.advance("PT1M")
+    assert "progress" not in nova.get(f"/servers/{server.id}").json()["server"]
+
+
 def test_create_answers_the_admin_password_given_or_a_generated_one(conn, boot, nova):
     given = boot("given", admin_password="Secr3t-Pass")
     assert given.admin_password == "Secr3t-Pass"
