@@ -138,10 +138,10 @@ async def create_server(
     return json_response(202, answer)
 
 
-def _filtered(ctx: RequestContext, query_params: dict[str, str]) -> Any:
+def _filtered(tx: Session, ctx: RequestContext, query_params: dict[str, str]) -> Any:
     query = servers.of_project(ctx, plain_rows=True)
     if "name" in query_params:
-        query = query.where(Server.name.contains(query_params["name"].strip("^$")))
+        query = query.where(Server.id.in_(servers.named_like(tx, ctx, query_params["name"])))
     if "status" in query_params:
         query = query.where(Server.status == query_params["status"].upper())
     if "flavor" in query_params:
@@ -190,7 +190,7 @@ def _page(tx: Session, ctx: RequestContext, request: Request, rule: str) -> pagi
         raise BadRequest("limit param must be an integer") from None
     return pagination.marker_page(
         tx,
-        _filtered(ctx, params),
+        _filtered(tx, ctx, params),
         Server,
         limit=limit,
         marker=params.get("marker"),

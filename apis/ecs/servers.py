@@ -7,6 +7,7 @@ then move on the virtual clock (`apis.ecs.transitions`).
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,7 +24,7 @@ from apis.vpc import operations as vpc
 from apis.vpc.ports import NetworkFacts
 from emulator import ids, jobs, quotas, tags
 from emulator.context import RequestContext
-from emulator.errors import ApiError, NotFound, QuotaExceeded
+from emulator.errors import ApiError, BadRequest, NotFound, QuotaExceeded
 from state.models import Job
 from state.prepared import Prepared, connection_of
 
@@ -368,6 +369,17 @@ def of_project(ctx: RequestContext, *, plain_rows: bool = False) -> Select[Any]:
     `plain_rows`: as read-only rows of their columns, much cheaper than ORM objects."""
     query = select(*_COLUMNS) if plain_rows else select(Server)
     return query.where(Server.project_id == ctx.project.id)
+
+
+def named_like(tx: Session, ctx: RequestContext, pattern: str) -> list[str]:
+    """The ids of the project's servers whose name the regular expression matches (anywhere
+    in it, as Nova's name filter): in Python, since SQL has no portable REGEXP."""
+    try:
+        regex = re.compile(pattern)
+    except re.error:
+        raise BadRequest(f"Invalid regular expression in filter name: {pattern}") from None
+    rows = tx.execute(select(Server.id, Server.name).where(Server.project_id == ctx.project.id))
+    return [server_id for server_id, name in rows if regex.search(name)]
 
 
 def update(

@@ -202,6 +202,15 @@ def test_list_paging_and_filters(flexemu, conn, boot, nova):
     assert len(nova.get("/servers/detail", params={"status": "ACTIVE"}).json()["servers"]) == 3
 
 
+def test_name_filter_is_a_regular_expression(boot, conn, nova):
+    for name in ("web-0", "web-1", "db-10"):
+        boot(name)
+    assert sorted(s.name for s in conn.compute.servers(name=r"^web-[02]$")) == ["web-0"]
+    assert sorted(s.name for s in conn.compute.servers(name=r"-.*0$")) == ["db-10", "web-0"]
+    assert sorted(s.name for s in conn.compute.servers(name="b-1")) == ["db-10", "web-1"]
+    assert nova.get("/servers", params={"name": "web-("}).status_code == 400
+
+
 def test_another_tenants_server_is_404(flexemu, boot):
     server = boot()
     amsterdam = flexemu.openstack(project="eu-west-1")
