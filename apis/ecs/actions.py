@@ -1,11 +1,12 @@
-"""What a server does on request: start, stop, reboot, resize (confirm, revert), security
-groups, a new password, the lock. Each checks the server's state, then schedules the status
+"""What a server does on request: start, stop, reboot, resize (confirm, revert), rebuild,
+security groups, a new password, the lock. Each checks the server's state, then schedules the status
 change on the clock."""
 
 from sqlalchemy.orm import Session
 
 from apis.ecs import flavors, nics, passwords, servers, states, transitions
 from apis.ecs.models import Server
+from apis.ims import images
 from emulator.context import RequestContext
 from state.models import Job
 
@@ -94,6 +95,30 @@ def revert_resize(tx: Session, ctx: RequestContext, server: Server) -> None:
     server.flavor_id, server.previous_flavor_id = previous.id, None
     _begin(ctx, server, "resize_reverting", "REVERT_RESIZE")
     transitions.schedule(tx, ctx, server, "reverted", _delay(ctx, "server_resize"))
+
+
+def rebuild(
+    tx: Session,
+    ctx: RequestContext,
+    server: Server,
+    image_id: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    metadata: dict[str, str] | None = None,
+) -> None:
+    """Nova's rebuild: the system disk written again from an image (the same or another), a new
+    name, description and metadata if given; flavor, NICs, volumes and the power state stay."""
+    states.require(server, "rebuild")
+    if images.lookup(ctx, image_id) is None:
+        raise states.invalid(f"Image {image_id} could not be found.")
+    servers.update(tx, ctx, server, name=name, description=description)
+    if metadata is not None:
+        servers.check_metadata(tx, ctx.project.id, metadata)
+        server.metadata_ = metadata
+    server.image_id = image_id
+    _begin(ctx, server, "rebuilding", "REBUILD")
+    transitions.schedule(tx, ctx, server, "rebuilt", _delay(ctx, "server_rebuild"))
 
 
 def add_security_group(tx: Session, ctx: RequestContext, server: Server, ref: str) -> None:

@@ -2,8 +2,10 @@
 with Nova's words for a bad one."""
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from apis.ecs.microversions import Microversion
 from emulator.errors import BadRequest
 
 _INTEGER = re.compile(r"^-?[0-9]+$")
@@ -58,3 +60,57 @@ def console_type(body: dict[str, Any], action: str) -> str:
     if not isinstance(argument.get("type"), str):
         raise _invalid(action, argument, "'type' is a required property")
     return str(argument["type"])
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    image_id: str
+    name: str | None
+    description: str | None
+    metadata: dict[str, str] | None
+    admin_pass: str | None
+
+
+# rebuild's properties in Nova's schema, and the microversions that add some.
+_REBUILD_FIELDS = {
+    "imageRef",
+    "name",
+    "adminPass",
+    "metadata",
+    "preserve_ephemeral",
+    "OS-DCF:diskConfig",
+    "accessIPv4",
+    "accessIPv6",
+    "personality",
+}
+_REBUILD_FIELDS_SINCE = {"description": "2.19", "key_name": "2.54", "user_data": "2.57"}
+
+
+def rebuild(body: dict[str, Any], version: Microversion) -> Rebuild:
+    allowed = _REBUILD_FIELDS | {
+        f for f, since in _REBUILD_FIELDS_SINCE.items() if version.at_least(since)
+    }
+    if version.at_least("2.57"):
+        allowed.discard("personality")
+    argument = _object(body, "rebuild", allowed)
+    image_id = argument.get("imageRef")
+    if not isinstance(image_id, str) or not image_id:
+        raise _invalid("rebuild", argument, "'imageRef' is a required property")
+    for field in ("name", "adminPass"):
+        if field in argument and not isinstance(argument[field], str):
+            raise _invalid(field, argument[field], f"{argument[field]!r} is not of type 'string'")
+    description = argument.get("description")
+    if description is not None and not isinstance(description, str):
+        raise _invalid("description", description, f"{description!r} is not of type 'string'")
+    metadata = argument.get("metadata")
+    if metadata is not None and (
+        not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values())
+    ):
+        raise _invalid("metadata", metadata, "metadata is an object of strings")
+    return Rebuild(
+        image_id=image_id,
+        name=argument.get("name"),
+        description=description,
+        metadata=metadata,
+        admin_pass=argument.get("adminPass"),
+    )

@@ -314,6 +314,32 @@ def _create_image(
     return Response(status_code=202, headers={"Location": location})
 
 
+def _rebuild(
+    request: Request,
+    tx: Session,
+    ctx: RequestContext,
+    server: Server,
+    body: dict[str, Any],
+    version: Microversion,
+) -> Response:
+    """202 with the server as an update shows it, and its adminPass (given or generated)."""
+    spec = nova_arguments.rebuild(body, version)
+    actions.rebuild(
+        tx,
+        ctx,
+        server,
+        spec.image_id,
+        name=spec.name,
+        description=spec.description,
+        metadata=spec.metadata,
+    )
+    facts = details.gather(tx, [server])[server.id]
+    region = ctx.emulator.topology.region(ctx.region)
+    view = nova_server_updated(server, facts, version, service_url(request), region)
+    view["adminPass"] = passwords.generate() if spec.admin_pass is None else spec.admin_pass
+    return json_response(202, {"server": view})
+
+
 @router.post("/servers/{server_id}/action")
 async def server_action(
     request: Request, server_id: str, ctx: ProjectContext, version: MicroversionDep
@@ -345,6 +371,8 @@ async def server_action(
             return Response(status_code=204)
         elif name == "revertResize":
             actions.revert_resize(tx, ctx, server)
+        elif name == "rebuild":
+            return _rebuild(request, tx, ctx, server, body, version)
         elif name == "addSecurityGroup":
             actions.add_security_group(tx, ctx, server, _argument(body, name, "name"))
         elif name == "removeSecurityGroup":

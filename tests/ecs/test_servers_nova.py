@@ -80,6 +80,43 @@ def test_resize_confirm_and_revert(flexemu, conn, boot, nova):
     assert old["flavor"]["id"] == "c6.large.4"
 
 
+def test_rebuild_from_another_image_keeps_addresses_and_power_state(
+    flexemu, conn, boot, nova, image_id
+):
+    other = conn.image.find_image("OBS Ubuntu 20.04")
+    server = boot()
+    flexemu.advance("PT1M")
+    addresses = conn.compute.get_server(server.id).addresses
+    rebuilt = conn.compute.rebuild_server(
+        server, image=other.id, name="again", metadata={"k": "v"}, admin_password="Passw0rd!"
+    )
+    assert (rebuilt.status, rebuilt.image.id, rebuilt.admin_password) == (
+        "REBUILD",
+        other.id,
+        "Passw0rd!",
+    )
+    flexemu.advance("PT1M")
+    shown = conn.compute.get_server(server.id)
+    assert (shown.status, shown.name, shown.metadata) == ("ACTIVE", "again", {"k": "v"})
+    assert shown.addresses == addresses
+    conn.compute.stop_server(server)
+    flexemu.advance("PT1M")
+    conn.compute.rebuild_server(server, image=image_id)
+    flexemu.advance("PT1M")
+    stopped = conn.compute.get_server(server.id)
+    assert (stopped.status, stopped.image.id, stopped.name) == ("SHUTOFF", image_id, "again")
+
+
+def test_rebuild_refuses_bad_input_and_a_building_server(boot, nova):
+    server = boot()
+    action = f"/servers/{server.id}/action"
+    response = nova.post(action, json={"rebuild": {"imageRef": "no-such-image"}})
+    assert response.status_code == 409  # still building: the state is checked first
+    bad = [{}, {"imageRef": "x", "key_name": "k"}, {"imageRef": "x", "name": 5}]
+    for argument in bad:
+        assert nova.post(action, json={"rebuild": argument}).status_code == 400
+
+
 def test_actions_in_the_wrong_state_are_409(flexemu, conn, boot, nova):
     server = boot()
     response = nova.post(f"/servers/{server.id}/action", json={"os-stop": None})
