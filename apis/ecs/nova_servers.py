@@ -393,19 +393,6 @@ async def server_action(
     return Response(status_code=202)
 
 
-@router.get("/servers/{server_id}/os-security-groups")
-async def server_security_groups(server_id: str, ctx: ProjectContext) -> dict[str, Any]:
-    with ctx.transaction() as tx:
-        server = servers.get(tx, ctx, server_id)
-        groups = details.groups(tx, [server.id])[server.id]
-    return {
-        "security_groups": [
-            {"id": gid, "name": name, "tenant_id": ctx.project.id, "description": "", "rules": []}
-            for gid, name in groups
-        ]
-    }
-
-
 # Volume attachments --------------------------------------------------------------------------
 
 
