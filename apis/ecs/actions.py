@@ -106,13 +106,18 @@ def rebuild(
     name: str | None = None,
     description: str | None = None,
     metadata: dict[str, str] | None = None,
+    access_ips: tuple[str | None, str | None] = (None, None),
 ) -> None:
     """Nova's rebuild: the system disk written again from an image (the same or another), a new
-    name, description and metadata if given; flavor, NICs, volumes and the power state stay."""
+    name, description, metadata and access addresses if given; flavor, NICs, volumes and the
+    power state stay."""
     states.require(server, "rebuild")
     if images.lookup(ctx, image_id) is None:
         raise states.invalid(f"Image {image_id} could not be found.")
-    servers.update(tx, ctx, server, name=name, description=description)
+    ipv4, ipv6 = access_ips
+    servers.update(
+        tx, ctx, server, name=name, description=description, access_ipv4=ipv4, access_ipv6=ipv6
+    )
     if metadata is not None:
         servers.check_metadata(tx, ctx.project.id, metadata)
         server.metadata_ = metadata

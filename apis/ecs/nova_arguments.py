@@ -3,6 +3,7 @@ with Nova's words for a bad one."""
 
 import re
 from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
 from apis.ecs.microversions import Microversion
@@ -69,6 +70,8 @@ class Rebuild:
     description: str | None
     metadata: dict[str, str] | None
     admin_pass: str | None
+    access_ipv4: str | None
+    access_ipv6: str | None
 
 
 # rebuild's properties in Nova's schema, and the microversions that add some.
@@ -107,10 +110,26 @@ def rebuild(body: dict[str, Any], version: Microversion) -> Rebuild:
         not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values())
     ):
         raise _invalid("metadata", metadata, "metadata is an object of strings")
+    access: dict[str, str] = {}
+    for field, kind, name in (
+        ("accessIPv4", IPv4Address, "ipv4"),
+        ("accessIPv6", IPv6Address, "ipv6"),
+    ):
+        if field in argument:
+            try:
+                if not isinstance(argument[field], str):
+                    raise ValueError
+                access[field] = str(kind(argument[field]))
+            except ValueError:
+                raise _invalid(
+                    field, argument[field], f"{argument[field]!r} is not a '{name}'"
+                ) from None
     return Rebuild(
         image_id=image_id,
         name=argument.get("name"),
         description=description,
         metadata=metadata,
         admin_pass=argument.get("adminPass"),
+        access_ipv4=access.get("accessIPv4"),
+        access_ipv6=access.get("accessIPv6"),
     )

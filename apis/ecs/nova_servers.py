@@ -108,6 +108,8 @@ def _spec(
         user_data=body.user_data,
         metadata=body.metadata,
         description=body.description or "",
+        access_ipv4=str(body.accessIPv4 or ""),
+        access_ipv6=str(body.accessIPv6 or ""),
         server_group_id=hints.group if hints else None,
     )
 
@@ -250,6 +252,10 @@ async def show_server(
         return _shown(tx, ctx, servers.get_plain(tx, ctx, server_id), version, request)
 
 
+def _optional_text(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
 @router.put("/servers/{server_id}")
 async def update_server(
     request: Request,
@@ -267,6 +273,8 @@ async def update_server(
             servers.get(tx, ctx, server_id),
             name=body.server.name,
             description=body.server.description,
+            access_ipv4=_optional_text(body.server.accessIPv4),
+            access_ipv6=_optional_text(body.server.accessIPv6),
         )
         facts = details.gather(tx, [server])[server.id]
         region = ctx.emulator.topology.region(ctx.region)
@@ -332,6 +340,7 @@ def _rebuild(
         name=spec.name,
         description=spec.description,
         metadata=spec.metadata,
+        access_ips=(spec.access_ipv4, spec.access_ipv6),
     )
     facts = details.gather(tx, [server])[server.id]
     region = ctx.emulator.topology.region(ctx.region)

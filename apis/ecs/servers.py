@@ -58,6 +58,8 @@ class ServerSpec:
     publicip: PublicIpSpec | None = None
     tags: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    access_ipv4: str = ""
+    access_ipv6: str = ""
     vpc_id: str | None = None
     server_group_id: str | None = None
 
@@ -264,6 +266,8 @@ def _create_one(
                 spec.publicip and spec.publicip.delete_on_termination
             ),
             "locked": False,
+            "access_ipv4": spec.access_ipv4,
+            "access_ipv6": spec.access_ipv6,
             "created_at": now,
             "updated_at": now,
             "launched_at": None,
@@ -389,10 +393,16 @@ def update(
     *,
     name: str | None = None,
     description: str | None = None,
+    access_ipv4: str | None = None,
+    access_ipv6: str | None = None,
 ) -> Server:
     if name is not None:
         _check_name(name)
         server.name = name
+    if access_ipv4 is not None:
+        server.access_ipv4 = access_ipv4
+    if access_ipv6 is not None:
+        server.access_ipv6 = access_ipv6
     if description is not None:
         if len(description) > 255:
             raise states.invalid("The description is at most 255 characters.")

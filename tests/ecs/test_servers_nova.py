@@ -367,3 +367,33 @@ def test_embedded_flavor_carries_its_extra_specs_from_2_47(conn, boot, nova):
     (listed,) = nova.get("/servers/detail", version="2.47").json()["servers"]
     assert listed["flavor"]["extra_specs"]["resource_type"]
     assert "extra_specs" not in nova.get(f"/servers/{server.id}", version="2.46").json()["server"]
+
+
+def test_access_addresses_are_kept_from_create_update_and_rebuild(flexemu, boot, nova, image_id):
+    server = boot(access_ipv4="1.1.1.1", access_ipv6="2001:2001::3")
+    shown = nova.get(f"/servers/{server.id}").json()["server"]
+    assert (shown["accessIPv4"], shown["accessIPv6"]) == ("1.1.1.1", "2001:2001::3")
+    flexemu.advance("PT1M")
+    addresses = {"accessIPv4": "2.2.2.2", "accessIPv6": "::babe:202:202"}
+    updated = nova.request("PUT", f"/servers/{server.id}", json={"server": addresses})
+    assert {k: updated.json()["server"][k] for k in addresses} == addresses
+    rebuild = {"imageRef": image_id, "accessIPv4": "3.3.3.3"}
+    rebuilt = nova.post(f"/servers/{server.id}/action", json={"rebuild": rebuild})
+    assert rebuilt.json()["server"]["accessIPv4"] == "3.3.3.3"
+    for bad in ({"accessIPv4": "1.1.1"}, {"accessIPv6": "2001:::3"}):
+        response = nova.request("PUT", f"/servers/{server.id}", json={"server": bad})
+        assert response.status_code == 400
+    refused = nova.post(
+        f"/servers/{server.id}/action", json={"rebuild": {**rebuild, "accessIPv4": 5}}
+    )
+    assert refused.status_code == 400
+
+
+def test_a_bad_access_address_at_create_is_400(nova, network, image_id):
+    body = {"name": "x", "flavorRef": "s3.small.1", "imageRef": image_id}
+    body["networks"] = [{"uuid": network["subnet_id"]}]
+    for bad in ({"accessIPv4": "1.1.1.1.1"}, {"accessIPv6": "1.1.1.1"}):
+        response = nova.post("/servers", json={"server": {**body, **bad}})
+        assert response.status_code == 400, bad
+        assert "badRequest" in response.json()
+    assert nova.get("/servers").json()["servers"] == []
