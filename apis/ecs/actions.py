@@ -53,6 +53,7 @@ def resize(
     *,
     confirm: bool = False,
     job: Job | None = None,
+    auto_disk_config: bool | None = None,
 ) -> None:
     """Nova stops at VERIFY_RESIZE for a confirm or revert; the native API confirms itself."""
     states.require(server, "resize")
@@ -69,6 +70,8 @@ def resize(
     old = flavors.get(server.flavor_id)
     servers.swap_usage(tx, server.project_id, old, new)
     server.flavor_id, server.previous_flavor_id = new.id, old.id
+    if auto_disk_config is not None:
+        server.auto_disk_config = auto_disk_config
     _begin(ctx, server, "resize_prep", "RESIZE")
     transitions.schedule(
         tx,
@@ -107,6 +110,7 @@ def rebuild(
     description: str | None = None,
     metadata: dict[str, str] | None = None,
     access_ips: tuple[str | None, str | None] = (None, None),
+    auto_disk_config: bool | None = None,
 ) -> None:
     """Nova's rebuild: the system disk written again from an image (the same or another), a new
     name, description, metadata and access addresses if given; flavor, NICs, volumes and the
@@ -116,7 +120,14 @@ def rebuild(
         raise states.invalid(f"Image {image_id} could not be found.")
     ipv4, ipv6 = access_ips
     servers.update(
-        tx, ctx, server, name=name, description=description, access_ipv4=ipv4, access_ipv6=ipv6
+        tx,
+        ctx,
+        server,
+        name=name,
+        description=description,
+        access_ipv4=ipv4,
+        access_ipv6=ipv6,
+        auto_disk_config=auto_disk_config,
     )
     if metadata is not None:
         servers.check_metadata(tx, ctx.project.id, metadata)

@@ -63,6 +63,19 @@ def console_type(body: dict[str, Any], action: str) -> str:
     return str(argument["type"])
 
 
+DISK_CONFIG = "OS-DCF:diskConfig"
+
+
+def auto_disk_config(argument: dict[str, Any]) -> bool | None:
+    """OS-DCF:diskConfig of a create, update, rebuild or resize: AUTO, MANUAL or absent."""
+    value = argument.get(DISK_CONFIG)
+    if value is None:
+        return None
+    if value not in ("AUTO", "MANUAL"):
+        raise _invalid(DISK_CONFIG, value, f"{value!r} is not one of ['AUTO', 'MANUAL']")
+    return bool(value == "AUTO")
+
+
 @dataclass(frozen=True)
 class Rebuild:
     image_id: str
@@ -72,6 +85,7 @@ class Rebuild:
     admin_pass: str | None
     access_ipv4: str | None
     access_ipv6: str | None
+    auto_disk_config: bool | None
 
 
 # rebuild's properties in Nova's schema, and the microversions that add some.
@@ -132,4 +146,5 @@ def rebuild(body: dict[str, Any], version: Microversion) -> Rebuild:
         admin_pass=argument.get("adminPass"),
         access_ipv4=access.get("accessIPv4"),
         access_ipv6=access.get("accessIPv6"),
+        auto_disk_config=auto_disk_config(argument),
     )

@@ -26,6 +26,7 @@ from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
 from apis.ecs.nova import policy_refusal
 from apis.ecs.server_views import (
+    disk_config,
     interface_view,
     nova_link,
     nova_server,
@@ -110,6 +111,7 @@ def _spec(
         description=body.description or "",
         access_ipv4=str(body.accessIPv4 or ""),
         access_ipv6=str(body.accessIPv6 or ""),
+        auto_disk_config=bool(nova_arguments.auto_disk_config(body.model_extra or {})),
         server_group_id=hints.group if hints else None,
     )
 
@@ -130,7 +132,7 @@ async def create_server(
             "server": {
                 "id": server.id,
                 "links": nova_link(server, service_url(request))["links"],
-                "OS-DCF:diskConfig": "MANUAL",
+                "OS-DCF:diskConfig": disk_config(server.auto_disk_config),
                 "security_groups": [{"name": name} for _, name in groups],
                 "adminPass": (
                     passwords.generate() if body.server.adminPass is None else body.server.adminPass
@@ -275,6 +277,7 @@ async def update_server(
             description=body.server.description,
             access_ipv4=_optional_text(body.server.accessIPv4),
             access_ipv6=_optional_text(body.server.accessIPv6),
+            auto_disk_config=nova_arguments.auto_disk_config(body.server.model_extra or {}),
         )
         facts = details.gather(tx, [server])[server.id]
         region = ctx.emulator.topology.region(ctx.region)
@@ -341,6 +344,7 @@ def _rebuild(
         description=spec.description,
         metadata=spec.metadata,
         access_ips=(spec.access_ipv4, spec.access_ipv6),
+        auto_disk_config=spec.auto_disk_config,
     )
     facts = details.gather(tx, [server])[server.id]
     region = ctx.emulator.topology.region(ctx.region)
@@ -374,7 +378,9 @@ async def server_action(
                 raise BadRequest(f"Invalid input for field/attribute type. Value: {kind}.")
             actions.reboot(tx, ctx, server, hard=kind == "HARD")
         elif name == "resize":
-            actions.resize(tx, ctx, server, _argument(body, "resize", "flavorRef"))
+            flavor_id = _argument(body, "resize", "flavorRef")
+            auto = nova_arguments.auto_disk_config(body["resize"])
+            actions.resize(tx, ctx, server, flavor_id, auto_disk_config=auto)
         elif name == "confirmResize":
             actions.confirm_resize(tx, ctx, server)
             return Response(status_code=204)

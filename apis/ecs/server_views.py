@@ -34,6 +34,10 @@ def _digest(project_id: str, zone: str) -> str:
     return hashlib.sha224(f"{project_id}{zone}".encode()).hexdigest()
 
 
+def disk_config(auto: bool) -> str:
+    return "AUTO" if auto else "MANUAL"
+
+
 def nova_ips(facts: Facts) -> dict[str, list[dict[str, Any]]]:
     """Addresses as Nova's ips resource and update answer show them: version and address."""
     grouped: dict[str, list[dict[str, Any]]] = {}
@@ -120,7 +124,7 @@ def _common(server: Server, stamps: _Stamps | None = None) -> dict[str, Any]:
         "key_name": server.key_name,
         "accessIPv4": server.access_ipv4,
         "accessIPv6": server.access_ipv6,
-        "OS-DCF:diskConfig": "MANUAL",
+        "OS-DCF:diskConfig": disk_config(server.auto_disk_config),
         "progress": 0 if server.status == "BUILD" else 100,
         "config_drive": "",
         "OS-EXT-AZ:availability_zone": server.availability_zone,

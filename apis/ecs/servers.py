@@ -60,6 +60,7 @@ class ServerSpec:
     description: str = ""
     access_ipv4: str = ""
     access_ipv6: str = ""
+    auto_disk_config: bool = False
     vpc_id: str | None = None
     server_group_id: str | None = None
 
@@ -268,6 +269,7 @@ def _create_one(
             "locked": False,
             "access_ipv4": spec.access_ipv4,
             "access_ipv6": spec.access_ipv6,
+            "auto_disk_config": spec.auto_disk_config,
             "created_at": now,
             "updated_at": now,
             "launched_at": None,
@@ -395,6 +397,7 @@ def update(
     description: str | None = None,
     access_ipv4: str | None = None,
     access_ipv6: str | None = None,
+    auto_disk_config: bool | None = None,
 ) -> Server:
     if name is not None:
         _check_name(name)
@@ -403,6 +406,8 @@ def update(
         server.access_ipv4 = access_ipv4
     if access_ipv6 is not None:
         server.access_ipv6 = access_ipv6
+    if auto_disk_config is not None:
+        server.auto_disk_config = auto_disk_config
     if description is not None:
         if len(description) > 255:
             raise states.invalid("The description is at most 255 characters.")

@@ -397,3 +397,32 @@ def test_a_bad_access_address_at_create_is_400(nova, network, image_id):
         assert response.status_code == 400, bad
         assert "badRequest" in response.json()
     assert nova.get("/servers").json()["servers"] == []
+
+
+def test_disk_config_is_kept_from_create_update_rebuild_and_resize(
+    flexemu, nova, network, image_id
+):
+    body = {"name": "x", "flavorRef": "s3.small.1", "imageRef": image_id}
+    body["networks"] = [{"uuid": network["subnet_id"]}]
+    created = nova.post("/servers", json={"server": {**body, "OS-DCF:diskConfig": "AUTO"}})
+    assert created.json()["server"]["OS-DCF:diskConfig"] == "AUTO"
+    server_id = created.json()["server"]["id"]
+    flexemu.advance("PT1M")
+
+    def shown():
+        return nova.get(f"/servers/{server_id}").json()["server"]["OS-DCF:diskConfig"]
+
+    assert shown() == "AUTO"
+    manual = {"OS-DCF:diskConfig": "MANUAL"}
+    nova.request("PUT", f"/servers/{server_id}", json={"server": manual})
+    assert shown() == "MANUAL"
+    action = f"/servers/{server_id}/action"
+    nova.post(action, json={"rebuild": {"imageRef": image_id, "OS-DCF:diskConfig": "AUTO"}})
+    flexemu.advance("PT1M")
+    assert shown() == "AUTO"
+    nova.post(action, json={"resize": {"flavorRef": "s3.medium.2", **manual}})
+    assert shown() == "MANUAL"
+    bad = nova.request("PUT", f"/servers/{server_id}", json={"server": {"OS-DCF:diskConfig": "x"}})
+    assert bad.status_code == 400
+    refused = nova.post("/servers", json={"server": {**body, "OS-DCF:diskConfig": "auto"}})
+    assert refused.status_code == 400
