@@ -111,10 +111,11 @@ def rebuild(
     metadata: dict[str, str] | None = None,
     access_ips: tuple[str | None, str | None] = (None, None),
     auto_disk_config: bool | None = None,
+    login: dict[str, str | None] | None = None,
 ) -> None:
     """Nova's rebuild: the system disk written again from an image (the same or another), a new
-    name, description, metadata and access addresses if given; flavor, NICs, volumes and the
-    power state stay."""
+    name, description, metadata, access addresses, key pair and user data if given; flavor,
+    NICs, volumes and the power state stay."""
     states.require(server, "rebuild")
     if images.lookup(ctx, image_id) is None:
         raise states.invalid(f"Image {image_id} could not be found.")
@@ -129,6 +130,7 @@ def rebuild(
         access_ipv6=ipv6,
         auto_disk_config=auto_disk_config,
     )
+    servers.replace_login(tx, ctx, server, login or {})
     if metadata is not None:
         servers.check_metadata(tx, ctx.project.id, metadata)
         server.metadata_ = metadata

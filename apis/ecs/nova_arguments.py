@@ -86,6 +86,8 @@ class Rebuild:
     access_ipv4: str | None
     access_ipv6: str | None
     auto_disk_config: bool | None
+    # key_name (2.54) and user_data (2.57) when given, None to remove them.
+    login: dict[str, str | None]
 
 
 # rebuild's properties in Nova's schema, and the microversions that add some.
@@ -101,6 +103,16 @@ _REBUILD_FIELDS = {
     "personality",
 }
 _REBUILD_FIELDS_SINCE = {"description": "2.19", "key_name": "2.54", "user_data": "2.57"}
+
+
+def _login(argument: dict[str, Any]) -> dict[str, str | None]:
+    login: dict[str, str | None] = {
+        k: argument[k] for k in ("key_name", "user_data") if k in argument
+    }
+    for field, value in login.items():
+        if value is not None and not isinstance(value, str):
+            raise _invalid(field, value, f"{value!r} is not of type 'string', 'null'")
+    return login
 
 
 def rebuild(body: dict[str, Any], version: Microversion) -> Rebuild:
@@ -147,4 +159,5 @@ def rebuild(body: dict[str, Any], version: Microversion) -> Rebuild:
         access_ipv4=access.get("accessIPv4"),
         access_ipv6=access.get("accessIPv6"),
         auto_disk_config=auto_disk_config(argument),
+        login=_login(argument),
     )

@@ -345,10 +345,15 @@ def _rebuild(
         metadata=spec.metadata,
         access_ips=(spec.access_ipv4, spec.access_ipv6),
         auto_disk_config=spec.auto_disk_config,
+        login=spec.login,
     )
     facts = details.gather(tx, [server])[server.id]
     region = ctx.emulator.topology.region(ctx.region)
     view = nova_server_updated(server, facts, version, service_url(request), region)
+    if version.at_least("2.54"):
+        view["key_name"] = server.key_name
+    if version.at_least("2.57"):
+        view["user_data"] = server.user_data
     view["adminPass"] = passwords.generate() if spec.admin_pass is None else spec.admin_pass
     return json_response(202, {"server": view})
 

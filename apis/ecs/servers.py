@@ -95,6 +95,26 @@ def _check_name(name: str) -> None:
         raise states.invalid(f"Invalid server name {name!r}: 1 to {MAX_NAME} characters.")
 
 
+def _check_key_name(tx: Session, ctx: RequestContext, key_name: str) -> None:
+    try:
+        keypairs.get(tx, ctx, key_name)
+    except NotFound:
+        raise states.invalid("Invalid key_name provided.") from None
+
+
+def replace_login(
+    tx: Session, ctx: RequestContext, server: Server, replaced: dict[str, str | None]
+) -> None:
+    """A rebuild's new `key_name` or `user_data` (None removes it), checked as at create."""
+    if "key_name" in replaced:
+        if replaced["key_name"] is not None:
+            _check_key_name(tx, ctx, replaced["key_name"])
+        server.key_name = replaced["key_name"]
+    if "user_data" in replaced:
+        _check_user_data(replaced["user_data"])
+        server.user_data = replaced["user_data"]
+
+
 def _check_user_data(user_data: str | None) -> None:
     if user_data is None:
         return
@@ -187,10 +207,7 @@ def create(
     zone = _zone(ctx, flavor, spec.availability_zone)
     disk_specs = _boot_disks(ctx, spec)
     if spec.key_name is not None:
-        try:
-            keypairs.get(tx, ctx, spec.key_name)
-        except NotFound:
-            raise states.invalid("Invalid key_name provided.") from None
+        _check_key_name(tx, ctx, spec.key_name)
     _check_user_data(spec.user_data)
     check_metadata(tx, ctx.project.id, spec.metadata)
     tag_values = tags.validate(

@@ -426,3 +426,23 @@ def test_disk_config_is_kept_from_create_update_rebuild_and_resize(
     assert bad.status_code == 400
     refused = nova.post("/servers", json={"server": {**body, "OS-DCF:diskConfig": "auto"}})
     assert refused.status_code == 400
+
+
+def test_rebuild_replaces_key_pair_from_2_54_and_user_data_from_2_57(
+    flexemu, conn, boot, nova, image_id
+):
+    conn.compute.create_keypair(name="new-key")
+    server = boot()
+    flexemu.advance("PT1M")
+    action = f"/servers/{server.id}/action"
+    rebuild = {"imageRef": image_id, "key_name": "new-key"}
+    assert nova.post(action, json={"rebuild": rebuild}, version="2.53").status_code == 400
+    answer = nova.post(action, json={"rebuild": rebuild}, version="2.54").json()["server"]
+    assert answer["key_name"] == "new-key" and "user_data" not in answer
+    flexemu.advance("PT1M")
+    missing = {"imageRef": image_id, "key_name": "nope"}
+    assert nova.post(action, json={"rebuild": missing}, version="2.54").status_code == 400
+    user_data = "IyEvYmluL3NoCg=="
+    rebuild = {"imageRef": image_id, "key_name": None, "user_data": user_data}
+    answer = nova.post(action, json={"rebuild": rebuild}, version="2.57").json()["server"]
+    assert (answer["key_name"], answer["user_data"]) == (None, user_data)
