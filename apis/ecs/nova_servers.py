@@ -317,7 +317,7 @@ def _create_image(
     with ctx.transaction() as tx:
         servers.get(tx, ctx, server_id)
     image_spec = capture.ImageSpec(name=spec["name"], instance_id=server_id, properties=metadata)
-    image_id = capture.create(ctx, image_spec).image_id
+    image_id = actions.create_image(ctx, image_spec).image_id
     if version.at_least("2.45"):
         return json_response(202, {"image_id": image_id})
     location = f"{host_url(request)}/ims/v2/images/{image_id}"
