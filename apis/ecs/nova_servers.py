@@ -368,6 +368,9 @@ async def server_action(
     if not isinstance(body, dict) or len(body) != 1:
         raise BadRequest("There is no such action: the body names exactly one action.")
     (name,) = body
+    if name == "createBackup":
+        # Flexible Engine's Nova offers no server backups (CSBS and CBR back servers up).
+        raise policy_refusal("os_compute_api:os-create-backup")
     if name == "createImage":
         return _create_image(request, ctx, server_id, body, version)
     with ctx.transaction() as tx:
