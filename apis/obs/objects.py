@@ -375,6 +375,35 @@ def annotate(
         return row
 
 
+def set_metadata(
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    version_id: str | None,
+    replace: bool,
+    spec: NewObject,
+) -> ObjectVersion:
+    """OBS's PUT ?metadata: change a version's metadata in place (its body and version stay).
+
+    REPLACE (`replace`) keeps only the headers and metadata the request names; REPLACE_NEW
+    sets those and keeps the others. Both keep the storage class unless the request names one.
+    """
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        row = find(tx, bucket, key, version_id)
+        if replace:
+            row.content_headers = spec.content_headers
+            row.user_metadata = spec.user_metadata
+        else:
+            row.content_headers = {**row.content_headers, **spec.content_headers}
+            row.user_metadata = {**row.user_metadata, **spec.user_metadata}
+        if spec.storage_class not in (None, row.storage_class):
+            changes = {row.storage_class: -row.size, spec.storage_class: row.size}
+            usage.stored_changed(tx, bucket, changes, ctx.now())
+            row.storage_class = spec.storage_class
+        return row
+
+
 def no_such_version(key: str, version_id: str) -> S3Error:
     return S3Error(
         "NoSuchVersion",

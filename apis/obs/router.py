@@ -534,6 +534,8 @@ async def _object(call: Call) -> Response:
     if method == "PUT":
         if "uploadId" in query or "partNumber" in query:
             return await _put_part(call)
+        if "metadata" in query:
+            return _set_metadata(call)
         if call.headers.get(call.wire.prefix + "copy-source") or call.headers.get(
             "x-amz-copy-source"
         ):
@@ -616,6 +618,21 @@ async def _put_object(call: Call) -> Response:
         headers[call.wire.prefix + "storage-class"] = call.wire.storage_class(row.storage_class)
     for algorithm, value in row.checksums.items():
         headers["x-amz-checksum-" + algorithm.lower()] = value
+    return _empty(200, headers)
+
+
+def _set_metadata(call: Call) -> Response:
+    name = call.wire.prefix + "metadata-directive"
+    directive = call.headers.get(name, "")
+    if directive not in ("REPLACE", "REPLACE_NEW"):
+        raise invalid_argument("Unknown metadata directive.", name, directive)
+    spec = wire.new_object(call.headers)
+    version_id = call.query.get("versionId")
+    row = objects.set_metadata(
+        call.ctx, call.bucket, call.key, version_id, directive == "REPLACE", spec
+    )
+    headers = {name: directive, **views.version_headers(row, call.wire)}
+    headers.update(wire.metadata_headers(row, call.wire))
     return _empty(200, headers)
 
 

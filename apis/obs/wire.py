@@ -83,6 +83,16 @@ def new_object(headers: dict[str, str]) -> NewObject:
     )
 
 
+def metadata_headers(row: AnyVersion, wire: Wire) -> dict[str, str]:
+    """The object's stored content headers, its user metadata and its storage class."""
+    headers = {name.title(): value for name, value in row.content_headers.items()}
+    for name, value in row.user_metadata.items():
+        headers[wire.prefix + "meta-" + name] = value
+    if row.storage_class != "STANDARD":
+        headers[wire.prefix + "storage-class"] = wire.storage_class(row.storage_class)
+    return headers
+
+
 def object_headers(
     row: AnyVersion, wire: Wire, now: datetime, query: dict[str, str], with_checksums: bool
 ) -> dict[str, str]:
@@ -90,15 +100,9 @@ def object_headers(
         "ETag": row.etag,
         "Last-Modified": http_date(row.last_modified),
         "Accept-Ranges": "bytes",
-        "Content-Type": row.content_headers.get("content-type", DEFAULT_CONTENT_TYPE),
+        "Content-Type": DEFAULT_CONTENT_TYPE,
+        **metadata_headers(row, wire),
     }
-    for name in CONTENT_HEADERS[1:]:
-        if name in row.content_headers:
-            headers[name.title()] = row.content_headers[name]
-    for name, value in row.user_metadata.items():
-        headers[wire.prefix + "meta-" + name] = value
-    if row.storage_class != "STANDARD":
-        headers[wire.prefix + "storage-class"] = wire.storage_class(row.storage_class)
     if row.restore_ready_at is not None and row.restore_expires_at is not None:
         if row.restore_ready_at > now:
             headers[wire.prefix + "restore"] = 'ongoing-request="true"'

@@ -2,9 +2,15 @@
 
 import httpx
 import pytest
-from obs import AppendObjectContent, CreateBucketHeader, ObsClient, PutObjectHeader
+from obs import (
+    AppendObjectContent,
+    CreateBucketHeader,
+    ObsClient,
+    PutObjectHeader,
+    SetObjectMetadataHeader,
+)
 
-from tests.obs.helpers import ok
+from tests.obs.helpers import error_of, ok, signed
 
 
 @pytest.fixture(params=["obs", "v2", "v4"])
@@ -112,3 +118,44 @@ def test_bucket_quota_and_storage_info(obs):
     assert (over.status, over.errorCode) == (403, "InsufficientStorageSpace")
     info = ok(obs.getBucketStorageInfo("quota-bucket"))
     assert (info.size, info.objectNumber) == (8, 1)
+
+
+def test_set_object_metadata_keeps_the_body(obs):
+    """PUT ?metadata changes metadata in place: REPLACE_NEW merges, REPLACE keeps only what
+    it names (and the storage class)."""
+    ok(obs.createBucket("meta-bucket"))
+    ok(obs.putContent("meta-bucket", "k", "hello", metadata={"colour": "blue", "size": "L"}))
+    changed = obs.setObjectMetadata(
+        "meta-bucket",
+        "k",
+        metadata={"colour": "red"},
+        headers=SetObjectMetadataHeader(cacheControl="no-cache", storageClass="WARM"),
+    )
+    assert ok(changed).storageClass in ("WARM", "STANDARD_IA")
+    head = obs.getObjectMetadata("meta-bucket", "k")
+    assert ok(head).contentLength == 5
+    assert {"colour": "red", "size": "L", "cache-control": "no-cache"}.items() <= dict(
+        head.header
+    ).items()
+    ok(
+        obs.setObjectMetadata(
+            "meta-bucket",
+            "k",
+            metadata={"x": "1"},
+            headers=SetObjectMetadataHeader(removeUnset=True, contentType="text/x"),
+        )
+    )
+    head = ok(obs.getObjectMetadata("meta-bucket", "k"))
+    assert (head.contentType, head.storageClass) in (("text/x", "WARM"), ("text/x", "STANDARD_IA"))
+    header = dict(obs.getObjectMetadata("meta-bucket", "k").header)
+    assert header.get("x") == "1" and "colour" not in header and "cache-control" not in header
+    assert ok(obs.getObject("meta-bucket", "k", loadStreamInMemory=True)).buffer == b"hello"
+
+
+def test_set_object_metadata_needs_a_directive(flexemu, s3):
+    s3.create_bucket(Bucket="meta-bucket")
+    s3.put_object(Bucket="meta-bucket", Key="k", Body=b"hello")
+    url, headers = signed(flexemu, "PUT", "/meta-bucket/k?metadata", headers={"x-amz-meta-a": "b"})
+    refused = httpx.put(url, headers=headers)
+    assert (refused.status_code, error_of(refused)["Code"]) == (400, "InvalidArgument")
+    assert s3.get_object(Bucket="meta-bucket", Key="k")["Body"].read() == b"hello"
