@@ -17,7 +17,7 @@ from state import blobs
 from state.blobs import Blob
 from state.prepared import Prepared
 
-MIN_PART_SIZE = 5 * 1024 * 1024
+MIN_PART_SIZE = 100 * 1024  # OBS's minimum (S3's is 5 MiB)
 MAX_PARTS = 10000
 
 _uploads = cast(Table, MultipartUpload.__table__)

@@ -47,6 +47,29 @@ def test_upload_in_parts_and_complete(s3, bucket):
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
 
+def test_parts_before_the_last_need_100_kib_as_on_obs(s3, bucket):
+    def complete(first_size):
+        upload_id = _upload(s3, bucket)
+        parts = [
+            {
+                "PartNumber": number,
+                "ETag": s3.upload_part(
+                    Bucket=bucket, Key="big", UploadId=upload_id, PartNumber=number, Body=body
+                )["ETag"],
+            }
+            for number, body in ((1, b"a" * first_size), (2, b"tail"))
+        ]
+        s3.complete_multipart_upload(
+            Bucket=bucket, Key="big", UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+
+    complete(100 * 1024)
+    assert s3.head_object(Bucket=bucket, Key="big")["ContentLength"] == 100 * 1024 + 4
+    with pytest.raises(ClientError) as error:
+        complete(100 * 1024 - 1)
+    assert code_of(error.value) == "EntityTooSmall"
+
+
 def test_transfer_manager_upload_and_download(s3, bucket):
     from boto3.s3.transfer import TransferConfig
 
@@ -88,7 +111,7 @@ def test_completion_rules(s3, bucket):
     with pytest.raises(ClientError) as error:
         s3.upload_part(Bucket=bucket, Key="big", UploadId=upload_id, PartNumber=10001, Body=b"")
     assert code_of(error.value) == "InvalidArgument"
-    # A single small part is fine: only parts before the last must be 5 MiB.
+    # A single small part is fine: only parts before the last must be 100 KiB.
     s3.complete_multipart_upload(
         Bucket=bucket,
         Key="big",

@@ -159,3 +159,16 @@ def test_set_object_metadata_needs_a_directive(flexemu, s3):
     refused = httpx.put(url, headers=headers)
     assert (refused.status_code, error_of(refused)["Code"]) == (400, "InvalidArgument")
     assert s3.get_object(Bucket="meta-bucket", Key="k")["Body"].read() == b"hello"
+
+
+def test_upload_file_in_parts_of_100_kib(obs, tmp_path):
+    """uploadFile's smallest part size is OBS's minimum part size, 100 KiB."""
+    ok(obs.createBucket("parts-bucket"))
+    source = tmp_path / "data.bin"
+    source.write_bytes(bytes(range(256)) * 1200)  # 300 KiB: parts of 100, 100 and 100 KiB
+    done = obs.uploadFile(
+        "parts-bucket", "data.bin", str(source), partSize=100 * 1024, enableCheckpoint=False
+    )
+    assert ok(done).etag.endswith('-3"')
+    got = ok(obs.getObject("parts-bucket", "data.bin", loadStreamInMemory=True))
+    assert got.buffer == source.read_bytes()
