@@ -300,6 +300,22 @@ UNSUPPORTED_SUBRESOURCES = (
     "publicAccessBlock",
     "intelligent-tiering",
     "policyStatus",
+    # OBS's own: custom domains, public status, compression, DIS, cold access, aliases.
+    "customdomain",
+    "bucketStatus",
+    "obscompresspolicy",
+    "dispolicy",
+    "directcoldaccess",
+    "obsbucketalias",
+)
+
+# Object sub-resources the emulator does not implement: 501 NotImplemented.
+UNSUPPORTED_OBJECT_SUBRESOURCES = (
+    "attributes",
+    "retention",
+    "legal-hold",
+    "torrent",
+    "x-obs-accesslabel",
 )
 
 
@@ -521,6 +537,9 @@ async def _delete_many(call: Call) -> Response:
 
 async def _object(call: Call) -> Response:
     method, query = call.request.method, call.query
+    pending = [sub for sub in UNSUPPORTED_OBJECT_SUBRESOURCES if sub in query]
+    if pending:
+        raise not_implemented(f"The object sub-resource ?{pending[0]}")
     if "tagging" in query and method in ("GET", "PUT", "DELETE"):
         return await _object_tagging(call)
     if "acl" in query and method in ("GET", "PUT"):

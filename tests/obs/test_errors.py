@@ -52,6 +52,29 @@ def test_unsupported_sub_resources_say_not_implemented(s3, bucket, call):
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 
+def test_unsupported_object_sub_resources_say_not_implemented(s3, bucket):
+    """aws s3api get-object-attributes: a 501 error, not the object's body."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as error:
+        s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=["ETag"])
+    assert code_of(error.value) == "NotImplemented"
+
+
+def test_obs_only_bucket_sub_resources_say_not_implemented(flexemu, bucket):
+    """esdk getBucketCustomDomain: a 501 error, not the bucket's listing."""
+    from obs import ObsClient
+
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature="v2",
+        path_style=True,
+    )
+    answer = client.getBucketCustomDomain(bucket)
+    assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+
+
 def test_storage_class_names_of_s3_clients(s3, bucket):
     s3.put_object(Bucket=bucket, Key="ia", Body=b"x", StorageClass="STANDARD_IA")
     s3.put_object(Bucket=bucket, Key="glacier", Body=b"x", StorageClass="GLACIER")
