@@ -8,7 +8,7 @@ import binascii
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
@@ -25,6 +25,7 @@ from apis.obs import (
     multipart,
     objects,
     policy,
+    post_form,
     storage_classes,
     tagging,
     views,
@@ -33,7 +34,7 @@ from apis.obs import (
     xml,
 )
 from apis.obs.auth import Authenticator, Caller, Incoming, anonymous
-from apis.obs.body import BodyReader
+from apis.obs.body import MAX_SINGLE_PUT, BodyReader
 from apis.obs.context import ObsContext
 from apis.obs.documents import Document, Submitted
 from apis.obs.errors import (
@@ -185,6 +186,9 @@ async def _dispatch(
     query: dict[str, str],
 ) -> Response:
     bucket, key = _split(route.path)
+    content_type = headers.get("content-type", "")
+    if request.method == "POST" and key is None and content_type.startswith("multipart/form-data"):
+        return await _form_upload(request, route, emulator, headers, bucket)
     incoming = Incoming(
         request.method,
         request.scope.get("raw_path", b"").decode("latin-1") or route.original_path,
@@ -214,6 +218,62 @@ async def _dispatch(
         if joined:
             return await _operation(call)
     return await _operation(call)
+
+
+async def _form_upload(
+    request: Request, route: Any, emulator: Any, headers: dict[str, str], bucket: str | None
+) -> Response:
+    """POST Object: a browser form's file, stored as its policy's signer (or anyone) may."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_SINGLE_PUT:
+        raise S3Error(
+            "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."
+        )
+    body = b"".join([chunk async for chunk in request.stream()])
+    form = post_form.parse(body, headers["content-type"])
+    if "key" not in form.fields:
+        raise invalid_argument("Bucket POST must contain a field named 'key'.", "key", "")
+    bucket, key, now = bucket or "", form.key, emulator.clock.now()
+    skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
+    with emulator.db.reads() as tx:
+        authenticator = Authenticator(tx, now, skew, bucket)
+        caller = authenticator.form_caller(form.fields)
+        if not caller.anonymous:
+            post_form.check(form, bucket, now)
+        # The form's fields say what headers say in a PUT: Content-Type, x-amz-meta-*, acl ...
+        fields = dict(form.fields)
+        if "acl" in fields:
+            fields[("x-obs-" if caller.obs_dialect == "obs" else "x-amz-") + "acl"] = fields["acl"]
+        decision = _authorize(
+            tx, request, caller, fields, {}, bucket, key, authenticator.bucket_access
+        )
+    ctx = ObsContext(
+        emulator,
+        caller,
+        request.scope.get("flexemu.request_id", ""),
+        _region(emulator, route.region, caller.region),
+        decision.buckets,
+        None,
+    )
+    call = Call(request, ctx, fields, {}, bucket, key, decision.owner)
+    call.check_bucket()
+    spec = wire.new_object(fields)
+    spec.grants = _requested_acl(call, caller.domain_id)
+    with ctx.blobs.writer() as writer:
+        writer.write(form.file)
+        blob = writer.finish()
+    row = objects.put(ctx, bucket, key, blob, spec)
+    location = f"{str(request.url).partition('?')[0].rstrip('/')}/{quote(key)}"
+    answer = {"ETag": row.etag, "Location": location, **views.version_headers(row, call.wire)}
+    redirect = fields.get("success_action_redirect") or fields.get("redirect")
+    if redirect:
+        added = urlencode({"bucket": bucket, "key": key, "etag": row.etag})
+        answer["Location"] = f"{redirect}{'&' if '?' in redirect else '?'}{added}"
+        return _empty(303, answer)
+    status = fields.get("success_action_status")
+    if status == "201":
+        return _xml(views.posted(location, bucket, key, row.etag), 201, answer)
+    return _empty(200 if status == "200" else 204, answer)
 
 
 async def _operation(call: Call) -> Response:

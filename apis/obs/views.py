@@ -187,6 +187,12 @@ def completed(location: str, bucket: str, key: str, etag: str) -> bytes:
     )
 
 
+def posted(location: str, bucket: str, key: str, etag: str) -> bytes:
+    return xml.document(
+        "PostResponse", [("Location", location), ("Bucket", bucket), ("Key", key), ("ETag", etag)]
+    )
+
+
 def parts(
     bucket: str,
     upload: MultipartUpload,

@@ -1,0 +1,104 @@
+"""Browser-based uploads (POST Object): forms signed by boto3's and esdk-obs-python's policies."""
+
+import httpx
+import pytest
+from obs import ObsClient
+
+from tests.obs.helpers import error_of
+
+
+def _post(url, fields, content=b"hello form", filename="hello.txt"):
+    return httpx.post(url, data=fields, files={"file": (filename, content)})
+
+
+def test_boto3_presigned_post_stores_the_file(s3, bucket):
+    form = s3.generate_presigned_post(
+        bucket,
+        "uploads/${filename}",
+        Fields={"acl": "public-read", "Content-Type": "text/plain", "success_action_status": "201"},
+        Conditions=[
+            {"acl": "public-read"},
+            {"Content-Type": "text/plain"},
+            {"success_action_status": "201"},
+            ["content-length-range", 1, 100],
+        ],
+    )
+    posted = _post(form["url"], form["fields"])
+    assert posted.status_code == 201, posted.text
+    assert "<Key>uploads/hello.txt</Key>" in posted.text
+    got = s3.get_object(Bucket=bucket, Key="uploads/hello.txt")
+    assert (got["Body"].read(), got["ContentType"]) == (b"hello form", "text/plain")
+    assert posted.headers["ETag"] == got["ETag"]
+    grants = s3.get_object_acl(Bucket=bucket, Key="uploads/hello.txt")["Grants"]
+    assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants)
+    too_big = _post(form["url"], form["fields"], b"x" * 101)
+    assert (too_big.status_code, error_of(too_big)["Code"]) == (400, "EntityTooLarge")
+
+
+def test_the_policy_decides(s3, bucket, flexemu, anonymous):
+    form = s3.generate_presigned_post(bucket, "k", ExpiresIn=60)
+    extra = _post(form["url"], {**form["fields"], "x-amz-meta-colour": "blue"})
+    assert (extra.status_code, error_of(extra)["Code"]) == (403, "AccessDenied")
+    assert "Extra input fields" in error_of(extra)["Message"]
+    other_key = _post(form["url"], {**form["fields"], "key": "other"})
+    assert (other_key.status_code, error_of(other_key)["Code"]) == (403, "AccessDenied")
+    forged = _post(form["url"], {**form["fields"], "x-amz-signature": "0" * 64})
+    assert (forged.status_code, error_of(forged)["Code"]) == (403, "SignatureDoesNotMatch")
+    unsigned = _post(form["url"], {"key": "k"})  # anyone: a private bucket refuses
+    assert (unsigned.status_code, error_of(unsigned)["Code"]) == (403, "AccessDenied")
+    flexemu.advance("PT2M")
+    expired = _post(form["url"], form["fields"])
+    assert (expired.status_code, error_of(expired)["Code"]) == (403, "AccessDenied")
+    assert "Policy expired" in error_of(expired)["Message"]
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+@pytest.mark.parametrize("signature", ["obs", "v2"])
+def test_esdk_post_signature(flexemu, s3, bucket, signature):
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature=signature,
+        path_style=True,
+    )
+    signed = client.createPostSignature(
+        bucket, "esdk.txt", expires=300, formParams={"content-type": "text/plain"}
+    )
+    access_field = "AccessKeyId" if signature == "obs" else "AWSAccessKeyId"
+    fields = {
+        "key": "esdk.txt",
+        "content-type": "text/plain",
+        "policy": signed.policy,
+        "signature": signed.signature,
+        access_field: flexemu.access_key,
+    }
+    posted = _post(f"{flexemu.url}/{bucket}", fields)
+    assert posted.status_code == 204, posted.text
+    got = s3.get_object(Bucket=bucket, Key="esdk.txt")
+    assert (got["Body"].read(), got["ContentType"]) == (b"hello form", "text/plain")
+
+
+def test_redirect_after_the_upload(s3, bucket):
+    target = "http://app.example/done"
+    form = s3.generate_presigned_post(
+        bucket,
+        "k",
+        Fields={"success_action_redirect": target},
+        Conditions=[{"success_action_redirect": target}],
+    )
+    posted = _post(form["url"], form["fields"])
+    assert posted.status_code == 303
+    assert posted.headers["Location"].startswith(f"{target}?bucket={bucket}&key=k&etag=")
+
+
+def test_a_bad_form_is_a_client_error(flexemu, bucket):
+    url = f"{flexemu.url}/{bucket}"
+    no_file = httpx.post(url, files={"key": (None, "k")})
+    assert (no_file.status_code, error_of(no_file)["Code"]) == (400, "InvalidArgument")
+    garbage = httpx.post(
+        url, content=b"not a form", headers={"Content-Type": "multipart/form-data; boundary=x"}
+    )
+    assert (garbage.status_code, error_of(garbage)["Code"]) == (400, "MalformedPOSTRequest")
+    no_key = httpx.post(url, files={"file": ("f", b"x")})
+    assert (no_key.status_code, error_of(no_key)["Code"]) == (400, "InvalidArgument")
