@@ -11,6 +11,8 @@ from apis.obs.models import AnyVersion
 from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, NewObject
 
 META_PREFIXES = ("x-amz-meta-", "x-obs-meta-")
+# Kept with the content headers; the website endpoint (not emulated) would redirect to it.
+REDIRECT = "website-redirect-location"
 RESPONSE_OVERRIDES = {
     "response-content-type": "Content-Type",
     "response-content-language": "Content-Language",
@@ -68,6 +70,9 @@ def header_class(headers: dict[str, str], *names: str) -> str | None:
 
 def new_object(headers: dict[str, str]) -> NewObject:
     content = {name: headers[name] for name in CONTENT_HEADERS if name in headers}
+    for prefix in ("x-amz-", "x-obs-"):
+        if prefix + REDIRECT in headers:
+            content[REDIRECT] = headers[prefix + REDIRECT]
     metadata = {
         name[len("x-amz-meta-") :]: value
         for name, value in headers.items()
@@ -85,7 +90,10 @@ def new_object(headers: dict[str, str]) -> NewObject:
 
 def metadata_headers(row: AnyVersion, wire: Wire) -> dict[str, str]:
     """The object's stored content headers, its user metadata and its storage class."""
-    headers = {name.title(): value for name, value in row.content_headers.items()}
+    headers = {
+        wire.prefix + name if name == REDIRECT else name.title(): value
+        for name, value in row.content_headers.items()
+    }
     for name, value in row.user_metadata.items():
         headers[wire.prefix + "meta-" + name] = value
     if row.storage_class != "STANDARD":
