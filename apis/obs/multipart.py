@@ -146,20 +146,6 @@ def list_parts(
         return upload, parts[:max_parts], len(parts) > max_parts
 
 
-def list_uploads(ctx: ObsContext, bucket_name: str, prefix: str) -> list[MultipartUpload]:
-    with ctx.transaction() as tx:
-        bucket = buckets.find(tx, ctx, bucket_name)
-        return list(
-            tx.scalars(
-                select(MultipartUpload)
-                .where(
-                    MultipartUpload.bucket_id == bucket.id, MultipartUpload.key.startswith(prefix)
-                )
-                .order_by(MultipartUpload.key, MultipartUpload.initiated_at)
-            )
-        )
-
-
 def drop(tx: Session, upload: MultipartUpload) -> None:
     """Remove an upload and its parts (aborted, or by a lifecycle rule)."""
     digests = list(tx.scalars(select(UploadPart.blob).where(UploadPart.upload_id == upload.id)))

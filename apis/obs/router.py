@@ -431,9 +431,9 @@ def _get_bucket(call: Call) -> Response:
     if "location" in query:
         return _xml(views.location(buckets.get(call.ctx, name).region, call.wire))
     if "uploads" in query:
-        prefix = query.get("prefix", "")
-        rows = multipart.list_uploads(call.ctx, name, prefix)
-        return _xml(views.uploads(name, rows, prefix, _int(query, "max-uploads", 1000), call.wire))
+        page = _marked_page(query, "upload-id-marker", "max-uploads")
+        uploads = listing.list_uploads(call.ctx, name, page)
+        return _xml(views.uploads(name, page, uploads, call.wire))
     if "quota" in query:
         return _xml(views.quota(buckets.get(call.ctx, name).quota_bytes))
     if "storageinfo" in query:
@@ -469,15 +469,18 @@ async def _bucket_document(call: Call, document: Document) -> Response:
     return Response(document.render(value, row, call.wire), media_type=document.media_type)
 
 
-def _list_versions(call: Call) -> Response:
-    query = call.query
-    page = listing.VersionPage(
+def _marked_page(query: dict[str, str], id_marker: str, max_name: str) -> listing.MarkedPage:
+    return listing.MarkedPage(
         query.get("prefix", ""),
         query.get("delimiter", ""),
         query.get("key-marker", ""),
-        query.get("version-id-marker", ""),
-        min(_int(query, "max-keys", 1000), listing.MAX_KEYS),
+        query.get(id_marker, ""),
+        min(_int(query, max_name, 1000), listing.MAX_KEYS),
     )
+
+
+def _list_versions(call: Call) -> Response:
+    page = _marked_page(call.query, "version-id-marker", "max-keys")
     result = listing.list_versions(call.ctx, call.bucket, page)
     return _xml(views.versions(call.bucket, page, result, call.wire))
 

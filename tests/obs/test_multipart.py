@@ -238,3 +238,23 @@ def test_acl_and_tags_given_at_initiation_apply_to_the_completed_object(s3, buck
         {"Key": "kind", "Value": "video"}
     ]
     assert anonymous.get_object(Bucket=bucket, Key="big")["Body"].read() == b"x"
+
+
+def test_list_uploads_pages_after_markers_and_folds_prefixes(s3, bucket):
+    ids = [_upload(s3, bucket, key) for key in ("a", "a", "b", "dir/x", "dir/y")]
+    first = s3.list_multipart_uploads(Bucket=bucket, MaxUploads=2)
+    assert [u["UploadId"] for u in first["Uploads"]] == ids[:2]
+    assert first["IsTruncated"] and first["NextKeyMarker"] == "a"
+    rest = s3.list_multipart_uploads(
+        Bucket=bucket,
+        KeyMarker=first["NextKeyMarker"],
+        UploadIdMarker=first["NextUploadIdMarker"],
+        Delimiter="/",
+    )
+    assert [u["UploadId"] for u in rest["Uploads"]] == [ids[2]]
+    assert [p["Prefix"] for p in rest["CommonPrefixes"]] == ["dir/"]
+    assert not rest["IsTruncated"]
+    pages = s3.get_paginator("list_multipart_uploads").paginate(
+        Bucket=bucket, PaginationConfig={"PageSize": 1}
+    )
+    assert [u["UploadId"] for page in pages for u in page.get("Uploads", [])] == ids
