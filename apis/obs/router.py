@@ -379,6 +379,8 @@ UNSUPPORTED_OBJECT_SUBRESOURCES = (
 )
 
 
+DEFAULT_CLASS_HEADER = {"obs": "x-obs-storage-class", "s3": "x-default-storage-class"}
+
 # The bucket's configuration documents, by sub-resource.
 DOCUMENTS = {
     "tagging": tagging.BUCKET_DOCUMENT,
@@ -413,7 +415,8 @@ async def _bucket(call: Call) -> Response:
             {
                 "x-amz-bucket-region": row.region,
                 "x-obs-bucket-location": row.region,
-                call.wire.prefix + "storage-class": call.wire.storage_class(row.storage_class),
+                # OBS names the default class x-default-storage-class in its S3 dialect.
+                DEFAULT_CLASS_HEADER[call.wire.dialect]: call.wire.storage_class(row.storage_class),
             },
         )
     if method == "DELETE":

@@ -78,6 +78,7 @@ def test_storage_classes_and_restore_on_the_virtual_clock(obs, flexemu):
             "cold-bucket", "archive", "old data", headers=PutObjectHeader(storageClass="COLD")
         )
     )
+    assert ok(obs.getBucketMetadata("cold-bucket")).storageClass in ("WARM", "STANDARD_IA")
     assert ok(obs.getObjectMetadata("cold-bucket", "default")).storageClass in (
         "WARM",
         "STANDARD_IA",
