@@ -45,6 +45,7 @@ _BUCKET_SUBRESOURCES = {
     ),
     "tagging": ("GetBucketTagging", "PutBucketTagging", "PutBucketTagging"),
     "website": ("GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite"),
+    "logging": ("GetBucketLogging", "PutBucketLogging", "PutBucketLogging"),
     "versioning": ("GetBucketVersioning", "PutBucketVersioning", "PutBucketVersioning"),
     "versions": ("ListBucketVersions", "ListBucketVersions", "ListBucketVersions"),
     "uploads": (

@@ -18,6 +18,7 @@ from starlette.requests import ClientDisconnect
 from apis.obs import (
     access,
     acl,
+    bucket_logging,
     buckets,
     cors,
     lifecycle_sweep,
@@ -346,7 +347,6 @@ def _service(call: Call) -> Response:
 
 # Bucket sub-resources the emulator does not implement: 501 NotImplemented.
 UNSUPPORTED_SUBRESOURCES = (
-    "logging",
     "notification",
     "replication",
     "encryption",
@@ -389,6 +389,7 @@ DOCUMENTS = {
     "website": website.BUCKET_DOCUMENT,
     "acl": acl.BUCKET_DOCUMENT,
     "policy": policy.BUCKET_DOCUMENT,
+    "logging": bucket_logging.BUCKET_DOCUMENT,
 }
 
 

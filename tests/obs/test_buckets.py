@@ -91,3 +91,29 @@ def test_buckets_per_account_are_limited_to_100(s3):
     assert code_of(error.value) == "TooManyBuckets"
     s3.delete_bucket(Bucket="bucket-000")
     s3.create_bucket(Bucket="one-more")
+
+
+def test_bucket_logging_is_kept_and_read_back(s3, bucket, bob):
+    """aws s3api put-bucket-logging / get-bucket-logging, esdk setBucketLogging."""
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=bucket)
+    s3.create_bucket(Bucket="logs")
+    enabled = {"LoggingEnabled": {"TargetBucket": "logs", "TargetPrefix": "photos/"}}
+    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus=enabled)
+    assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"] == enabled["LoggingEnabled"]
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_logging(
+            Bucket=bucket,
+            BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "nowhere", "TargetPrefix": ""}},
+        )
+    assert code_of(error.value) == "InvalidTargetBucketForLogging"
+    bob.create_bucket(Bucket="bobs-logs")
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_logging(
+            Bucket=bucket,
+            BucketLoggingStatus={
+                "LoggingEnabled": {"TargetBucket": "bobs-logs", "TargetPrefix": ""}
+            },
+        )
+    assert code_of(error.value) == "InvalidTargetBucketForLogging"
+    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={})
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=bucket)

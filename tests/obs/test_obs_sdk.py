@@ -5,6 +5,7 @@ import pytest
 from obs import (
     AppendObjectContent,
     CreateBucketHeader,
+    Logging,
     ObsClient,
     PutObjectHeader,
     SetObjectMetadataHeader,
@@ -173,3 +174,16 @@ def test_upload_file_in_parts_of_100_kib(obs, tmp_path):
     assert ok(done).etag.endswith('-3"')
     got = ok(obs.getObject("parts-bucket", "data.bin", loadStreamInMemory=True))
     assert got.buffer == source.read_bytes()
+
+
+def test_bucket_logging_with_an_agency(obs):
+    """OBS names the agency that writes the logs (in OBS mode only: S3 has no such element)."""
+    ok(obs.createBucket("logged-bucket"))
+    ok(obs.createBucket("logs-bucket"))
+    configured = Logging(targetBucket="logs-bucket", targetPrefix="access/", agency="obs-logs")
+    ok(obs.setBucketLogging("logged-bucket", configured))
+    read = ok(obs.getBucketLogging("logged-bucket"))
+    assert (read.targetBucket, read.targetPrefix) == ("logs-bucket", "access/")
+    assert read.agency == ("obs-logs" if obs.mode == "obs" else None)
+    ok(obs.setBucketLogging("logged-bucket", Logging()))
+    assert ok(obs.getBucketLogging("logged-bucket")).targetBucket is None

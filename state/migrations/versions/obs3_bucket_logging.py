@@ -1,0 +1,25 @@
+"""obs: bucket logging configuration
+
+Revision ID: obs3
+Revises: blob1
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "obs3"
+down_revision = "blob1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("obs_buckets", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("logging", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("obs_buckets", schema=None) as batch_op:
+        batch_op.drop_column("logging")
