@@ -12,10 +12,6 @@ from apis.obs.models import Bucket
 PARTS = ("LoggingEnabled", "Agency")
 
 
-def _invalid_target(message: str, target: str) -> S3Error:
-    return S3Error("InvalidTargetBucketForLogging", message, 400, TargetBucket=target)
-
-
 def parse(submitted: Submitted) -> list[xml.Tree]:
     document = xml.parse(submitted.body, "BucketLoggingStatus")
     parts = [xml.tree(child) for child in document]
@@ -27,15 +23,14 @@ def parse(submitted: Submitted) -> list[xml.Tree]:
         target = xml.text(enabled[0], "TargetBucket")
         if not target:
             raise malformed_xml()
+        # OBS lets the logs go to any bucket its agency may write to, not only the caller's.
         with submitted.ctx.transaction() as tx:
-            owner = tx.scalar(select(Bucket.domain_id).where(Bucket.name == target))
-        if owner is None:
-            raise _invalid_target("The target bucket for logging does not exist", target)
-        if owner != submitted.ctx.caller.domain_id:
-            raise _invalid_target(
-                "The owner for the bucket to be logged and the target bucket must be the same.",
-                target,
-            )
+            if tx.scalar(select(Bucket.id).where(Bucket.name == target)) is None:
+                raise S3Error(
+                    "InvalidTargetBucketForLogging",
+                    "The target bucket for logging does not exist",
+                    TargetBucket=target,
+                )
     return parts
 
 
