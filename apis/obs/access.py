@@ -46,6 +46,11 @@ _BUCKET_SUBRESOURCES = {
     "tagging": ("GetBucketTagging", "PutBucketTagging", "PutBucketTagging"),
     "website": ("GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite"),
     "logging": ("GetBucketLogging", "PutBucketLogging", "PutBucketLogging"),
+    "encryption": (
+        "GetEncryptionConfiguration",
+        "PutEncryptionConfiguration",
+        "PutEncryptionConfiguration",
+    ),
     "versioning": ("GetBucketVersioning", "PutBucketVersioning", "PutBucketVersioning"),
     "versions": ("ListBucketVersions", "ListBucketVersions", "ListBucketVersions"),
     "uploads": (

@@ -21,6 +21,7 @@ from apis.obs import (
     bucket_logging,
     buckets,
     cors,
+    encryption,
     lifecycle_sweep,
     listing,
     multipart,
@@ -349,7 +350,6 @@ def _service(call: Call) -> Response:
 UNSUPPORTED_SUBRESOURCES = (
     "notification",
     "replication",
-    "encryption",
     "requestPayment",
     "accelerate",
     "object-lock",
@@ -390,6 +390,7 @@ DOCUMENTS = {
     "acl": acl.BUCKET_DOCUMENT,
     "policy": policy.BUCKET_DOCUMENT,
     "logging": bucket_logging.BUCKET_DOCUMENT,
+    "encryption": encryption.BUCKET_DOCUMENT,
 }
 
 

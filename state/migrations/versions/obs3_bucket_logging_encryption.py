@@ -1,4 +1,4 @@
-"""obs: bucket logging configuration
+"""obs: bucket logging and default encryption configuration
 
 Revision ID: obs3
 Revises: blob1
@@ -18,8 +18,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("logging", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
         )
+        batch_op.add_column(
+            sa.Column("encryption", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("obs_buckets", schema=None) as batch_op:
+        batch_op.drop_column("encryption")
         batch_op.drop_column("logging")
