@@ -719,7 +719,8 @@ def _set_metadata(call: Call) -> Response:
         call.ctx, call.bucket, call.key, version_id, directive == "REPLACE", spec
     )
     headers = {name: directive, **views.version_headers(row, call.wire)}
-    headers.update(wire.metadata_headers(row, call.wire))
+    # OBS answers with the metadata the request set, not all the object has.
+    headers.update(wire.metadata_headers(spec, call.wire))
     return _empty(200, headers)
 
 

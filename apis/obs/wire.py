@@ -88,16 +88,17 @@ def new_object(headers: dict[str, str]) -> NewObject:
     )
 
 
-def metadata_headers(row: AnyVersion, wire: Wire) -> dict[str, str]:
-    """The object's stored content headers, its user metadata and its storage class."""
+def metadata_headers(described: AnyVersion | NewObject, wire: Wire) -> dict[str, str]:
+    """The content headers, user metadata and storage class of an object or of a write."""
     headers = {
         wire.prefix + name if name == REDIRECT else name.title(): value
-        for name, value in row.content_headers.items()
+        for name, value in described.content_headers.items()
     }
-    for name, value in row.user_metadata.items():
+    for name, value in described.user_metadata.items():
         headers[wire.prefix + "meta-" + name] = value
-    if row.storage_class != "STANDARD":
-        headers[wire.prefix + "storage-class"] = wire.storage_class(row.storage_class)
+    storage_class = described.storage_class
+    if storage_class is not None and storage_class != "STANDARD":
+        headers[wire.prefix + "storage-class"] = wire.storage_class(storage_class)
     return headers
 
 
