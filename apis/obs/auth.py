@@ -215,8 +215,9 @@ class Authenticator:
             return Caller(scope.access, key.user_id, key.domain_id, "v4", scope.region)
         if "signature" not in fields:
             return ANONYMOUS
-        obs = "accesskeyid" in fields
-        access = fields["accesskeyid"] if obs else fields.get("awsaccesskeyid", "")
+        obs_field = next((f for f in ("accesskeyid", "obsaccesskeyid") if f in fields), None)
+        obs = obs_field is not None
+        access = fields[obs_field] if obs_field else fields.get("awsaccesskeyid", "")
         token = fields.get("x-obs-security-token" if obs else "x-amz-security-token")
         key = self._credential(access, token)
         expected = signatures.hmac_sha1_base64(key.secret, policy)

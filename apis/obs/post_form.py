@@ -2,7 +2,7 @@
 
 The form is multipart/form-data: its fields (names are case-insensitive), then `file`. A signed
 form carries a base64 policy document (an expiration and the conditions every field must meet)
-and its signature: SigV2/OBS (`AWSAccessKeyId`/`AccessKeyId`, `signature`) or SigV4
+and its signature: SigV2/OBS (`AWSAccessKeyId`/`AccessKeyId`/`ObsAccessKeyId`, `signature`) or SigV4
 (`x-amz-credential`, `x-amz-date`, `x-amz-signature`).
 """
 
@@ -22,6 +22,7 @@ _UNCONDITIONED = {
     "signature",
     "awsaccesskeyid",
     "accesskeyid",
+    "obsaccesskeyid",
     "x-amz-signature",
     "x-amz-algorithm",
     "x-amz-credential",
@@ -121,8 +122,9 @@ def _expiration(document: dict[str, Any]) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def check(form: Form, bucket: str, now: datetime) -> None:
-    """The policy holds for this form: not expired, every condition met, no field unnamed."""
+def check(form: Form, bucket: str, now: datetime, every_field_named: bool) -> None:
+    """The policy holds for this form: not expired, every condition met and, if
+    `every_field_named` (S3 checks it, OBS does not), no field left out of the conditions."""
     document = policy_of(form.fields.get("policy", ""))
     if now > _expiration(document):
         raise _refused("Policy expired.")
@@ -150,7 +152,7 @@ def check(form: Form, bucket: str, now: datetime) -> None:
         for name in form.fields
         if name not in named and name not in _UNCONDITIONED and not name.startswith("x-ignore-")
     ]
-    if extra:
+    if extra and every_field_named:
         raise _refused(f"Extra input fields: {extra[0]}")
 
 

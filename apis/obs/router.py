@@ -241,7 +241,7 @@ async def _form_upload(
         authenticator = Authenticator(tx, now, skew, bucket)
         caller = authenticator.form_caller(form.fields)
         if not caller.anonymous:
-            post_form.check(form, bucket, now)
+            post_form.check(form, bucket, now, caller.obs_dialect == "s3")
         # The form's fields say what headers say in a PUT: Content-Type, x-amz-meta-*, acl ...
         fields = dict(form.fields)
         if "acl" in fields:

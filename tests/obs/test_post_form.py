@@ -102,3 +102,25 @@ def test_a_bad_form_is_a_client_error(flexemu, bucket):
     assert (garbage.status_code, error_of(garbage)["Code"]) == (400, "MalformedPOSTRequest")
     no_key = httpx.post(url, files={"file": ("f", b"x")})
     assert (no_key.status_code, error_of(no_key)["Code"]) == (400, "InvalidArgument")
+
+
+def test_obs_forms_may_carry_fields_the_policy_leaves_out(flexemu, s3, bucket):
+    """As OBS's own samples do (S3 refuses them); ObsAccessKeyId names the key too."""
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature="obs",
+        path_style=True,
+    )
+    signed = client.createPostSignature(bucket, "obs.txt", expires=300)
+    fields = {
+        "key": "obs.txt",
+        "x-obs-meta-colour": "blue",
+        "policy": signed.policy,
+        "signature": signed.signature,
+        "ObsAccessKeyId": flexemu.access_key,
+    }
+    posted = _post(f"{flexemu.url}/{bucket}", fields)
+    assert posted.status_code == 204, posted.text
+    assert s3.head_object(Bucket=bucket, Key="obs.txt")["Metadata"] == {"colour": "blue"}
