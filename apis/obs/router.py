@@ -376,6 +376,10 @@ UNSUPPORTED_OBJECT_SUBRESOURCES = (
     "legal-hold",
     "torrent",
     "x-obs-accesslabel",
+    # Parallel file systems' file operations (esdk truncateFile, modifyFile, renameFile).
+    "truncate",
+    "modify",
+    "rename",
 )
 
 

@@ -60,6 +60,24 @@ def test_unsupported_object_sub_resources_say_not_implemented(s3, bucket):
     assert code_of(error.value) == "NotImplemented"
 
 
+def test_file_system_operations_leave_objects_alone(flexemu, s3, bucket):
+    """esdk truncateFile and modifyFile (parallel file systems only): a 501 error, not an
+    object overwritten with the request's body."""
+    from obs import ObsClient
+
+    s3.put_object(Bucket=bucket, Key="k", Body=b"hello")
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature="v2",
+        path_style=True,
+    )
+    for answer in (client.truncateFile(bucket, "k", 2), client.modifyFile(bucket, "k", 0, "J")):
+        assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"hello"
+
+
 def test_obs_only_bucket_sub_resources_say_not_implemented(flexemu, bucket):
     """esdk getBucketCustomDomain: a 501 error, not the bucket's listing."""
     from obs import ObsClient
