@@ -364,9 +364,10 @@ UNSUPPORTED_SUBRESOURCES = (
     "customdomain",
     "bucketStatus",
     "obscompresspolicy",
-    "dispolicy",
+    "disPolicy",
     "directcoldaccess",
     "obsbucketalias",
+    "obsalias",
 )
 
 # Object sub-resources the emulator does not implement: 501 NotImplemented.

@@ -78,6 +78,8 @@ SUBRESOURCES = frozenset(
         "x-image-save-bucket",
         "x-image-save-object",
         "x-image-process",
+        "obsbucketalias",
+        "obsalias",
     ]
 )
 

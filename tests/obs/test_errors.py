@@ -91,6 +91,10 @@ def test_obs_only_bucket_sub_resources_say_not_implemented(flexemu, bucket):
     )
     answer = client.getBucketCustomDomain(bucket)
     assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+    # A DELETE of them is no DELETE of the bucket.
+    for answer in (client.deleteBucketDisPolicy(bucket), client.unbindBucketAlias(bucket)):
+        assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+    assert client.headBucket(bucket).status == 200
 
 
 def test_storage_class_names_of_s3_clients(s3, bucket):
