@@ -139,7 +139,9 @@ def check(form: Form, bucket: str, now: datetime, every_field_named: bool) -> No
         operator, subject, wanted = condition
         operator = str(operator).lower()
         if operator == "content-length-range":
-            _check_length(len(form.file), int(subject), int(wanted))
+            if not (isinstance(subject, int) and isinstance(wanted, int)):
+                raise S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid Condition.")
+            _check_length(len(form.file), subject, wanted)
             continue
         name = str(subject).lower().removeprefix("$")
         named.add(name)

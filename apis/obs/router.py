@@ -233,7 +233,7 @@ async def _form_upload(
         )
     body = b"".join([chunk async for chunk in request.stream()])
     form = post_form.parse(body, headers["content-type"])
-    if "key" not in form.fields:
+    if not form.fields.get("key"):
         raise invalid_argument("Bucket POST must contain a field named 'key'.", "key", "")
     bucket, key, now = bucket or "", form.key, emulator.clock.now()
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)

@@ -1,5 +1,10 @@
 """Browser-based uploads (POST Object): forms signed by boto3's and esdk-obs-python's policies."""
 
+import base64
+import hashlib
+import hmac
+import json
+
 import httpx
 import pytest
 from obs import ObsClient
@@ -102,6 +107,16 @@ def test_a_bad_form_is_a_client_error(flexemu, bucket):
     assert (garbage.status_code, error_of(garbage)["Code"]) == (400, "MalformedPOSTRequest")
     no_key = httpx.post(url, files={"file": ("f", b"x")})
     assert (no_key.status_code, error_of(no_key)["Code"]) == (400, "InvalidArgument")
+    policy = base64.b64encode(
+        json.dumps(
+            {"expiration": "2099-01-01T00:00:00Z", "conditions": [["content-length-range", "a", 1]]}
+        ).encode()
+    ).decode()
+    fields = {"key": "k", "policy": policy, "AWSAccessKeyId": flexemu.access_key}
+    digest = hmac.new(flexemu.secret_key.encode(), policy.encode(), hashlib.sha1).digest()
+    fields["signature"] = base64.b64encode(digest).decode()
+    bad_policy = _post(url, fields)
+    assert (bad_policy.status_code, error_of(bad_policy)["Code"]) == (400, "InvalidPolicyDocument")
 
 
 def test_obs_forms_may_carry_fields_the_policy_leaves_out(flexemu, s3, bucket):
