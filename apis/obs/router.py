@@ -377,6 +377,7 @@ UNSUPPORTED_OBJECT_SUBRESOURCES = (
     "legal-hold",
     "torrent",
     "x-obs-accesslabel",
+    "x-image-process",  # OBS image processing: the original is not what was asked for
     # Parallel file systems' file operations (esdk truncateFile, modifyFile, renameFile).
     "truncate",
     "modify",

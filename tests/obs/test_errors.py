@@ -62,8 +62,8 @@ def test_unsupported_object_sub_resources_say_not_implemented(s3, bucket):
 
 def test_file_system_operations_leave_objects_alone(flexemu, s3, bucket):
     """esdk truncateFile and modifyFile (parallel file systems only): a 501 error, not an
-    object overwritten with the request's body."""
-    from obs import ObsClient
+    object overwritten with the request's body; nor is image processing the original image."""
+    from obs import GetObjectRequest, ObsClient
 
     s3.put_object(Bucket=bucket, Key="k", Body=b"hello")
     client = ObsClient(
@@ -75,6 +75,9 @@ def test_file_system_operations_leave_objects_alone(flexemu, s3, bucket):
     )
     for answer in (client.truncateFile(bucket, "k", 2), client.modifyFile(bucket, "k", 0, "J")):
         assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+    resize = GetObjectRequest(imageProcess="image/resize,w_10")
+    resized = client.getObject(bucket, "k", getObjectRequest=resize, loadStreamInMemory=True)
+    assert (resized.status, resized.errorCode) == (501, "NotImplemented")
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"hello"
 
 
