@@ -265,7 +265,7 @@ async def _form_upload(
         writer.write(form.file)
         blob = writer.finish()
     row = objects.put(ctx, bucket, key, blob, spec)
-    location = f"{str(request.url).partition('?')[0].rstrip('/')}/{quote(key)}"
+    location = _object_url(request, bucket, key)
     answer = {"ETag": row.etag, "Location": location, **views.version_headers(row, call.wire)}
     redirect = fields.get("success_action_redirect") or fields.get("redirect")
     if redirect:
@@ -276,6 +276,12 @@ async def _form_upload(
     if status == "201":
         return _xml(views.posted(location, bucket, key, row.etag), 201, answer)
     return _empty(200 if status == "200" else 204, answer)
+
+
+def _object_url(request: Request, bucket: str, key: str) -> str:
+    """An object's URL as the client names its bucket: in the path, or in the Host."""
+    in_path = "" if request.scope["flexemu.route"].bucket else "/" + bucket
+    return f"{request.url.scheme}://{request.headers.get('host', '')}{in_path}/{quote(key)}"
 
 
 async def _operation(call: Call) -> Response:
@@ -889,10 +895,7 @@ async def _complete(call: Call) -> Response:
             raise malformed_xml()
         requested.append((int(number), etag))
     done = multipart.complete(call.ctx, call.bucket, call.key, call.query["uploadId"], requested)
-    location = (
-        f"{call.request.url.scheme}://{call.request.headers.get('host', '')}"
-        f"/{call.bucket}/{call.key}"
-    )
+    location = _object_url(call.request, call.bucket, call.key)
     return _xml(
         views.completed(location, call.bucket, call.key, done.row.etag),
         headers=views.version_headers(done.row, call.wire),

@@ -164,7 +164,7 @@ def test_set_object_metadata_needs_a_directive(flexemu, s3):
     assert s3.get_object(Bucket="meta-bucket", Key="k")["Body"].read() == b"hello"
 
 
-def test_upload_file_in_parts_of_100_kib(obs, tmp_path):
+def test_upload_file_in_parts_of_100_kib(obs, tmp_path, flexemu):
     """uploadFile's smallest part size is OBS's minimum part size, 100 KiB."""
     ok(obs.createBucket("parts-bucket"))
     source = tmp_path / "data.bin"
@@ -173,6 +173,12 @@ def test_upload_file_in_parts_of_100_kib(obs, tmp_path):
         "parts-bucket", "data.bin", str(source), partSize=100 * 1024, enableCheckpoint=False
     )
     assert ok(done).etag.endswith('-3"')
+    # The object's URL names the bucket as the client did: in the Host (OBS mode) or the path.
+    assert done.body.location.endswith(
+        f"parts-bucket.localhost:{flexemu.port}/data.bin"
+        if obs.mode == "obs"
+        else "/parts-bucket/data.bin"
+    )
     got = ok(obs.getObject("parts-bucket", "data.bin", loadStreamInMemory=True))
     assert got.buffer == source.read_bytes()
 

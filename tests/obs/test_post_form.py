@@ -139,3 +139,17 @@ def test_obs_forms_may_carry_fields_the_policy_leaves_out(flexemu, s3, bucket):
     posted = _post(f"{flexemu.url}/{bucket}", fields)
     assert posted.status_code == 204, posted.text
     assert s3.head_object(Bucket=bucket, Key="obs.txt")["Metadata"] == {"colour": "blue"}
+
+
+def test_anyone_may_post_to_a_public_write_bucket(flexemu, s3):
+    s3.create_bucket(Bucket="drop-box", ACL="public-read-write")
+    host = f"drop-box.oss.eu-west-0.localhost:{flexemu.port}"  # virtual-hosted style
+    posted = httpx.post(
+        f"{flexemu.url}/",
+        headers={"Host": host},
+        data={"key": "in/a b.txt"},
+        files={"file": ("f", b"dropped")},
+    )
+    assert posted.status_code == 204, posted.text
+    assert posted.headers["Location"] == f"http://{host}/in/a%20b.txt"
+    assert s3.get_object(Bucket="drop-box", Key="in/a b.txt")["Body"].read() == b"dropped"
