@@ -30,6 +30,9 @@ CONTENT_HEADERS = (
     "content-language",
 )
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
+# x-amz-/x-obs-website-redirect-location, kept with the content headers under this name (the
+# website endpoint, not emulated, would redirect to it).
+WEBSITE_REDIRECT = "website-redirect-location"
 
 
 @dataclass
@@ -594,11 +597,10 @@ def copy(
                 "to copy an object to itself without changing the object's metadata, "
                 "storage class, website redirect location or encryption attributes.",
             )
+        # As S3 documents it, the website redirect is not copied with the other metadata.
+        content = {k: v for k, v in source.content_headers.items() if k != WEBSITE_REDIRECT}
         spec = replacement or NewObject(
-            None,
-            dict(source.content_headers),
-            dict(source.user_metadata),
-            dict(source.checksums),
+            None, content, dict(source.user_metadata), dict(source.checksums)
         )
         spec.storage_class = storage_class
         spec.tags = dict(source.tags) if tags is None else tags

@@ -8,11 +8,9 @@ from email.utils import parsedate_to_datetime
 from apis.obs import storage_classes, tagging
 from apis.obs.errors import S3Error, precondition_failed
 from apis.obs.models import AnyVersion
-from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, NewObject
+from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, WEBSITE_REDIRECT, NewObject
 
 META_PREFIXES = ("x-amz-meta-", "x-obs-meta-")
-# Kept with the content headers; the website endpoint (not emulated) would redirect to it.
-REDIRECT = "website-redirect-location"
 RESPONSE_OVERRIDES = {
     "response-content-type": "Content-Type",
     "response-content-language": "Content-Language",
@@ -71,8 +69,8 @@ def header_class(headers: dict[str, str], *names: str) -> str | None:
 def new_object(headers: dict[str, str]) -> NewObject:
     content = {name: headers[name] for name in CONTENT_HEADERS if name in headers}
     for prefix in ("x-amz-", "x-obs-"):
-        if prefix + REDIRECT in headers:
-            content[REDIRECT] = headers[prefix + REDIRECT]
+        if prefix + WEBSITE_REDIRECT in headers:
+            content[WEBSITE_REDIRECT] = headers[prefix + WEBSITE_REDIRECT]
     metadata = {
         name[len("x-amz-meta-") :]: value
         for name, value in headers.items()
@@ -91,7 +89,7 @@ def new_object(headers: dict[str, str]) -> NewObject:
 def metadata_headers(described: AnyVersion | NewObject, wire: Wire) -> dict[str, str]:
     """The content headers, user metadata and storage class of an object or of a write."""
     headers = {
-        wire.prefix + name if name == REDIRECT else name.title(): value
+        wire.prefix + name if name == WEBSITE_REDIRECT else name.title(): value
         for name, value in described.content_headers.items()
     }
     for name, value in described.user_metadata.items():

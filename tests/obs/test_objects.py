@@ -222,6 +222,8 @@ def test_website_redirect_location_is_kept(s3, bucket, flexemu):
 
     s3.put_object(Bucket=bucket, Key="old", Body=b"x", WebsiteRedirectLocation="/new")
     assert s3.head_object(Bucket=bucket, Key="old")["WebsiteRedirectLocation"] == "/new"
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/old")  # S3: not copied
+    assert "WebsiteRedirectLocation" not in s3.head_object(Bucket=bucket, Key="copy")
     client = ObsClient(
         access_key_id=flexemu.access_key,
         secret_access_key=flexemu.secret_key,
