@@ -617,7 +617,7 @@ async def _delete_many(call: Call) -> Response:
 
 async def _object(call: Call) -> Response:
     method, query = call.request.method, call.query
-    pending = [sub for sub in UNSUPPORTED_OBJECT_SUBRESOURCES if sub in query]
+    pending = [sub for sub in UNSUPPORTED_OBJECT_SUBRESOURCES if sub in query] if query else []
     if pending:
         raise not_implemented(f"The object sub-resource ?{pending[0]}")
     if "tagging" in query and method in ("GET", "PUT", "DELETE"):
