@@ -51,6 +51,8 @@ from apis.obs.models import Version
 from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
+# The OBS API version: answered to esdk's negotiation (HEAD /?apiversion) and on HEAD bucket.
+OBS_VERSION = "3.0"
 METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
 READ_METHODS = ("GET", "HEAD")
 XML = "application/xml"
@@ -137,7 +139,7 @@ async def handle(request: Request) -> Response:
     raw_query = request.scope.get("query_string", b"").decode("latin-1")
     query = _query(raw_query)
     if "apiversion" in query and request.method in ("HEAD", "GET"):
-        return _empty(200, {"x-obs-api": "3.0"})
+        return _empty(200, {"x-obs-api": OBS_VERSION})
     bucket = _split(route.path)[0]
     if request.method == "OPTIONS":
         return _preflight(emulator, bucket, headers)
@@ -429,6 +431,7 @@ async def _bucket(call: Call) -> Response:
             {
                 "x-amz-bucket-region": row.region,
                 "x-obs-bucket-location": row.region,
+                "x-obs-version": OBS_VERSION,
                 # OBS names the default class x-default-storage-class in its S3 dialect.
                 DEFAULT_CLASS_HEADER[call.wire.dialect]: call.wire.storage_class(row.storage_class),
             },
