@@ -190,8 +190,8 @@ async def _dispatch(
     query: dict[str, str],
 ) -> Response:
     bucket, key = _split(route.path)
-    content_type = headers.get("content-type", "")
-    if request.method == "POST" and key is None and content_type.startswith("multipart/form-data"):
+    form = headers.get("content-type", "").startswith("multipart/form-data")
+    if form and request.method == "POST" and key is None and not query:
         return await _form_upload(request, route, emulator, headers, bucket)
     incoming = Incoming(
         request.method,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from obs import ObsClient
 
-from tests.obs.helpers import error_of
+from tests.obs.helpers import error_of, signed
 
 
 def _post(url, fields, content=b"hello form", filename="hello.txt"):
@@ -153,3 +153,15 @@ def test_anyone_may_post_to_a_public_write_bucket(flexemu, s3):
     assert posted.status_code == 204, posted.text
     assert posted.headers["Location"] == f"http://{host}/in/a%20b.txt"
     assert s3.get_object(Bucket="drop-box", Key="in/a b.txt")["Body"].read() == b"dropped"
+
+
+def test_a_form_typed_post_with_a_sub_resource_is_that_operation(flexemu, s3, bucket):
+    """Only a POST on the bucket itself is a form upload: ?delete stays DeleteObjects."""
+    s3.put_object(Bucket=bucket, Key="gone", Body=b"x")
+    body = b"<Delete><Object><Key>gone</Key></Object></Delete>"
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    headers = {"Content-Type": "multipart/form-data; boundary=x", "Content-MD5": md5}
+    url, headers = signed(flexemu, "POST", f"/{bucket}?delete", body, headers)
+    deleted = httpx.post(url, headers=headers, content=body)
+    assert deleted.status_code == 200 and b"<Deleted>" in deleted.content, deleted.text
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
