@@ -54,6 +54,9 @@ class Dialect:
     renderer: Renderer | None = None
     # JSON APIs read (and size-check) the body before the handler; OBS streams it instead.
     buffers_body: bool = True
+    # The answer to a method a path does not take: 405, or 404 where the real router only
+    # matches a path and method together (Cinder's).
+    method_mismatch_status: int = 405
 
     def code(self, error: ApiError, status: int) -> str:
         return error.code_for(self.name, self.default_codes.get(status, str(status)))
@@ -151,7 +154,7 @@ APIGW = Dialect(
     {401: "APIGW.0301", 403: "APIGW.0302", 413: "APIGW.0201", 400: "APIGW.0101"},
 )
 NOVA = Dialect("nova", _openstack_body, _nova_ids)
-CINDER = Dialect("cinder", _openstack_body, _openstack_ids)
+CINDER = Dialect("cinder", _openstack_body, _openstack_ids, method_mismatch_status=404)
 NEUTRON = Dialect(
     "neutron",
     _neutron_body,

@@ -59,6 +59,11 @@ class Forbidden(ApiError):
     title = "Forbidden"
 
 
+def policy_refusal(rule: str) -> Forbidden:
+    """oslo.policy's refusal, as Nova and Cinder word it: a tenant is never the cloud admin."""
+    return Forbidden(f"Policy doesn't allow {rule} to be performed.")
+
+
 class NotFound(ApiError):
     status = 404
     title = "Not Found"

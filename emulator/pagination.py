@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from emulator.errors import BadRequest
 
 Row = TypeVar("Row")
+# The longest page a list answers when no limit, or a larger one, is asked.
+MAX_LIMIT = 1000
 Item = TypeVar("Item")
 
 
@@ -33,29 +35,35 @@ def marker_page(
     *,
     limit: int | None,
     marker: str | None,
-    max_limit: int = 1000,
+    max_limit: int = MAX_LIMIT,
     newest_first: bool = False,
     plain_rows: bool = False,
+    sort_key: Any = None,
+    offset: int = 0,
 ) -> Page[Any]:
     """`query` selects rows of `model` (with `id` and `created_at`), already filtered: ORM
     objects, or with `plain_rows` named tuples of columns (one of them `id`), read through
-    the session's connection."""
+    the session's connection. Rows are ordered by `sort_key` (a non-null column of `model`,
+    `created_at` by default), then by id; `offset` of them are skipped (after the marker)."""
     if limit is not None and limit < 0:
         raise BadRequest("limit must be a non-negative integer.")
     size = min(limit if limit is not None else max_limit, max_limit)
-    created, ident = model.created_at, model.id
+    key = model.created_at if sort_key is None else sort_key
+    ident = model.id
     if marker is not None:
-        anchor = tx.execute(select(created, ident).where(ident == marker)).first()
+        anchor = tx.execute(select(key, ident).where(ident == marker)).first()
         if anchor is None:
             raise BadRequest(f"marker [{marker}] not found")
         after = (
-            or_(created < anchor[0], and_(created == anchor[0], ident < anchor[1]))
+            or_(key < anchor[0], and_(key == anchor[0], ident < anchor[1]))
             if newest_first
-            else or_(created > anchor[0], and_(created == anchor[0], ident > anchor[1]))
+            else or_(key > anchor[0], and_(key == anchor[0], ident > anchor[1]))
         )
         query = query.where(after)
-    order = (created.desc(), ident.desc()) if newest_first else (created, ident)
-    paged = query.order_by(*order).limit(size + 1)
+    order = (key.desc(), ident.desc()) if newest_first else (key, ident)
+    if offset < 0:
+        raise BadRequest("offset must be a non-negative integer.")
+    paged = query.order_by(*order).offset(offset).limit(size + 1)
     if plain_rows:  # Core execution: no ORM loading for rows that are not entities
         tx.flush()
         result = tx.connection().execute(paged)
@@ -91,7 +99,7 @@ def offset_page(
     *,
     offset: int,
     limit: int | None,
-    max_limit: int = 1000,
+    max_limit: int = MAX_LIMIT,
     newest_first: bool = False,
 ) -> Page[Any]:
     """Huawei-native paging: skip `offset` rows, return `limit`, with the total count."""

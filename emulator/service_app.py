@@ -24,11 +24,10 @@ def service_app(dialect: Dialect, routers: Iterable[APIRouter], **options: Any) 
 
     @app.exception_handler(HTTPException)
     async def unmatched(request: Request, exc: HTTPException) -> Response:
-        error = ApiError(
-            "The resource could not be found." if exc.status_code == 404 else str(exc.detail)
-        )
-        error.status = exc.status_code
-        error.title = "Not Found" if exc.status_code == 404 else "Method Not Allowed"
+        status = dialect.method_mismatch_status if exc.status_code == 405 else exc.status_code
+        error = ApiError("The resource could not be found." if status == 404 else str(exc.detail))
+        error.status = status
+        error.title = "Not Found" if status == 404 else "Method Not Allowed"
         return dialect.render(error, request_id(request))
 
     @app.exception_handler(Exception)

@@ -134,6 +134,7 @@ def create_backup(tx: Session, tenant: Tenant, spec: BackupSpec, job: Job | None
         parent_id=parent.id if parent else None,
         snapshot_id=spec.snapshot_id,
         policy_id=spec.policy_id,
+        volume_metadata=dict(volume.metadata_),
         created_at=tenant.at,
         updated_at=None,
     )

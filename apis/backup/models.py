@@ -33,6 +33,8 @@ class Backup(Base):
     # The policy whose scheduled run made it (retention applies to these only).
     policy_id: Mapped[str | None] = mapped_column(String(64), index=True)
     fail_reason: Mapped[str | None] = mapped_column(String(1024))
+    # The volume's metadata when backed up, given back to the volume a restore fills.
+    volume_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime | None]
 

@@ -106,8 +106,13 @@ def _new_volume(
 
 @queue.finishes("restore")
 def _restored(tx: Session, operation: BackupOperation, at: datetime) -> None:
+    """The backup is available again; the volume gets the metadata it had when backed up
+    (merged into its own, as Cinder restores it)."""
     backup = tx.get(Backup, operation.backup_id)
     if backup is not None and backup.status == "restoring":
         backup.status = "available"
         backup.updated_at = at
+    volume = tx.get(Volume, operation.volume_id) if operation.volume_id else None
+    if backup is not None and volume is not None:
+        volume.metadata_ = {**volume.metadata_, **backup.volume_metadata}
     give_back_volume(tx, operation, at)

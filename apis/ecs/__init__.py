@@ -30,6 +30,8 @@ def build_app(emulator: "Emulator") -> FastAPI:
         nova,
         nova_consoles,
         nova_images,
+        nova_security_groups,
+        nova_server_resources,
         nova_servers,
         versions,
     )
@@ -43,6 +45,8 @@ def build_app(emulator: "Emulator") -> FastAPI:
             versions.router,
             nova.router,
             nova_servers.router,
+            nova_server_resources.router,
+            nova_security_groups.router,
             nova_consoles.router,
             nova_images.router,
             native.router,
@@ -50,6 +54,8 @@ def build_app(emulator: "Emulator") -> FastAPI:
             native_servers.router,
             jobs.router,
         ],
+        # Nova has no resource with an empty id: DELETE /images/ is 404, not the collection.
+        redirect_slashes=False,
     )
 
 

@@ -1,11 +1,12 @@
-"""What a server does on request: start, stop, reboot, resize (confirm, revert), security
-groups, a new password, the lock. Each checks the server's state, then schedules the status
+"""What a server does on request: start, stop, reboot, resize (confirm, revert), rebuild,
+security groups, a new password, the lock. Each checks the server's state, then schedules the status
 change on the clock."""
 
 from sqlalchemy.orm import Session
 
 from apis.ecs import flavors, nics, passwords, servers, states, transitions
 from apis.ecs.models import Server
+from apis.ims import images
 from emulator.context import RequestContext
 from state.models import Job
 
@@ -52,6 +53,7 @@ def resize(
     *,
     confirm: bool = False,
     job: Job | None = None,
+    auto_disk_config: bool | None = None,
 ) -> None:
     """Nova stops at VERIFY_RESIZE for a confirm or revert; the native API confirms itself."""
     states.require(server, "resize")
@@ -68,6 +70,8 @@ def resize(
     old = flavors.get(server.flavor_id)
     servers.swap_usage(tx, server.project_id, old, new)
     server.flavor_id, server.previous_flavor_id = new.id, old.id
+    if auto_disk_config is not None:
+        server.auto_disk_config = auto_disk_config
     _begin(ctx, server, "resize_prep", "RESIZE")
     transitions.schedule(
         tx,
@@ -94,6 +98,45 @@ def revert_resize(tx: Session, ctx: RequestContext, server: Server) -> None:
     server.flavor_id, server.previous_flavor_id = previous.id, None
     _begin(ctx, server, "resize_reverting", "REVERT_RESIZE")
     transitions.schedule(tx, ctx, server, "reverted", _delay(ctx, "server_resize"))
+
+
+def rebuild(
+    tx: Session,
+    ctx: RequestContext,
+    server: Server,
+    image_id: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    metadata: dict[str, str] | None = None,
+    access_ips: tuple[str | None, str | None] = (None, None),
+    auto_disk_config: bool | None = None,
+    login: dict[str, str | None] | None = None,
+) -> None:
+    """Nova's rebuild: the system disk written again from an image (the same or another), a new
+    name, description, metadata, access addresses, key pair and user data if given; flavor,
+    NICs, volumes and the power state stay."""
+    states.require(server, "rebuild")
+    if images.lookup(ctx, image_id) is None:
+        raise states.invalid(f"Image {image_id} could not be found.")
+    ipv4, ipv6 = access_ips
+    servers.update(
+        tx,
+        ctx,
+        server,
+        name=name,
+        description=description,
+        access_ipv4=ipv4,
+        access_ipv6=ipv6,
+        auto_disk_config=auto_disk_config,
+    )
+    servers.replace_login(tx, ctx, server, login or {})
+    if metadata is not None:
+        servers.check_metadata(tx, ctx.project.id, metadata)
+        server.metadata_ = metadata
+    server.image_id = image_id
+    _begin(ctx, server, "rebuilding", "REBUILD")
+    transitions.schedule(tx, ctx, server, "rebuilt", _delay(ctx, "server_rebuild"))
 
 
 def add_security_group(tx: Session, ctx: RequestContext, server: Server, ref: str) -> None:

@@ -66,7 +66,7 @@ def _shutdown(server: Server) -> list[str]:
 
 
 def output(tx: Session, ctx: RequestContext, server: Server, length: int | None) -> str:
-    """The console log, its last `length` lines (all for None or -1); a server not yet built
+    """The console log, its tail of `length` (all for None or -1); a server not yet built
     has none (Nova's 409 InstanceNotReady)."""
     if server.launched_at is None:
         raise states.not_ready(server.id)
@@ -79,6 +79,9 @@ def output(tx: Session, ctx: RequestContext, server: Server, length: int | None)
         lines = _linux_boot(server, os_version, addresses)
     if server.status == "SHUTOFF":
         lines += _shutdown(server)
-    if length is not None and length != -1:
-        lines = lines[-length:] if length else []
-    return "".join(f"{line}\n" for line in lines)
+    log = "".join(f"{line}\n" for line in lines)
+    if length is None or length == -1:
+        return log
+    # Nova's tail: the last `length` pieces of the log split at newlines, the empty piece
+    # after the final newline counted among them.
+    return "\n".join(log.split("\n")[-length:]) if length else ""

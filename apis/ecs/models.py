@@ -66,6 +66,11 @@ class Server(Base):
     publicip_delete_on_termination: Mapped[bool] = mapped_column(default=False)
     # Nova's lock: actions and deletion are refused until unlocked.
     locked: Mapped[bool] = mapped_column(default=False)
+    # Nova's accessIPv4 and accessIPv6: addresses the user records, "" when none.
+    access_ipv4: Mapped[str] = mapped_column(String(64), default="")
+    access_ipv6: Mapped[str] = mapped_column(String(64), default="")
+    # Nova's OS-DCF:diskConfig: AUTO (True) or MANUAL partitioning of the system disk.
+    auto_disk_config: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     launched_at: Mapped[datetime | None]

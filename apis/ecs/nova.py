@@ -12,7 +12,7 @@ from apis.ecs.models import ServerGroup
 from emulator import pagination, quotas
 from emulator.context import ProjectContext, service_url
 from emulator.dialects import json_response
-from emulator.errors import BadRequest, Forbidden, NotFound
+from emulator.errors import BadRequest, NotFound, policy_refusal
 
 router = APIRouter(prefix="/v2.1/{project_id}", route_class=NovaRoute)
 
@@ -22,10 +22,6 @@ _FLAVOR_SORT_KEYS = {
     "memory_mb": lambda f: f.ram_mb,
     "vcpus": lambda f: f.vcpus,
 }
-
-
-def policy_refusal(rule: str) -> Forbidden:
-    return Forbidden(f"Policy doesn't allow {rule} to be performed.")
 
 
 # Flavors -------------------------------------------------------------------------------------

@@ -113,6 +113,14 @@ def _integer(params: dict[str, str], name: str) -> int | None:
         raise BadRequest(f"Invalid {name} filter [{params[name]}]") from None
 
 
+def _origin(image: Image) -> str:
+    return str(image.properties.get("__data_origin", ""))
+
+
+def _from_a_server(image: Image) -> bool:
+    return _origin(image).startswith("instance,")
+
+
 def _chosen(ctx: ProjectContext, params: dict[str, str]) -> tuple[list[Image], bool]:
     """The filtered images, newest first, one page of them; and whether the page is full."""
     found = images.visible(ctx)
@@ -121,6 +129,14 @@ def _chosen(ctx: ProjectContext, params: dict[str, str]) -> tuple[list[Image], b
     if "status" in params:
         wanted = params["status"].upper()
         found = [image for image in found if _STATUS.get(image.status, "UNKNOWN") == wanted]
+    if "server" in params:
+        # A server's id or its link (Nova keeps the last path segment).
+        origin = f"instance,{params['server'].rsplit('/', 1)[-1]}"
+        found = [image for image in found if _origin(image) == origin]
+    if "type" in params:
+        # Nova's createImage makes images of type snapshot; nothing here makes backups.
+        wanted_snapshots = params["type"] == "snapshot"
+        found = [image for image in found if wanted_snapshots and _from_a_server(image)]
     min_ram, min_disk = _integer(params, "minRam"), _integer(params, "minDisk")
     if min_ram is not None:
         found = [image for image in found if image.min_ram >= min_ram]

@@ -24,14 +24,20 @@ from apis.ecs.disks import DiskSpec
 from apis.ecs.microversions import Microversion, MicroversionDep, NovaRoute
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
-from apis.ecs.nova import policy_refusal
-from apis.ecs.server_views import interface_view, nova_link, nova_server, nova_servers
+from apis.ecs.server_views import (
+    disk_config,
+    interface_view,
+    nova_link,
+    nova_server,
+    nova_server_updated,
+    nova_servers,
+)
 from apis.ims import capture
 from emulator import pagination
 from emulator.clock import parse_time
 from emulator.context import ProjectContext, RequestContext, host_url, service_url
 from emulator.dialects import json_response
-from emulator.errors import BadRequest
+from emulator.errors import BadRequest, policy_refusal
 
 router = APIRouter(prefix="/v2.1/{project_id}", route_class=NovaRoute)
 
@@ -102,6 +108,9 @@ def _spec(
         user_data=body.user_data,
         metadata=body.metadata,
         description=body.description or "",
+        access_ipv4=str(body.accessIPv4 or ""),
+        access_ipv6=str(body.accessIPv6 or ""),
+        auto_disk_config=bool(nova_arguments.auto_disk_config(body.model_extra or {})),
         server_group_id=hints.group if hints else None,
     )
 
@@ -122,7 +131,7 @@ async def create_server(
             "server": {
                 "id": server.id,
                 "links": nova_link(server, service_url(request))["links"],
-                "OS-DCF:diskConfig": "MANUAL",
+                "OS-DCF:diskConfig": disk_config(server.auto_disk_config),
                 "security_groups": [{"name": name} for _, name in groups],
                 "adminPass": (
                     passwords.generate() if body.server.adminPass is None else body.server.adminPass
@@ -132,10 +141,10 @@ async def create_server(
     return json_response(202, answer)
 
 
-def _filtered(ctx: RequestContext, query_params: dict[str, str]) -> Any:
+def _filtered(tx: Session, ctx: RequestContext, query_params: dict[str, str]) -> Any:
     query = servers.of_project(ctx, plain_rows=True)
     if "name" in query_params:
-        query = query.where(Server.name.contains(query_params["name"].strip("^$")))
+        query = query.where(Server.id.in_(servers.named_like(tx, ctx, query_params["name"])))
     if "status" in query_params:
         query = query.where(Server.status == query_params["status"].upper())
     if "flavor" in query_params:
@@ -184,7 +193,7 @@ def _page(tx: Session, ctx: RequestContext, request: Request, rule: str) -> pagi
         raise BadRequest("limit param must be an integer") from None
     return pagination.marker_page(
         tx,
-        _filtered(ctx, params),
+        _filtered(tx, ctx, params),
         Server,
         limit=limit,
         marker=params.get("marker"),
@@ -244,6 +253,10 @@ async def show_server(
         return _shown(tx, ctx, servers.get_plain(tx, ctx, server_id), version, request)
 
 
+def _optional_text(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
 @router.put("/servers/{server_id}")
 async def update_server(
     request: Request,
@@ -261,8 +274,14 @@ async def update_server(
             servers.get(tx, ctx, server_id),
             name=body.server.name,
             description=body.server.description,
+            access_ipv4=_optional_text(body.server.accessIPv4),
+            access_ipv6=_optional_text(body.server.accessIPv6),
+            auto_disk_config=nova_arguments.auto_disk_config(body.server.model_extra or {}),
         )
-        return _shown(tx, ctx, server, version, request)
+        facts = details.gather(tx, [server])[server.id]
+        region = ctx.emulator.topology.region(ctx.region)
+        view = nova_server_updated(server, facts, version, service_url(request), region)
+        return {"server": view}
 
 
 @router.delete("/servers/{server_id}", status_code=204)
@@ -305,6 +324,39 @@ def _create_image(
     return Response(status_code=202, headers={"Location": location})
 
 
+def _rebuild(
+    request: Request,
+    tx: Session,
+    ctx: RequestContext,
+    server: Server,
+    body: dict[str, Any],
+    version: Microversion,
+) -> Response:
+    """202 with the server as an update shows it, and its adminPass (given or generated)."""
+    spec = nova_arguments.rebuild(body, version)
+    actions.rebuild(
+        tx,
+        ctx,
+        server,
+        spec.image_id,
+        name=spec.name,
+        description=spec.description,
+        metadata=spec.metadata,
+        access_ips=(spec.access_ipv4, spec.access_ipv6),
+        auto_disk_config=spec.auto_disk_config,
+        login=spec.login,
+    )
+    facts = details.gather(tx, [server])[server.id]
+    region = ctx.emulator.topology.region(ctx.region)
+    view = nova_server_updated(server, facts, version, service_url(request), region)
+    if version.at_least("2.54"):
+        view["key_name"] = server.key_name
+    if version.at_least("2.57"):
+        view["user_data"] = server.user_data
+    view["adminPass"] = passwords.generate() if spec.admin_pass is None else spec.admin_pass
+    return json_response(202, {"server": view})
+
+
 @router.post("/servers/{server_id}/action")
 async def server_action(
     request: Request, server_id: str, ctx: ProjectContext, version: MicroversionDep
@@ -330,12 +382,16 @@ async def server_action(
                 raise BadRequest(f"Invalid input for field/attribute type. Value: {kind}.")
             actions.reboot(tx, ctx, server, hard=kind == "HARD")
         elif name == "resize":
-            actions.resize(tx, ctx, server, _argument(body, "resize", "flavorRef"))
+            flavor_id = _argument(body, "resize", "flavorRef")
+            auto = nova_arguments.auto_disk_config(body["resize"])
+            actions.resize(tx, ctx, server, flavor_id, auto_disk_config=auto)
         elif name == "confirmResize":
             actions.confirm_resize(tx, ctx, server)
             return Response(status_code=204)
         elif name == "revertResize":
             actions.revert_resize(tx, ctx, server)
+        elif name == "rebuild":
+            return _rebuild(request, tx, ctx, server, body, version)
         elif name == "addSecurityGroup":
             actions.add_security_group(tx, ctx, server, _argument(body, name, "name"))
         elif name == "removeSecurityGroup":
@@ -354,19 +410,6 @@ async def server_action(
         else:
             raise BadRequest(f"There is no such action: {name}")
     return Response(status_code=202)
-
-
-@router.get("/servers/{server_id}/os-security-groups")
-async def server_security_groups(server_id: str, ctx: ProjectContext) -> dict[str, Any]:
-    with ctx.transaction() as tx:
-        server = servers.get(tx, ctx, server_id)
-        groups = details.groups(tx, [server.id])[server.id]
-    return {
-        "security_groups": [
-            {"id": gid, "name": name, "tenant_id": ctx.project.id, "description": "", "rules": []}
-            for gid, name in groups
-        ]
-    }
 
 
 # Volume attachments --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Request bodies of Nova and the native ECS API, as the real APIs name them."""
 
+from ipaddress import IPv4Address, IPv6Address
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -74,6 +76,8 @@ class NovaServerCreate(Loose):
     description: str | None = None
     adminPass: str | None = None  # noqa: N815
     return_reservation_id: bool = False
+    accessIPv4: IPv4Address | None = None  # noqa: N815
+    accessIPv6: IPv6Address | None = None  # noqa: N815
 
 
 class SchedulerHints(Loose):
@@ -88,6 +92,8 @@ class NovaServerCreateRequest(Loose):
 class NovaServerUpdate(Loose):
     name: str | None = None
     description: str | None = None
+    accessIPv4: IPv4Address | None = None  # noqa: N815
+    accessIPv6: IPv6Address | None = None  # noqa: N815
 
 
 class NovaServerUpdateRequest(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from apis.ecs import flavors, states
+from apis.ecs import flavors, server_tags, states
 from apis.ecs.details import Facts
 from apis.ecs.microversions import Microversion
 from apis.ecs.models import Server
@@ -32,6 +32,19 @@ def _host_id(server: Server) -> str:
 @functools.lru_cache(maxsize=1024)
 def _digest(project_id: str, zone: str) -> str:
     return hashlib.sha224(f"{project_id}{zone}".encode()).hexdigest()
+
+
+def disk_config(auto: bool) -> str:
+    return "AUTO" if auto else "MANUAL"
+
+
+def nova_ips(facts: Facts) -> dict[str, list[dict[str, Any]]]:
+    """Addresses as Nova's ips resource and update answer show them: version and address."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for address in facts.addresses:
+        item = {"version": address.version, "addr": address.ip_address}
+        grouped.setdefault(address.vpc_id, []).append(item)
+    return grouped
 
 
 def _addresses(facts: Facts, *, native: bool) -> dict[str, list[dict[str, Any]]]:
@@ -109,9 +122,9 @@ def _common(server: Server, stamps: _Stamps | None = None) -> dict[str, Any]:
         "created": stamps[server.created_at],
         "updated": stamps[server.updated_at],
         "key_name": server.key_name,
-        "accessIPv4": "",
-        "accessIPv6": "",
-        "OS-DCF:diskConfig": "MANUAL",
+        "accessIPv4": server.access_ipv4,
+        "accessIPv6": server.access_ipv6,
+        "OS-DCF:diskConfig": disk_config(server.auto_disk_config),
         "progress": 0 if server.status == "BUILD" else 100,
         "config_drive": "",
         "OS-EXT-AZ:availability_zone": server.availability_zone,
@@ -173,10 +186,18 @@ def _nova_flavor(server: Server, shape: _NovaShape, base: str, region: Region) -
     return {"id": flavor.id, "links": [{"rel": "bookmark", "href": href}]}
 
 
+# Nova shows a server's progress in these statuses only.
+_PROGRESS_STATUSES = frozenset(
+    ("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING")
+)
+
+
 def _nova_body(
     server: Server, facts: Facts, shape: _NovaShape, base: str, region: Region, stamps: _Stamps
 ) -> dict[str, Any]:
     body = _common(server, stamps)
+    if server.status not in _PROGRESS_STATUSES:
+        del body["progress"]
     image: Any = ""
     if server.image_id:
         href = f"{base}/{server.project_id}/images/{server.image_id}"
@@ -185,7 +206,8 @@ def _nova_body(
     body["flavor"] = _nova_flavor(server, shape, base, region)
     body["addresses"] = _addresses(facts, native=False)
     body["links"] = _links(base, server.project_id, server.id)
-    body["security_groups"] = [{"name": name} for _, name in facts.groups]
+    if facts.groups:  # Nova leaves the key out for a server in no group
+        body["security_groups"] = [{"name": name} for _, name in facts.groups]
     _add_extended_attributes(body, server, full=shape.extended_attributes)
     body["os-extended-volumes:volumes_attached"] = (
         [
@@ -202,7 +224,7 @@ def _nova_body(
     if shape.description:
         body["description"] = server.description or None
     if shape.tags:
-        body["tags"] = _tag_strings(facts)
+        body["tags"] = server_tags.as_strings(facts.tags)
     return body
 
 
@@ -224,6 +246,37 @@ def nova_server(
     server: Server, facts: Facts, version: Microversion, base: str, region: Region
 ) -> dict[str, Any]:
     return _nova_body(server, facts, _shape(version), base, region, _Stamps())
+
+
+# What a GET shows and the answer to an update (PUT) leaves out before microversion 2.75:
+# availability zone, config drive, host, key name, states, usage, security groups, volumes.
+_NOT_IN_UPDATE_VIEW = (
+    "OS-EXT-AZ:availability_zone",
+    "config_drive",
+    "host_status",
+    "key_name",
+    "OS-EXT-STS:vm_state",
+    "OS-EXT-STS:task_state",
+    "OS-EXT-STS:power_state",
+    "OS-SRV-USG:launched_at",
+    "OS-SRV-USG:terminated_at",
+    "security_groups",
+    "os-extended-volumes:volumes_attached",
+)
+
+
+def nova_server_updated(
+    server: Server, facts: Facts, version: Microversion, base: str, region: Region
+) -> dict[str, Any]:
+    """A server as Nova's update answers it: the basic view, addresses without their type and
+    MAC address."""
+    body = nova_server(server, facts, version, base, region)
+    for key in _NOT_IN_UPDATE_VIEW:
+        body.pop(key, None)
+    for key in [k for k in body if k.startswith("OS-EXT-SRV-ATTR:")]:
+        del body[key]
+    body["addresses"] = nova_ips(facts)
+    return body
 
 
 def native_server(server: Server, facts: Facts, image_name: str) -> dict[str, Any]:

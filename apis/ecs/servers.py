@@ -7,6 +7,7 @@ then move on the virtual clock (`apis.ecs.transitions`).
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,7 +24,7 @@ from apis.vpc import operations as vpc
 from apis.vpc.ports import NetworkFacts
 from emulator import ids, jobs, quotas, tags
 from emulator.context import RequestContext
-from emulator.errors import ApiError, NotFound, QuotaExceeded
+from emulator.errors import ApiError, BadRequest, NotFound, QuotaExceeded
 from state.models import Job
 from state.prepared import Prepared, connection_of
 
@@ -57,6 +58,9 @@ class ServerSpec:
     publicip: PublicIpSpec | None = None
     tags: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    access_ipv4: str = ""
+    access_ipv6: str = ""
+    auto_disk_config: bool = False
     vpc_id: str | None = None
     server_group_id: str | None = None
 
@@ -89,6 +93,26 @@ def _zone(ctx: RequestContext, flavor: flavors.Flavor, wanted: str | None) -> st
 def _check_name(name: str) -> None:
     if not name.strip() or len(name) > MAX_NAME:
         raise states.invalid(f"Invalid server name {name!r}: 1 to {MAX_NAME} characters.")
+
+
+def _check_key_name(tx: Session, ctx: RequestContext, key_name: str) -> None:
+    try:
+        keypairs.get(tx, ctx, key_name)
+    except NotFound:
+        raise states.invalid("Invalid key_name provided.") from None
+
+
+def replace_login(
+    tx: Session, ctx: RequestContext, server: Server, replaced: dict[str, str | None]
+) -> None:
+    """A rebuild's new `key_name` or `user_data` (None removes it), checked as at create."""
+    if "key_name" in replaced:
+        if replaced["key_name"] is not None:
+            _check_key_name(tx, ctx, replaced["key_name"])
+        server.key_name = replaced["key_name"]
+    if "user_data" in replaced:
+        _check_user_data(replaced["user_data"])
+        server.user_data = replaced["user_data"]
 
 
 def _check_user_data(user_data: str | None) -> None:
@@ -183,10 +207,7 @@ def create(
     zone = _zone(ctx, flavor, spec.availability_zone)
     disk_specs = _boot_disks(ctx, spec)
     if spec.key_name is not None:
-        try:
-            keypairs.get(tx, ctx, spec.key_name)
-        except NotFound:
-            raise states.invalid("Invalid key_name provided.") from None
+        _check_key_name(tx, ctx, spec.key_name)
     _check_user_data(spec.user_data)
     check_metadata(tx, ctx.project.id, spec.metadata)
     tag_values = tags.validate(
@@ -263,6 +284,9 @@ def _create_one(
                 spec.publicip and spec.publicip.delete_on_termination
             ),
             "locked": False,
+            "access_ipv4": spec.access_ipv4,
+            "access_ipv6": spec.access_ipv6,
+            "auto_disk_config": spec.auto_disk_config,
             "created_at": now,
             "updated_at": now,
             "launched_at": None,
@@ -370,6 +394,17 @@ def of_project(ctx: RequestContext, *, plain_rows: bool = False) -> Select[Any]:
     return query.where(Server.project_id == ctx.project.id)
 
 
+def named_like(tx: Session, ctx: RequestContext, pattern: str) -> list[str]:
+    """The ids of the project's servers whose name the regular expression matches (anywhere
+    in it, as Nova's name filter): in Python, since SQL has no portable REGEXP."""
+    try:
+        regex = re.compile(pattern)
+    except re.error:
+        raise BadRequest(f"Invalid regular expression in filter name: {pattern}") from None
+    rows = tx.execute(select(Server.id, Server.name).where(Server.project_id == ctx.project.id))
+    return [server_id for server_id, name in rows if regex.search(name)]
+
+
 def update(
     tx: Session,
     ctx: RequestContext,
@@ -377,10 +412,19 @@ def update(
     *,
     name: str | None = None,
     description: str | None = None,
+    access_ipv4: str | None = None,
+    access_ipv6: str | None = None,
+    auto_disk_config: bool | None = None,
 ) -> Server:
     if name is not None:
         _check_name(name)
         server.name = name
+    if access_ipv4 is not None:
+        server.access_ipv4 = access_ipv4
+    if access_ipv6 is not None:
+        server.access_ipv6 = access_ipv6
+    if auto_disk_config is not None:
+        server.auto_disk_config = auto_disk_config
     if description is not None:
         if len(description) > 255:
             raise states.invalid("The description is at most 255 characters.")

@@ -15,6 +15,7 @@ VM_STATES = {
     "RESIZE": "active",
     "VERIFY_RESIZE": "resized",
     "REVERT_RESIZE": "resized",
+    "REBUILD": "active",
     "ERROR": "error",
 }
 
@@ -27,6 +28,7 @@ ALLOWED = {
     "resize": ("ACTIVE", "SHUTOFF"),
     "confirmResize": ("VERIFY_RESIZE",),
     "revertResize": ("VERIFY_RESIZE",),
+    "rebuild": ("ACTIVE", "SHUTOFF", "ERROR"),
     "attach_volume": ("ACTIVE", "SHUTOFF"),
     "detach_volume": ("ACTIVE", "SHUTOFF"),
     "attach_interface": ("ACTIVE", "SHUTOFF"),

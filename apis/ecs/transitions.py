@@ -102,6 +102,7 @@ _TARGETS: dict[str, Callable[[Session, Server, dict[str, Any], datetime], None]]
     "stopped": _stopped,
     "resized": _resized,
     "reverted": lambda tx, server, payload, now: _settled(server),
+    "rebuilt": lambda tx, server, payload, now: _settled(server),
     "job_done": lambda tx, server, payload, now: None,
 }
 

@@ -27,7 +27,12 @@ def build_app(emulator: "Emulator") -> FastAPI:
     from emulator.dialects import CINDER
     from emulator.service_app import service_app
 
-    return service_app(CINDER, [native.router, cinder.router, backups.router, jobs.router])
+    # Cinder's router matches paths exactly: /volumes/ is no /volumes, and is not redirected.
+    return service_app(
+        CINDER,
+        [native.router, cinder.router, backups.router, jobs.router],
+        redirect_slashes=False,
+    )
 
 
 # Status transitions are applied before any request, whichever service it is for.

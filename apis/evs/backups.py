@@ -13,10 +13,9 @@ from apis.evs import wire
 from apis.evs.cinder import cinder_routes
 from apis.evs.operations import VolumeSpec
 from emulator.context import ProjectContext, RequestContext
-from emulator.dialects import CINDER
 from emulator.pagination import marker_page
 
-router = APIRouter(route_class=CINDER.route_class)
+router = APIRouter(route_class=wire.CinderRoute)
 route = cinder_routes(router)
 
 
@@ -38,6 +37,9 @@ async def create_backup(
         return {"backup": views.cinder_backup_summary(backup, wire.link_base(request, ctx))}
 
 
+SORT_KEYS = ("id", "name", "status", "size", "volume_id", "created_at")
+
+
 def _list(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]:
     params = request.query_params
     limit = int(params["limit"]) if params.get("limit", "").isdigit() else None
@@ -52,13 +54,16 @@ def _list(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]
     with ctx.transaction() as tx:
         if marker is not None:
             backups.get_backup(tx, ctx.project.id, marker)
+        order = wire.sort_order(params, Backup, SORT_KEYS)
         page = marker_page(
             tx,
             query,
             Backup,
             limit=limit,
             marker=marker,
-            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+            newest_first=order.newest_first,
+            sort_key=order.column,
+            offset=wire.offset(params),
         )
         parents = backups.with_dependents(tx, [b.id for b in page.items])
         items = [
@@ -68,7 +73,8 @@ def _list(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]
             for b in page.items
         ]
     body: dict[str, Any] = {"backups": items}
-    links = wire.next_link(base, "backups/detail" if detail else "backups", page.next_marker, limit)
+    path = "backups/detail" if detail else "backups"
+    links = wire.next_link(base, path, wire.full_page_marker(page, limit), limit)
     if links:
         body["backups_links"] = links
     return body

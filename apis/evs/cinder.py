@@ -10,22 +10,25 @@ from apis.evs import (
     QUOTAS,
     errors,
     extensions,
+    metadata,
     operations,
     schemas,
     snapshots,
+    transfers,
     uploads,
     views,
     volume_types,
     wire,
 )
+from apis.evs.metadata import Described
 from apis.evs.models import Snapshot, Volume
 from emulator import quotas
 from emulator.context import ProjectContext, RequestContext, host_url
-from emulator.dialects import CINDER, json_response
-from emulator.errors import NotFound
+from emulator.dialects import json_response
+from emulator.errors import NotFound, policy_refusal
 from emulator.pagination import marker_page
 
-router = APIRouter(route_class=CINDER.route_class)
+router = APIRouter(route_class=wire.CinderRoute)
 VERSIONS = ("v2", "v3")
 
 
@@ -81,13 +84,22 @@ def _volume_view(tx: Any, volume: Volume, base: str) -> dict[str, Any]:
     return views.cinder_volume(volume, operations.attachments_of(tx, [volume.id])[volume.id], base)
 
 
+def _changed_volume_view(tx: Any, volume: Volume, base: str) -> dict[str, Any]:
+    """What a create or an update answers."""
+    attached = operations.attachments_of(tx, [volume.id])[volume.id]
+    return views.cinder_volume_core(volume, attached, base)
+
+
 @cinder("POST", "/volumes", 202)
 async def create_volume(
     request: Request, ctx: ProjectContext, body: schemas.CinderVolumeCreate
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
         volume = operations.create_volume(tx, ctx, body.volume.to_spec())
-        return {"volume": _volume_view(tx, volume, wire.link_base(request, ctx))}
+        return {"volume": _changed_volume_view(tx, volume, wire.link_base(request, ctx))}
+
+
+VOLUME_SORT_KEYS = ("id", "name", "status", "size", "availability_zone", "created_at")
 
 
 def _list_volumes(
@@ -104,13 +116,16 @@ def _list_volumes(
     with ctx.transaction() as tx:
         if marker is not None:
             operations.get_volume(tx, ctx, marker)  # Cinder: an unknown marker is a 404
+        order = wire.sort_order(params, Volume, VOLUME_SORT_KEYS)
         page = marker_page(
             tx,
             operations.query_volumes(ctx, filters),
             Volume,
             limit=limit,
             marker=marker,
-            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+            newest_first=order.newest_first,
+            sort_key=order.column,
+            offset=wire.offset(params),
         )
         attached = operations.attachments_of(tx, [v.id for v in page.items])
         items = [
@@ -120,7 +135,8 @@ def _list_volumes(
             for v in page.items
         ]
     body: dict[str, Any] = {"volumes": items}
-    links = wire.next_link(base, "volumes/detail" if detail else "volumes", page.next_marker, limit)
+    path = "volumes/detail" if detail else "volumes"
+    links = wire.next_link(base, path, wire.full_page_marker(page, limit), limit)
     if links:
         body["volumes_links"] = links
     return body
@@ -161,7 +177,7 @@ async def update_volume(
             description=changes.description,
             metadata=changes.metadata,
         )
-        return {"volume": _volume_view(tx, volume, wire.link_base(request, ctx))}
+        return {"volume": _changed_volume_view(tx, volume, wire.link_base(request, ctx))}
 
 
 @cinder("DELETE", "/volumes/{volume_id}", 202)
@@ -210,11 +226,12 @@ def _upload_to_image(
     return {"os-volume_upload_image": views.volume_upload(volume, image, vtype, _zones(ctx))}
 
 
-ACTIONS: dict[str, Action] = {
-    "os-extend": _extend,
-    "os-set_bootable": _set_bootable,
-    "os-retype": _retype,
-    "os-volume_upload_image": _upload_to_image,
+# Each action with the status Cinder answers it with.
+ACTIONS: dict[str, tuple[Action, int]] = {
+    "os-extend": (_extend, 202),
+    "os-set_bootable": (_set_bootable, 200),
+    "os-retype": (_retype, 202),
+    "os-volume_upload_image": (_upload_to_image, 202),
 }
 
 
@@ -225,51 +242,117 @@ async def volume_action(
     name = next(iter(body), "")
     if name not in ACTIONS:
         raise errors.bad_request(f"There is no such action: {name}", native=errors.INVALID_BODY)
+    handler, status = ACTIONS[name]
     with ctx.transaction() as tx:
-        answer = ACTIONS[name](tx, ctx, volume_id, body)
-    return Response(status_code=202) if answer is None else json_response(202, answer)
+        answer = handler(tx, ctx, volume_id, body)
+    return Response(status_code=status) if answer is None else json_response(status, answer)
 
 
-@cinder("GET", "/volumes/{volume_id}/metadata")
-async def show_metadata(ctx: ProjectContext, volume_id: str) -> dict[str, Any]:
+def metadata_routes(kind: str, load: Callable[[Session, RequestContext, str], Described]) -> None:
+    """Cinder's metadata APIs of a volume or a snapshot, on /{kind}/{id}/metadata[/{key}]."""
+
+    @cinder("GET", f"/{kind}/{{owner_id}}/metadata")
+    async def show_metadata(ctx: ProjectContext, owner_id: str) -> dict[str, Any]:
+        with ctx.transaction() as tx:
+            return {"metadata": dict(load(tx, ctx, owner_id).metadata_)}
+
+    async def set_metadata(
+        ctx: ProjectContext, owner_id: str, body: schemas.Metadata, replace: bool
+    ) -> dict[str, Any]:
+        with ctx.transaction() as tx:
+            row = load(tx, ctx, owner_id)
+            return {"metadata": metadata.merge(ctx, row, body.metadata, replace=replace)}
+
+    @cinder("POST", f"/{kind}/{{owner_id}}/metadata")
+    async def merge_metadata(
+        ctx: ProjectContext, owner_id: str, body: schemas.Metadata
+    ) -> dict[str, Any]:
+        return await set_metadata(ctx, owner_id, body, replace=False)
+
+    @cinder("PUT", f"/{kind}/{{owner_id}}/metadata")
+    async def replace_metadata(
+        ctx: ProjectContext, owner_id: str, body: schemas.Metadata
+    ) -> dict[str, Any]:
+        return await set_metadata(ctx, owner_id, body, replace=True)
+
+    @cinder("GET", f"/{kind}/{{owner_id}}/metadata/{{key}}")
+    async def show_metadata_item(ctx: ProjectContext, owner_id: str, key: str) -> dict[str, Any]:
+        with ctx.transaction() as tx:
+            return {"meta": {key: metadata.value(load(tx, ctx, owner_id), key)}}
+
+    @cinder("PUT", f"/{kind}/{{owner_id}}/metadata/{{key}}")
+    async def set_metadata_item(
+        ctx: ProjectContext, owner_id: str, key: str, body: schemas.MetadataItem
+    ) -> dict[str, Any]:
+        if list(body.meta) != [key]:
+            raise errors.bad_request("Request body and URI mismatch", native=errors.INVALID_BODY)
+        with ctx.transaction() as tx:
+            metadata.merge(ctx, load(tx, ctx, owner_id), body.meta, replace=False)
+        return {"meta": body.meta}
+
+    @cinder("DELETE", f"/{kind}/{{owner_id}}/metadata/{{key}}")
+    async def delete_metadata_item(ctx: ProjectContext, owner_id: str, key: str) -> Response:
+        with ctx.transaction() as tx:
+            metadata.delete_key(ctx, load(tx, ctx, owner_id), key)
+        return Response(status_code=200)
+
+
+metadata_routes("volumes", operations.get_volume)
+metadata_routes("snapshots", snapshots.get_snapshot)
+
+
+# Transfers -----------------------------------------------------------------------------------
+
+
+@cinder("POST", "/os-volume-transfer", 202)
+async def create_transfer(
+    request: Request, ctx: ProjectContext, body: schemas.TransferCreate
+) -> dict[str, Any]:
+    option = body.transfer
     with ctx.transaction() as tx:
-        return {"metadata": dict(operations.get_volume(tx, ctx, volume_id).metadata_)}
+        made = transfers.create_transfer(tx, ctx, option.volume_id, option.name or "")
+        view = views.transfer(made.transfer, wire.link_base(request, ctx))
+    return {"transfer": {**view, "auth_key": made.auth_key}}
 
 
-@cinder("POST", "/volumes/{volume_id}/metadata")
-async def merge_metadata(
-    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
+def _list_transfers(request: Request, ctx: RequestContext, detail: bool) -> dict[str, Any]:
+    base = wire.link_base(request, ctx)
+    view = views.transfer if detail else views.transfer_summary
+    with ctx.transaction() as tx:
+        return {"transfers": [view(t, base) for t in tx.scalars(transfers.query_transfers(ctx))]}
+
+
+@cinder("GET", "/os-volume-transfer")
+async def list_transfers(request: Request, ctx: ProjectContext) -> dict[str, Any]:
+    return _list_transfers(request, ctx, False)
+
+
+@cinder("GET", "/os-volume-transfer/detail")
+async def list_transfers_detail(request: Request, ctx: ProjectContext) -> dict[str, Any]:
+    return _list_transfers(request, ctx, True)
+
+
+@cinder("GET", "/os-volume-transfer/{transfer_id}")
+async def show_transfer(request: Request, ctx: ProjectContext, transfer_id: str) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        transfer = transfers.get_transfer(tx, ctx, transfer_id)
+        return {"transfer": views.transfer(transfer, wire.link_base(request, ctx))}
+
+
+@cinder("DELETE", "/os-volume-transfer/{transfer_id}", 202)
+async def delete_transfer(ctx: ProjectContext, transfer_id: str) -> Response:
+    with ctx.transaction() as tx:
+        transfers.delete_transfer(tx, ctx, transfer_id)
+    return Response(status_code=202)
+
+
+@cinder("POST", "/os-volume-transfer/{transfer_id}/accept", 202)
+async def accept_transfer(
+    request: Request, ctx: ProjectContext, transfer_id: str, body: schemas.TransferAccept
 ) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=False)
-    return {"metadata": values}
-
-
-@cinder("PUT", "/volumes/{volume_id}/metadata")
-async def replace_metadata(
-    ctx: ProjectContext, volume_id: str, body: schemas.Metadata
-) -> dict[str, Any]:
-    with ctx.transaction() as tx:
-        values = operations.set_metadata(tx, ctx, volume_id, body.metadata, replace=True)
-    return {"metadata": values}
-
-
-@cinder("PUT", "/volumes/{volume_id}/metadata/{key}")
-async def set_metadata_item(
-    ctx: ProjectContext, volume_id: str, key: str, body: schemas.MetadataItem
-) -> dict[str, Any]:
-    if list(body.meta) != [key]:
-        raise errors.bad_request("Request body and URI mismatch", native=errors.INVALID_BODY)
-    with ctx.transaction() as tx:
-        operations.set_metadata(tx, ctx, volume_id, body.meta, replace=False)
-    return {"meta": body.meta}
-
-
-@cinder("DELETE", "/volumes/{volume_id}/metadata/{key}")
-async def delete_metadata_item(ctx: ProjectContext, volume_id: str, key: str) -> Response:
-    with ctx.transaction() as tx:
-        operations.delete_metadata_key(tx, ctx, volume_id, key)
-    return Response(status_code=200)
+        transfer = transfers.accept_transfer(tx, ctx, transfer_id, body.accept.auth_key)
+        return {"transfer": views.transfer_summary(transfer, wire.link_base(request, ctx))}
 
 
 # Snapshots -----------------------------------------------------------------------------------
@@ -288,11 +371,14 @@ async def create_snapshot(ctx: ProjectContext, body: schemas.SnapshotCreate) -> 
             metadata=option.metadata,
             force=bool(option.force),
         )
-        return {"snapshot": views.cinder_snapshot(snapshot)}
+        return {"snapshot": views.cinder_snapshot_core(snapshot)}
+
+
+SNAPSHOT_SORT_KEYS = ("id", "name", "status", "size", "volume_id", "created_at")
 
 
 async def _list_snapshots(
-    request: Request, ctx: RequestContext, limit: int | None, marker: str | None
+    request: Request, ctx: RequestContext, detail: bool, limit: int | None, marker: str | None
 ) -> dict[str, Any]:
     params = request.query_params
     query = snapshots.query_snapshots(
@@ -302,16 +388,21 @@ async def _list_snapshots(
     with ctx.transaction() as tx:
         if marker is not None:
             snapshots.get_snapshot(tx, ctx, marker)
+        order = wire.sort_order(params, Snapshot, SNAPSHOT_SORT_KEYS)
         page = marker_page(
             tx,
             query,
             Snapshot,
             limit=limit,
             marker=marker,
-            newest_first=wire.newest_first(params.get("sort_dir"), params.get("sort")),
+            newest_first=order.newest_first,
+            sort_key=order.column,
+            offset=wire.offset(params),
         )
-        body: dict[str, Any] = {"snapshots": [views.cinder_snapshot(s) for s in page.items]}
-    links = wire.next_link(base, "snapshots", page.next_marker, limit)
+        view = views.cinder_snapshot if detail else views.cinder_snapshot_core
+        body: dict[str, Any] = {"snapshots": [view(s) for s in page.items]}
+    path = "snapshots/detail" if detail else "snapshots"
+    links = wire.next_link(base, path, wire.full_page_marker(page, limit), limit)
     if links:
         body["snapshots_links"] = links
     return body
@@ -321,14 +412,14 @@ async def _list_snapshots(
 async def list_snapshots(
     request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
 ) -> dict[str, Any]:
-    return await _list_snapshots(request, ctx, limit, marker)
+    return await _list_snapshots(request, ctx, False, limit, marker)
 
 
 @cinder("GET", "/snapshots/detail")
 async def list_snapshots_detail(
     request: Request, ctx: ProjectContext, limit: int | None = None, marker: str | None = None
 ) -> dict[str, Any]:
-    return await _list_snapshots(request, ctx, limit, marker)
+    return await _list_snapshots(request, ctx, True, limit, marker)
 
 
 @cinder("GET", "/snapshots/{snapshot_id}")
@@ -345,7 +436,7 @@ async def update_snapshot(
         snapshot = snapshots.update_snapshot(
             tx, ctx, snapshot_id, name=body.snapshot.name, description=body.snapshot.description
         )
-        return {"snapshot": views.cinder_snapshot(snapshot)}
+        return {"snapshot": views.cinder_snapshot_core(snapshot)}
 
 
 @cinder("DELETE", "/snapshots/{snapshot_id}", 202)
@@ -373,6 +464,14 @@ async def show_type(ctx: ProjectContext, type_id: str) -> dict[str, Any]:
     if vtype is None:
         raise NotFound(f"Volume type {type_id} could not be found.")
     return {"volume_type": views.volume_type(vtype, _zones(ctx))}
+
+
+# Volume types are the cloud's: managing them is the cloud administrator's.
+@cinder("POST", "/types")
+@cinder("PUT", "/types/{type_id}")
+@cinder("DELETE", "/types/{type_id}")
+async def manage_types() -> None:
+    raise policy_refusal("volume_extension:types_manage")
 
 
 @cinder("GET", "/os-availability-zone")

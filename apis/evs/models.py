@@ -13,6 +13,8 @@ class Volume(Base):
     __tablename__ = "evs_volumes"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     project_id: Mapped[str] = mapped_column(String(64), index=True)
+    # The user who created it (none for a volume from before this column).
+    user_id: Mapped[str | None] = mapped_column(String(64))
     region: Mapped[str] = mapped_column(String(64))
     availability_zone: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(255), default="")
@@ -57,3 +59,18 @@ class VolumeAttachment(Base):
     server_id: Mapped[str] = mapped_column(String(64), index=True)
     device: Mapped[str] = mapped_column(String(64))
     attached_at: Mapped[datetime]
+
+
+class VolumeTransfer(Base):
+    """A volume offered to another project: whoever presents the auth key takes it. Only the
+    key's salted SHA-1 is kept, as Cinder keeps it."""
+
+    __tablename__ = "evs_transfers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(String(64), index=True)
+    region: Mapped[str] = mapped_column(String(64))
+    volume_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    salt: Mapped[str] = mapped_column(String(16))
+    crypt_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -86,7 +86,7 @@ async def list_volumes(
         server_id=params.get("server_id"),
     )
     query = operations.query_volumes(ctx, filters)
-    newest_first = wire.newest_first(params.get("sort_dir"), None)
+    newest_first = wire.newest_first(params.get("sort_dir"))
     base = wire.link_base(request, ctx)
     with ctx.transaction() as tx:
         if marker is not None:

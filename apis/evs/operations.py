@@ -19,7 +19,7 @@ from apis.evs.models import Snapshot, Volume, VolumeAttachment
 from apis.ims import images
 from emulator import ids, jobs, lifecycle, metering, quotas, tags
 from emulator.context import RequestContext
-from emulator.errors import NotFound, QuotaExceeded
+from emulator.errors import QuotaExceeded
 from state.models import Job
 from state.prepared import Prepared, connection_of
 
@@ -70,10 +70,10 @@ class VolumeFilters:
 # Reading ----------------------------------------------------------------------------------
 
 
-def get_volume(tx: Session, ctx: RequestContext, volume_id: str) -> Volume:
-    volume = tx.get(Volume, volume_id)
+def get_volume(tx: Session, ctx: RequestContext, volume_id: str | None) -> Volume:
+    volume = None if volume_id is None else tx.get(Volume, volume_id)
     if volume is None or volume.project_id != ctx.project.id:
-        raise errors.volume_not_found(volume_id)
+        raise errors.volume_not_found(str(volume_id))
     return volume
 
 
@@ -279,6 +279,7 @@ def _new_volume(
     values = {
         "id": ids.uuid_id(),
         "project_id": ctx.project.id,
+        "user_id": ctx.principal.user_id,
         "region": ctx.region,
         "availability_zone": zone,
         "name": spec.name,
@@ -391,24 +392,6 @@ def update_volume(
         volume.metadata_ = dict(metadata)
     volume.updated_at = ctx.now()
     return volume
-
-
-def set_metadata(
-    tx: Session, ctx: RequestContext, volume_id: str, values: dict[str, str], *, replace: bool
-) -> dict[str, Any]:
-    """Merge `values` into the volume's metadata, or replace it with them."""
-    volume = get_volume(tx, ctx, volume_id)
-    volume.metadata_ = dict(values) if replace else {**volume.metadata_, **values}
-    volume.updated_at = ctx.now()
-    return dict(volume.metadata_)
-
-
-def delete_metadata_key(tx: Session, ctx: RequestContext, volume_id: str, key: str) -> None:
-    volume = get_volume(tx, ctx, volume_id)
-    if key not in volume.metadata_:
-        raise NotFound("Metadata item was not found.", codes={"huawei": errors.NOT_FOUND})
-    volume.metadata_ = {k: v for k, v in volume.metadata_.items() if k != key}
-    volume.updated_at = ctx.now()
 
 
 def set_bootable(tx: Session, ctx: RequestContext, volume_id: str, bootable: bool) -> Volume:

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 
 from apis.evs.operations import VolumeSpec
 
@@ -20,11 +20,21 @@ class _Body(BaseModel):
 
 # Cinder v2/v3 ------------------------------------------------------------------------------
 
+# Cinder also takes a volume's or snapshot's name and description under their v1 names.
+CinderName = Field(
+    default=None, max_length=255, validation_alias=AliasChoices("name", "display_name")
+)
+CinderDescription = Field(
+    default=None,
+    max_length=255,
+    validation_alias=AliasChoices("description", "display_description"),
+)
+
 
 class CinderVolume(_Body):
     size: int | None = None
-    name: str | None = Name
-    description: str | None = Name
+    name: str | None = CinderName
+    description: str | None = CinderDescription
     volume_type: str | None = None
     availability_zone: str | None = None
     image_ref: str | None = Field(default=None, alias="imageRef")
@@ -53,8 +63,8 @@ class CinderVolumeCreate(_Body):
 
 
 class VolumeChanges(_Body):
-    name: str | None = Name
-    description: str | None = Name
+    name: str | None = CinderName
+    description: str | None = CinderDescription
     metadata: dict[str, str] | None = None
 
 
@@ -108,9 +118,9 @@ class MetadataItem(_Body):
 
 
 class SnapshotOption(_Body):
-    volume_id: str
-    name: str | None = Name
-    description: str | None = Name
+    volume_id: str | None  # required, but null is a volume not found (Cinder's uuid_allow_null)
+    name: str | None = CinderName
+    description: str | None = CinderDescription
     force: bool | None = None
     metadata: dict[str, str] | None = None
 
@@ -120,12 +130,29 @@ class SnapshotCreate(_Body):
 
 
 class SnapshotChanges(_Body):
-    name: str | None = Name
-    description: str | None = Name
+    name: str | None = CinderName
+    description: str | None = CinderDescription
 
 
 class SnapshotUpdate(_Body):
     snapshot: SnapshotChanges
+
+
+class TransferOption(_Body):
+    volume_id: str
+    name: str | None = Name
+
+
+class TransferCreate(_Body):
+    transfer: TransferOption
+
+
+class AcceptOption(_Body):
+    auth_key: str
+
+
+class TransferAccept(_Body):
+    accept: AcceptOption
 
 
 # Native EVS ---------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def query_snapshots(
 def create_snapshot(
     tx: Session,
     ctx: RequestContext,
-    volume_id: str,
+    volume_id: str | None,
     *,
     name: str = "",
     description: str = "",

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from apis.evs.models import Snapshot, Volume, VolumeAttachment
+from apis.evs import wire
+from apis.evs.models import Snapshot, Volume, VolumeAttachment, VolumeTransfer
 from apis.evs.volume_types import TYPES, VolumeType
 from apis.ims.models import PrivateImage
 from emulator.clock import iso
@@ -43,8 +44,12 @@ def cinder_volume_summary(volume: Volume, base: str) -> dict[str, Any]:
     return {"id": volume.id, "name": volume.name, "links": _links(base, "volumes", volume.id)}
 
 
-def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
+def cinder_volume_core(
+    volume: Volume, attachments: list[VolumeAttachment], base: str
+) -> dict[str, Any]:
+    """A volume as Cinder's create and update print it: without the attributes its extensions
+    add to a show or a detailed list."""
+    return {
         "id": volume.id,
         "name": volume.name,
         "status": volume.status,
@@ -58,19 +63,25 @@ def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str
         "bootable": "true" if volume.bootable else "false",
         "encrypted": False,
         "multiattach": volume.multiattach,
-        "shareable": "true" if volume.multiattach else "false",
         "metadata": dict(volume.metadata_),
         "snapshot_id": volume.snapshot_id,
         "source_volid": volume.source_volid,
         "consistencygroup_id": None,
         "replication_status": "disabled",
-        "user_id": None,
+        "user_id": volume.user_id,
+        "links": _links(base, "volumes", volume.id),
+    }
+
+
+def cinder_volume(volume: Volume, attachments: list[VolumeAttachment], base: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        **cinder_volume_core(volume, attachments, base),
+        "shareable": "true" if volume.multiattach else "false",
         "os-vol-tenant-attr:tenant_id": volume.project_id,
         "os-vol-host-attr:host": None,
         "os-vol-mig-status-attr:migstat": None,
         "os-vol-mig-status-attr:name_id": None,
         "os-volume-replication:extended_status": None,
-        "links": _links(base, "volumes", volume.id),
     }
     if volume.image_metadata is not None:
         body["volume_image_metadata"] = dict(volume.image_metadata)
@@ -91,7 +102,9 @@ def native_volume(
     }
 
 
-def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
+def cinder_snapshot_core(snapshot: Snapshot) -> dict[str, Any]:
+    """A snapshot as Cinder's create, update and summary list print it: without the attributes
+    of its extended-snapshot-attributes extension."""
     return {
         "id": snapshot.id,
         "name": snapshot.name,
@@ -102,6 +115,12 @@ def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
         "metadata": dict(snapshot.metadata_),
         "created_at": cinder_time(snapshot.created_at),
         "updated_at": cinder_time(snapshot.updated_at),
+    }
+
+
+def cinder_snapshot(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        **cinder_snapshot_core(snapshot),
         "os-extended-snapshot-attributes:project_id": snapshot.project_id,
         "os-extended-snapshot-attributes:progress": "100%"
         if snapshot.status == "available"
@@ -201,13 +220,14 @@ def absolute_limits(limits: dict[str, int], usage: dict[str, int]) -> dict[str, 
 
 
 def version(host: str, version_id: str) -> dict[str, Any]:
-    """Cinder v3 is CURRENT without microversions above 3.0; v2 SUPPORTED; as EVS says."""
+    """Cinder v3 is CURRENT with its microversions; v2 SUPPORTED; as EVS says."""
     current = version_id == "v3.0"
+    versions = wire.VOLUME_VERSIONS
     return {
         "id": version_id,
         "status": "CURRENT" if current else "SUPPORTED",
-        "version": "3.0" if current else "",
-        "min_version": "3.0" if current else "",
+        "version": str(versions.maximum) if current else "",
+        "min_version": str(versions.minimum) if current else "",
         "updated": _UPDATED,
         "media-types": _MEDIA,
         "links": [
@@ -215,3 +235,16 @@ def version(host: str, version_id: str) -> dict[str, Any]:
             {"rel": "self", "href": f"{host}/{version_id.split('.')[0]}/"},
         ],
     }
+
+
+def transfer_summary(transfer: VolumeTransfer, base: str) -> dict[str, Any]:
+    return {
+        "id": transfer.id,
+        "name": transfer.name,
+        "volume_id": transfer.volume_id,
+        "links": _links(base, "os-volume-transfer", transfer.id),
+    }
+
+
+def transfer(transfer: VolumeTransfer, base: str) -> dict[str, Any]:
+    return {**transfer_summary(transfer, base), "created_at": cinder_time(transfer.created_at)}

@@ -6,6 +6,7 @@ Every type is offered in every AZ of a region; its ids are stable across restart
 from dataclasses import dataclass
 
 from apis.evs import errors
+from emulator.errors import NotFound
 from emulator.ids import stable_hex_id
 
 
@@ -35,9 +36,11 @@ def find(name_or_id: str) -> VolumeType:
     try:
         return _BY_KEY[name_or_id]
     except KeyError:
-        raise errors.bad_request(
+        # Cinder's VolumeTypeNotFoundByName is a 404; the native API calls it a bad request.
+        raise NotFound(
             f"Volume type with name {name_or_id} could not be found.",
-            native=errors.INVALID_TYPE,
+            codes={"huawei": errors.INVALID_TYPE},
+            statuses={"huawei": 400},
         ) from None
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,7 @@ from apis.iam import schemas
 from emulator import ids
 from emulator.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from emulator.identity import ADMIN_GROUP, Principal, check_password, hash_password
-from state.models import Domain, Group, GroupMember, Project, User
+from state.models import Domain, Group, GroupMember, Project, Token, User
 
 
 def require_admin(principal: Principal, action: str) -> None:
@@ -19,8 +19,9 @@ def require_admin(principal: Principal, action: str) -> None:
 
 
 def _own_domain(principal: Principal, domain_id: str | None) -> str:
+    """The account to create in: the caller's; any other is not found, like its resources."""
     if domain_id and domain_id != principal.domain_id:
-        raise Forbidden("You are not authorized to act on another account.")
+        raise NotFound(f"Could not find domain: {domain_id}.")
     return principal.domain_id
 
 
@@ -65,6 +66,23 @@ def projects(
     if enabled is not None:
         query = query.where(Project.enabled == enabled)
     return list(tx.scalars(query.order_by(Project.name)))
+
+
+def list_projects(
+    tx: Session,
+    principal: Principal,
+    *,
+    name: str | None = None,
+    domain_id: str | None = None,
+    parent_id: str | None = None,
+    enabled: bool | None = None,
+) -> list[Project]:
+    """The account's projects, for its administrators; a user lists the projects it may
+    use through /v3/auth/projects or its own /v3/users/{id}/projects."""
+    require_admin(principal, "identity:list_projects")
+    return projects(
+        tx, principal, name=name, domain_id=domain_id, parent_id=parent_id, enabled=enabled
+    )
 
 
 def project(tx: Session, principal: Principal, project_id: str) -> Project:
@@ -220,8 +238,7 @@ def update_user(
             raise Conflict(f"Duplicate entry found with name {spec.name}.")
         found.name = spec.name
     if spec.password is not None:
-        found.password_hash = hash_password(spec.password)
-        found.password_changed_at = now
+        _set_password(tx, found, spec.password, now)
     if spec.enabled is not None:
         found.enabled = spec.enabled
     for field in ("description", "email"):
@@ -242,8 +259,16 @@ def change_password(
     found = user(tx, principal, user_id)
     if not check_password(spec.original_password, found.password_hash):
         raise Unauthorized("The original password is wrong.")
-    found.password_hash = hash_password(spec.password)
+    if spec.password == spec.original_password:
+        raise BadRequest("The new password cannot be identical to the current password.")
+    _set_password(tx, found, spec.password, now)
+
+
+def _set_password(tx: Session, found: User, password: str, now: datetime) -> None:
+    """A new password ends the user's tokens, as on IAM and Keystone."""
+    found.password_hash = hash_password(password)
     found.password_changed_at = now
+    tx.execute(update(Token).where(Token.user_id == found.id).values(revoked=True))
 
 
 def delete_user(tx: Session, principal: Principal, user_id: str) -> None:
@@ -255,6 +280,8 @@ def delete_user(tx: Session, principal: Principal, user_id: str) -> None:
 
 
 def user_projects(tx: Session, principal: Principal, user_id: str) -> list[Project]:
+    if user_id != principal.user_id:
+        require_admin(principal, "identity:list_user_projects")
     found = user(tx, principal, user_id)
     return projects(tx, principal, domain_id=found.domain_id)
 

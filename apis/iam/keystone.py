@@ -277,7 +277,7 @@ async def list_projects(
 ) -> dict[str, Any]:
     base = service_url(request)
     with emulator_of(request).db.transaction() as tx:
-        rows = directory.projects(
+        rows = directory.list_projects(
             tx, principal, name=name, domain_id=domain_id, parent_id=parent_id, enabled=enabled
         )
         return views.collection(base, "projects", [views.project(base, r) for r in rows])

@@ -105,7 +105,8 @@ def issue(tx: Session, emulator: "Emulator", auth: Auth, caller_token: str | Non
         try:
             principal = from_token(tx, given, now)
         except Unauthorized:
-            raise Unauthorized(_REFUSED) from None
+            # Keystone validates the token it is given: one that is not valid is not found.
+            raise NotFound(f"Could not find token: {given[:16]}.") from None
         found_user, found_domain = (
             tx.get(User, principal.user_id),
             tx.get(Domain, principal.domain_id),

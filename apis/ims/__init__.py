@@ -26,6 +26,8 @@ def build_app(emulator: "Emulator") -> FastAPI:
             glance_schemas.router,
             native.router,
         ],
+        # Glance has no image with an empty id: GET or DELETE /v2/images/ is 404, not a list.
+        redirect_slashes=False,
     )
 
 

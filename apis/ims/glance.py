@@ -21,7 +21,10 @@ router = APIRouter(route_class=views.IMS.route_class)
 data_router = APIRouter(route_class=replace(views.IMS, buffers_body=False).route_class)
 GLANCE_DEFAULT_LIMIT = 25
 JSON_PATCH = "application/openstack-images-v2.1-json-patch"
-PATCH_TYPES = (JSON_PATCH, "application/openstack-images-v2.0-json-patch")
+# The older media type names the operation by its key: {"replace": "/name", "value": ...}.
+JSON_PATCH_OPERATION_KEYS = "application/openstack-images-v2.0-json-patch"
+PATCH_TYPES = (JSON_PATCH, JSON_PATCH_OPERATION_KEYS)
+PATCH_OPERATIONS = ("add", "remove", "replace")
 
 
 class UnsupportedMediaType(ApiError):
@@ -102,8 +105,18 @@ async def update_image(request: Request, ctx: ScopedContext, image_id: str) -> d
     body = await _json(request)
     if not isinstance(body, list) or not all(isinstance(change, dict) for change in body):
         raise BadRequest("Request body must be a JSON array of operation objects.")
-    changes = [_patch(change) for change in body]
+    parse = _keyed_patch if media_type == JSON_PATCH_OPERATION_KEYS else _patch
+    changes = [parse(change) for change in body]
     return views.image(operations.update(ctx, image_id, changes))
+
+
+def _keyed_patch(change: dict[str, Any]) -> operations.Patch:
+    named = [op for op in PATCH_OPERATIONS if op in change]
+    if len(named) != 1:
+        raise BadRequest(
+            'Operation objects must contain exactly one member named "add", "remove", or "replace".'
+        )
+    return _patch({**change, "op": named[0], "path": change[named[0]]})
 
 
 def _patch(change: dict[str, Any]) -> operations.Patch:

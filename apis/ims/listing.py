@@ -49,11 +49,9 @@ def list_images(
     found_images = images.visible(ctx, member_status)
     rendered = [views.image(row) for row in found_images if wanted_tags <= set(row.tags)]
     found = [view for view in rendered if views.matches(view, filters)]
-    sort_key = params.get("sort_key", "created_at")
-    sort_dir = params.get("sort_dir", "desc")
-    if sort_key not in SORT_KEYS or sort_dir not in ("asc", "desc"):
-        raise BadRequest(f"Invalid sort: {sort_key} {sort_dir}.")
-    found.sort(key=lambda view: _sort_value(view, sort_key), reverse=sort_dir == "desc")
+    # The last key first: each stable sort keeps the order of the keys before it.
+    for sort_key, sort_dir in reversed(_sorting(params)):
+        found.sort(key=lambda view: _sort_value(view, sort_key), reverse=sort_dir == "desc")
     found = after_marker(found, params.get("marker"), lambda view: str(view["id"]))
     limit = _limit(params.get("limit"), default_limit, max_limit)
     page = found[:limit]
@@ -61,10 +59,37 @@ def list_images(
     return ImagePage(page, page[-1]["id"] if more and page else None)
 
 
-def _sort_value(view: dict[str, Any], key: str) -> tuple[bool, Any, str]:
+def _sorting(params: dict[str, str]) -> list[tuple[str, str]]:
+    """The sort keys and directions: Glance's `sort=name:asc,size` (a key without a direction
+    is descending) or the classic `sort_key` and `sort_dir`, never both."""
+    if "sort" not in params:
+        wanted = [_sort(params.get("sort_key", "created_at"), params.get("sort_dir", "desc"))]
+    elif "sort_key" in params or "sort_dir" in params:
+        raise BadRequest("Old and new sorting syntax cannot be combined")
+    else:
+        pairs = [part.partition(":") for part in params["sort"].strip().split(",")]
+        wanted = [_sort(key.strip(), direction.strip() or "desc") for key, _, direction in pairs]
+    # Ties are broken as Glance does: by created_at, then id, newest first.
+    named = {key for key, _ in wanted}
+    return wanted + [(key, "desc") for key in ("created_at", "id") if key not in named]
+
+
+def _sort(key: str, direction: str) -> tuple[str, str]:
+    if key not in SORT_KEYS:
+        raise BadRequest(
+            f"Invalid sort key: {key}. It must be one of the following: "
+            + ", ".join(sorted(SORT_KEYS))
+            + "."
+        )
+    if direction not in ("asc", "desc"):
+        raise BadRequest(f"Invalid sort direction: {direction}")
+    return key, direction
+
+
+def _sort_value(view: dict[str, Any], key: str) -> tuple[bool, Any]:
     """Images without a value (the size of a queued image) sort before the others."""
     value = view[key]
-    return (value is not None, value if value is not None else 0, view["id"])
+    return (value is not None, value if value is not None else 0)
 
 
 def _limit(text: str | None, default: int, maximum: int) -> int:

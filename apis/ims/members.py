@@ -1,5 +1,7 @@
-"""Image sharing: the owner of a `shared` image adds projects as members; a member accepts or
-rejects it, and sees it in its lists once accepted (Glance v2 image members)."""
+"""Image sharing: the owner of a private or shared image adds projects as members (IMS creates
+images `private` only; the first member makes one `shared`, where Glance wants `shared`
+first); a member accepts or rejects it, and sees it in its lists once accepted (Glance v2 image
+members)."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,8 +37,6 @@ def add(ctx: RequestContext, image_id: str, member_id: str) -> ImageMember:
         raise BadRequest("Invalid member id.")
     with ctx.transaction() as tx:
         row = operations.owned(tx, ctx, image_id)
-        if row.visibility != "shared":
-            raise Forbidden(f"Only shared images have members; this one is {row.visibility}.")
         if tx.get(ImageMember, (image_id, member_id)) is not None:
             raise Conflict(f"Member {member_id} already exists for image {image_id}.")
         count = tx.scalar(
@@ -49,6 +49,9 @@ def add(ctx: RequestContext, image_id: str, member_id: str) -> ImageMember:
             image_id=image_id, member_id=member_id, status="pending", created_at=now, updated_at=now
         )
         tx.add(member)
+        # IMS no longer lists a private image shared with others under visibility=private.
+        if row.visibility == "private":
+            row.visibility = "shared"
         return member
 
 

@@ -39,6 +39,8 @@ READ_ONLY = frozenset(
     )
 )
 RESERVED = frozenset(("deleted", "deleted_at", "location", "locations", "stores"))
+# Glance keeps property names in this namespace for itself (os_glance_import_task ...).
+RESERVED_NAMESPACE = "os_glance"
 # Attributes of the image itself, as opposed to custom properties.
 CORE = frozenset(
     ("id", "name", "visibility", "protected", "disk_format", "container_format", "tags")
@@ -66,7 +68,7 @@ def owned(tx: Session, ctx: RequestContext, image_id: str) -> PrivateImage:
 
 
 def _check_settable(key: str) -> None:
-    if key in RESERVED:
+    if key in RESERVED or key.startswith(RESERVED_NAMESPACE):
         raise Forbidden(f"Attribute '{key}' is reserved.")
     if key in READ_ONLY:
         raise Forbidden(f"Attribute '{key}' is read-only.")

@@ -217,13 +217,17 @@ def list_publicips(tx: Session, ctx: RequestContext) -> list[PublicIp]:
     )
 
 
-def bind_publicip(tx: Session, ctx: RequestContext, publicip_id: str, port_id: str) -> PublicIp:
-    """Bind an EIP to a port of a subnet in a VPC; the port must have an IPv4 address."""
+def bind_publicip(
+    tx: Session, ctx: RequestContext, publicip_id: str, port_id: str, *, move: bool = False
+) -> PublicIp:
+    """Bind an EIP to a port of a subnet in a VPC; the port must have an IPv4 address.
+    A bound EIP is refused (409) unless `move`: Neutron moves a floating IP to the new port
+    in one update."""
     publicip = get_publicip(tx, ctx, publicip_id)
     port = ports.get_port(tx, ctx, port_id)
     if publicip.port_id == port.id:
         return publicip
-    if publicip.port_id is not None:
+    if publicip.port_id is not None and not move:
         raise in_use(
             f"The EIP {publicip_id} is already bound to port {publicip.port_id}.",
             neutron="FloatingIPPortAlreadyAssociated",

@@ -90,6 +90,12 @@ def _limit(request: Request) -> int | None:
     return int(text) or None
 
 
+def shown(request: Request, item: dict[str, Any]) -> dict[str, Any]:
+    """The attributes `fields` asks for (all of them without `fields`), in a list or a show."""
+    fields = request.query_params.getlist("fields")
+    return {k: v for k, v in item.items() if k in fields} if fields else item
+
+
 def select(
     request: Request, items: list[dict[str, Any]], collection: str, *, links: bool = True
 ) -> dict[str, Any]:
@@ -106,9 +112,7 @@ def select(
         items = items[position + 1 :]
     limit = _limit(request)
     page = items[:limit] if limit else items
-    fields = params.getlist("fields")
-    if fields:
-        page = [{k: v for k, v in item.items() if k in fields} for item in page]
+    page = [shown(request, item) for item in page]
     body: dict[str, Any] = {collection: page}
     if links and limit and len(items) > limit:
         query = [(k, v) for k, v in params.multi_items() if k != "marker"]

@@ -1,8 +1,11 @@
 """Neutron v2.0: networks, subnets, routers, ports, security groups, floating IPs, quotas."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from apis.vpc import (
@@ -31,6 +34,34 @@ router = APIRouter(route_class=NEUTRON.route_class)
 
 def _no_content() -> Response:
     return Response(status_code=204)
+
+
+@dataclass
+class Creation:
+    """A create request as Neutron reads it: one object under its name, or several under the
+    plural (a bulk create: all made, in one transaction, or none)."""
+
+    key: str
+    objects: list[Any]
+    bulk: bool
+
+    def answer(self, views: list[dict[str, Any]]) -> dict[str, Any]:
+        return {self.key: views if self.bulk else views[0]}
+
+
+def _creation(
+    payload: dict[str, Any], singular: str, one: type[BaseModel], many: type[BaseModel]
+) -> Creation:
+    plural = singular + "s"
+    bulk = plural in payload and singular not in payload
+    key, model = (plural, many) if bulk else (singular, one)
+    try:
+        objects = getattr(model.model_validate(payload), key)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**problem, "loc": ("body", *problem["loc"])} for problem in error.errors()]
+        ) from None
+    return Creation(key, objects if bulk else [objects], bulk)
 
 
 # Discovery -------------------------------------------------------------------------------------
@@ -98,23 +129,29 @@ def _network_views(tx: Session, ctx: RequestContext, rows: list[Network]) -> lis
     return neutron_tags.attach(tx, "networks", items)
 
 
-@router.post("/v2.0/networks", status_code=201)
-async def create_network(body: s.NetworkBody, ctx: ScopedContext) -> dict[str, Any]:
-    fields = body.network
+def _create_network(tx: Session, ctx: RequestContext, fields: s.NetworkFields) -> Network:
     check_owner(fields, ctx.project.id)
+    return subnets.create_network(
+        tx,
+        ctx,
+        name=fields.name or "",
+        description=fields.description or "",
+        admin_state_up=fields.admin_state_up is not False,
+        shared=fields.shared is True,
+        external=fields.router_external is True,
+        network_type=fields.network_type,
+        port_security_enabled=fields.port_security_enabled is not False,
+    )
+
+
+@router.post("/v2.0/networks", status_code=201)
+async def create_network(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(payload, "network", s.NetworkBody, s.NetworksBody)
     with ctx.transaction() as tx:
-        network = subnets.create_network(
-            tx,
-            ctx,
-            name=fields.name or "",
-            description=fields.description or "",
-            admin_state_up=fields.admin_state_up is not False,
-            shared=fields.shared is True,
-            external=fields.router_external is True,
-            network_type=fields.network_type,
-            port_security_enabled=fields.port_security_enabled is not False,
-        )
-        return {"network": _network_views(tx, ctx, [network])[0]}
+        made = [_create_network(tx, ctx, fields) for fields in creation.objects]
+        return creation.answer(_network_views(tx, ctx, made))
 
 
 @router.get("/v2.0/networks")
@@ -125,12 +162,12 @@ async def list_networks(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/networks/{network_id}")
-async def show_network(network_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_network(request: Request, network_id: str, ctx: ScopedContext) -> dict[str, Any]:
     if network_id == vpcs.EXTERNAL_NETWORK_ID:
-        return {"network": views.external_network()}
+        return {"network": listing.shown(request, views.external_network())}
     with ctx.transaction() as tx:
         network = subnets.get_network(tx, ctx, network_id)
-        return {"network": _network_views(tx, ctx, [network])[0]}
+        return {"network": listing.shown(request, _network_views(tx, ctx, [network])[0])}
 
 
 @router.put("/v2.0/networks/{network_id}")
@@ -180,9 +217,7 @@ def _subnet_views(tx: Session, rows: list[Subnet]) -> list[dict[str, Any]]:
     return neutron_tags.attach(tx, "subnets", [views.neutron_subnet(r) for r in rows])
 
 
-@router.post("/v2.0/subnets", status_code=201)
-async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[str, Any]:
-    fields = body.subnet
+def _create_subnet(tx: Session, ctx: RequestContext, fields: s.SubnetCreate) -> Subnet:
     check_owner(fields, ctx.project.id)
     spec = subnets.SubnetSpec(
         network_id=fields.network_id,
@@ -199,8 +234,17 @@ async def create_subnet(body: s.SubnetCreateBody, ctx: ScopedContext) -> dict[st
         enable_dhcp=fields.enable_dhcp,
         cidr_host_bits_allowed=True,
     )
+    return subnets.create_subnet(tx, ctx, spec)
+
+
+@router.post("/v2.0/subnets", status_code=201)
+async def create_subnet(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(payload, "subnet", s.SubnetCreateBody, s.SubnetsCreateBody)
     with ctx.transaction() as tx:
-        return {"subnet": _subnet_views(tx, [subnets.create_subnet(tx, ctx, spec)])[0]}
+        made = [_create_subnet(tx, ctx, fields) for fields in creation.objects]
+        return creation.answer(_subnet_views(tx, made))
 
 
 @router.get("/v2.0/subnets")
@@ -211,9 +255,10 @@ async def list_subnets(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/subnets/{subnet_id}")
-async def show_subnet(subnet_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_subnet(request: Request, subnet_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"subnet": _subnet_views(tx, [subnets.get_subnet(tx, ctx, subnet_id)])[0]}
+        subnet = _subnet_views(tx, [subnets.get_subnet(tx, ctx, subnet_id)])[0]
+        return {"subnet": listing.shown(request, subnet)}
 
 
 @router.put("/v2.0/subnets/{subnet_id}")
@@ -274,9 +319,10 @@ async def list_routers(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/routers/{router_id}")
-async def show_router(router_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_router(request: Request, router_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"router": _router_views(tx, [vpcs.get_vpc(tx, ctx, router_id)])[0]}
+        router = _router_views(tx, [vpcs.get_vpc(tx, ctx, router_id)])[0]
+        return {"router": listing.shown(request, router)}
 
 
 @router.put("/v2.0/routers/{router_id}")
@@ -336,12 +382,19 @@ def _port_views(tx: Session, rows: list[Port]) -> list[dict[str, Any]]:
     return neutron_tags.attach(tx, "ports", views.port_views(tx, rows))
 
 
+def _create_port(tx: Session, ctx: RequestContext, fields: s.PortFields) -> Port:
+    check_owner(fields, ctx.project.id)
+    return ports.create_port(tx, ctx, port_spec(fields))
+
+
 @router.post("/v2.0/ports", status_code=201)
-async def create_port(body: s.PortBody, ctx: ScopedContext) -> dict[str, Any]:
-    check_owner(body.port, ctx.project.id)
+async def create_port(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(payload, "port", s.PortBody, s.PortsBody)
     with ctx.transaction() as tx:
-        port = ports.create_port(tx, ctx, port_spec(body.port))
-        return {"port": _port_views(tx, [port])[0]}
+        made = [_create_port(tx, ctx, fields) for fields in creation.objects]
+        return creation.answer(_port_views(tx, made))
 
 
 @router.get("/v2.0/ports")
@@ -352,9 +405,10 @@ async def list_ports(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/ports/{port_id}")
-async def show_port(port_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_port(request: Request, port_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"port": _port_views(tx, [ports.get_port(tx, ctx, port_id)])[0]}
+        port = _port_views(tx, [ports.get_port(tx, ctx, port_id)])[0]
+        return {"port": listing.shown(request, port)}
 
 
 @router.put("/v2.0/ports/{port_id}")
@@ -399,10 +453,12 @@ async def list_security_groups(request: Request, ctx: ScopedContext) -> dict[str
 
 
 @router.get("/v2.0/security-groups/{group_id}")
-async def show_security_group(group_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_security_group(
+    request: Request, group_id: str, ctx: ScopedContext
+) -> dict[str, Any]:
     with ctx.transaction() as tx:
         group = security.get_group(tx, ctx, group_id)
-        return {"security_group": _group_views(tx, [group])[0]}
+        return {"security_group": listing.shown(request, _group_views(tx, [group])[0])}
 
 
 @router.put("/v2.0/security-groups/{group_id}")
@@ -428,11 +484,17 @@ async def delete_security_group(group_id: str, ctx: ScopedContext) -> Response:
 
 
 @router.post("/v2.0/security-group-rules", status_code=201)
-async def create_rule(body: s.SecurityGroupRuleBody, ctx: ScopedContext) -> dict[str, Any]:
-    check_owner(body.security_group_rule, ctx.project.id)
+async def create_rule(
+    payload: Annotated[dict[str, Any], Body()], ctx: ScopedContext
+) -> dict[str, Any]:
+    creation = _creation(
+        payload, "security_group_rule", s.SecurityGroupRuleBody, s.SecurityGroupRulesBody
+    )
+    for fields in creation.objects:
+        check_owner(fields, ctx.project.id)
     with ctx.transaction() as tx:
-        rule = security.create_rule(tx, ctx, rule_spec(body.security_group_rule))
-        return {"security_group_rule": views.rule(rule)}
+        made = [security.create_rule(tx, ctx, rule_spec(fields)) for fields in creation.objects]
+        return creation.answer([views.rule(rule) for rule in made])
 
 
 @router.get("/v2.0/security-group-rules")
@@ -443,9 +505,10 @@ async def list_rules(request: Request, ctx: ScopedContext) -> dict[str, Any]:
 
 
 @router.get("/v2.0/security-group-rules/{rule_id}")
-async def show_rule(rule_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_rule(request: Request, rule_id: str, ctx: ScopedContext) -> dict[str, Any]:
     with ctx.transaction() as tx:
-        return {"security_group_rule": views.rule(security.get_rule(tx, ctx, rule_id))}
+        rule = views.rule(security.get_rule(tx, ctx, rule_id))
+        return {"security_group_rule": listing.shown(request, rule)}
 
 
 @router.delete("/v2.0/security-group-rules/{rule_id}", status_code=204)
@@ -466,13 +529,15 @@ def _floatingip_views(tx: Session, rows: list[PublicIp]) -> list[dict[str, Any]]
 async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[str, Any]:
     fields = body.floatingip
     check_owner(fields, ctx.project.id)
-    if fields.floating_network_id != vpcs.EXTERNAL_NETWORK_ID:
-        raise NotFound(
-            f"Network {fields.floating_network_id} could not be found.",
-            codes={"neutron": "NetworkNotFound"},
-        )
     bandwidth = eips.BandwidthSpec(name=eips.FLOATINGIP_BANDWIDTH_NAME, size=eips.FLOATINGIP_MBITS)
     with ctx.transaction() as tx:
+        if fields.floating_network_id != vpcs.EXTERNAL_NETWORK_ID:
+            subnets.get_network(tx, ctx, str(fields.floating_network_id))
+            raise BadRequest(
+                f"Bad floatingip request: Network {fields.floating_network_id} is not a valid "
+                "external network.",
+                codes={"neutron": "BadRequest"},
+            )
         publicip = eips.allocate_publicip(
             tx,
             ctx,
@@ -492,10 +557,12 @@ async def list_floatingips(request: Request, ctx: ScopedContext) -> dict[str, An
 
 
 @router.get("/v2.0/floatingips/{floatingip_id}")
-async def show_floatingip(floatingip_id: str, ctx: ScopedContext) -> dict[str, Any]:
+async def show_floatingip(
+    request: Request, floatingip_id: str, ctx: ScopedContext
+) -> dict[str, Any]:
     with ctx.transaction() as tx:
         publicip = eips.get_publicip(tx, ctx, floatingip_id)
-        return {"floatingip": _floatingip_views(tx, [publicip])[0]}
+        return {"floatingip": listing.shown(request, _floatingip_views(tx, [publicip])[0])}
 
 
 @router.put("/v2.0/floatingips/{floatingip_id}")
@@ -505,7 +572,7 @@ async def update_floatingip(
     fields = body.floatingip
     with ctx.transaction() as tx:
         if fields.port_id:
-            publicip = eips.bind_publicip(tx, ctx, floatingip_id, fields.port_id)
+            publicip = eips.bind_publicip(tx, ctx, floatingip_id, fields.port_id, move=True)
         elif "port_id" in fields.model_fields_set:
             publicip = eips.unbind_publicip(tx, ctx, floatingip_id)
         else:

@@ -324,6 +324,24 @@ def fixed_ips(tx: Session, port_ids: list[str]) -> dict[str, list[IpAllocation]]
     return found
 
 
+def _keeping_addresses(
+    wanted: list[dict[str, Any]], current: list[IpAllocation]
+) -> list[dict[str, Any]]:
+    """Neutron's reading of new fixed_ips: an entry naming only a subnet keeps the port's
+    address on that subnet, unless another entry names that address."""
+    named = {item.get("ip_address") for item in wanted}
+    spare = [a for a in current if a.ip_address not in named]
+    kept = []
+    for item in wanted:
+        if not item.get("ip_address"):
+            same_subnet = [a for a in spare if a.subnet_id == item.get("subnet_id")]
+            if same_subnet:
+                spare.remove(same_subnet[0])
+                item = {**item, "ip_address": same_subnet[0].ip_address}
+        kept.append(item)
+    return kept
+
+
 def groups_of(tx: Session, port_ids: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {pid: [] for pid in port_ids}
     for row in tx.scalars(select(PortSecurityGroup).where(PortSecurityGroup.port_id.in_(port_ids))):
@@ -333,10 +351,14 @@ def groups_of(tx: Session, port_ids: list[str]) -> dict[str, list[str]]:
 
 def update_port(tx: Session, ctx: RequestContext, port_id: str, changes: dict[str, Any]) -> Port:
     """Changes among name, description, admin_state_up, device_id, device_owner,
-    allowed_address_pairs, security_groups (ids), fixed_ips (replaces the addresses)."""
+    allowed_address_pairs, security_groups (ids), fixed_ips (replaces the addresses; a router
+    interface keeps its own)."""
     port = get_port(tx, ctx, port_id)
     if changes.get("fixed_ips") is not None:
-        if port.device_owner == ROUTER_INTERFACE:
+        current = fixed_ips(tx, [port.id])[port.id]
+        wanted = _keeping_addresses(changes["fixed_ips"], current)
+        moved = {w.get("ip_address") for w in wanted} != {a.ip_address for a in current}
+        if port.device_owner == ROUTER_INTERFACE and moved:
             raise in_use(
                 f"Port {port_id} is a router interface: its address cannot change.",
                 neutron="L3PortInUse",
@@ -344,7 +366,7 @@ def update_port(tx: Session, ctx: RequestContext, port_id: str, changes: dict[st
             )
         tx.execute(delete(IpAllocation).where(IpAllocation.port_id == port.id))
         tx.flush()
-        _allocate_all(tx, port, changes["fixed_ips"], subnets_of(tx, port.network_id))
+        _allocate_all(tx, port, wanted, subnets_of(tx, port.network_id))
     for key in (
         "name",
         "description",

@@ -5,7 +5,7 @@ Neutron refuses attributes it does not know (400); the native VPC/EIP API ignore
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class NeutronModel(BaseModel):
@@ -35,6 +35,10 @@ class NetworkFields(NeutronModel):
 
 class NetworkBody(BaseModel):
     network: NetworkFields
+
+
+class NetworksBody(BaseModel):
+    networks: list[NetworkFields] = Field(min_length=1)
 
 
 class AllocationPool(BaseModel):
@@ -68,6 +72,10 @@ class SubnetCreate(NeutronModel):
 
 class SubnetCreateBody(BaseModel):
     subnet: SubnetCreate
+
+
+class SubnetsCreateBody(BaseModel):
+    subnets: list[SubnetCreate] = Field(min_length=1)
 
 
 class SubnetUpdate(NeutronModel):
@@ -105,6 +113,12 @@ class RouterFields(NeutronModel):
     distributed: bool | None = None
     ha: bool | None = None
     availability_zone_hints: list[str] | None = None
+
+    @field_validator("external_gateway_info", mode="before")
+    @classmethod
+    def _empty_gateway_is_none(cls, value: Any) -> Any:
+        # Neutron's `dict_or_nodata`: an empty gateway is no gateway (it clears one on update).
+        return value or None
 
 
 class RouterBody(BaseModel):
@@ -152,6 +166,10 @@ class PortBody(BaseModel):
     port: PortFields
 
 
+class PortsBody(BaseModel):
+    ports: list[PortFields] = Field(min_length=1)
+
+
 class SecurityGroupFields(NeutronModel):
     name: str | None = None
     description: str | None = None
@@ -167,7 +185,7 @@ class SecurityGroupRuleFields(BaseModel):
     security_group_id: str
     direction: Literal["ingress", "egress"]
     ethertype: str = "IPv4"
-    protocol: str | None = None
+    protocol: str | int | None = None
     port_range_min: int | None = None
     port_range_max: int | None = None
     remote_ip_prefix: str | None = None
@@ -179,6 +197,10 @@ class SecurityGroupRuleFields(BaseModel):
 
 class SecurityGroupRuleBody(BaseModel):
     security_group_rule: SecurityGroupRuleFields
+
+
+class SecurityGroupRulesBody(BaseModel):
+    security_group_rules: list[SecurityGroupRuleFields] = Field(min_length=1)
 
 
 class FloatingIpFields(NeutronModel):
@@ -267,7 +289,7 @@ class NativeRule(NativeModel):
     security_group_id: str
     direction: Literal["ingress", "egress"]
     ethertype: str = "IPv4"
-    protocol: str | None = None
+    protocol: str | int | None = None
     port_range_min: int | None = None
     port_range_max: int | None = None
     remote_ip_prefix: str | None = None

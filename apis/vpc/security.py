@@ -17,8 +17,10 @@ from state.prepared import Prepared, connection_of
 
 DEFAULT_NAME = "default"
 TAG_TYPE = "vpc.security_group"
-PROTOCOLS_WITH_PORTS = ("tcp", "udp")
-ICMP = "icmp"
+# IP protocol numbers of the protocols a rule may name (or give by number, 0 to 255).
+PROTOCOL_NUMBERS = {"icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58}
+PROTOCOLS_WITH_PORTS = (6, 17)
+ICMP_PROTOCOLS = (1, 58)
 ANY_PROTOCOL = (None, "", "any")
 
 
@@ -27,7 +29,7 @@ class RuleSpec:
     security_group_id: str
     direction: str
     ethertype: str = "IPv4"
-    protocol: str | None = None
+    protocol: str | int | None = None
     port_range_min: int | None = None
     port_range_max: int | None = None
     remote_ip_prefix: str | None = None
@@ -212,21 +214,40 @@ def _rule_error(message: str, neutron: str) -> BadRequest:
     return invalid("security_group_rule", message, neutron=neutron)
 
 
-def _checked_ports(spec: RuleSpec, protocol: str | None) -> tuple[int | None, int | None]:
+def _checked_protocol(value: str | int | None) -> tuple[str | None, int | None]:
+    """The protocol as a rule keeps it (a name in lower case, or a number as text) and its
+    IP protocol number."""
+    if value in ANY_PROTOCOL:
+        return None, None
+    text = str(value).lower()
+    if text in PROTOCOL_NUMBERS:
+        return text, PROTOCOL_NUMBERS[text]
+    if text.isdigit() and int(text) <= 255:
+        return text, int(text)
+    raise _rule_error(
+        f"Security group rule protocol {value} not supported. Only protocol values "
+        f"{list(PROTOCOL_NUMBERS)} and integer representations [0 to 255] are supported.",
+        "SecurityGroupRuleInvalidProtocol",
+    )
+
+
+def _checked_ports(spec: RuleSpec, number: int | None) -> tuple[int | None, int | None]:
     low, high = spec.port_range_min, spec.port_range_max
-    if protocol in PROTOCOLS_WITH_PORTS:
-        low = high if low is None else low  # one bound alone is a single port
-        high = low if high is None else high
-        if low is None or high is None:
-            return None, None
-        if not 1 <= low <= high <= 65535:
+    for port in (low, high):
+        if port is not None and not 0 <= port <= 65535:
+            raise _rule_error(f"Invalid value for port {port}.", "InvalidInput")
+    if low is None and high is None:
+        return None, None
+    if number in PROTOCOLS_WITH_PORTS:
+        if low == 0 or high == 0:
+            raise _rule_error("Invalid value for port 0.", "SecurityGroupInvalidPortValue")
+        if low is None or high is None or low > high:
             raise _rule_error(
-                f"Invalid port range: {low}-{high}: ports are 1-65535 and the "
-                "minimum is not above the maximum.",
+                "For TCP/UDP protocols, port_range_min must be <= port_range_max.",
                 "SecurityGroupInvalidPortRange",
             )
         return low, high
-    if protocol == ICMP:
+    if number in ICMP_PROTOCOLS:
         if low is None and high is not None:
             raise _rule_error(
                 f"ICMP code (port-range-max) {high} is provided but ICMP type "
@@ -242,12 +263,15 @@ def _checked_ports(spec: RuleSpec, protocol: str | None) -> tuple[int | None, in
                     "SecurityGroupInvalidIcmpValue",
                 )
         return low, high
-    if low is not None or high is not None:
+    if number is None:
         raise _rule_error(
             "Must also specify protocol if port range is given.",
             "SecurityGroupProtocolRequiredWithPorts",
         )
-    return None, None
+    raise _rule_error(
+        f"Invalid protocol {number} for port range, only supported for TCP, UDP protocols.",
+        "SecurityGroupInvalidProtocolForPort",
+    )
 
 
 def _checked_prefix(spec: RuleSpec) -> str | None:
@@ -277,14 +301,8 @@ def create_rule(tx: Session, ctx: RequestContext, spec: RuleSpec) -> SecurityGro
             "supported. Allowed values are ['IPv4', 'IPv6'].",
             "SecurityGroupRuleInvalidEtherType",
         )
-    protocol = None if spec.protocol in ANY_PROTOCOL else str(spec.protocol).lower()
-    if protocol not in (None, ICMP, *PROTOCOLS_WITH_PORTS):
-        raise _rule_error(
-            f"Security group rule protocol {spec.protocol} not supported. Only "
-            "protocol values [tcp, udp, icmp] and null are supported.",
-            "SecurityGroupRuleInvalidProtocol",
-        )
-    low, high = _checked_ports(spec, protocol)
+    protocol, number = _checked_protocol(spec.protocol)
+    low, high = _checked_ports(spec, number)
     if spec.remote_ip_prefix and spec.remote_group_id:
         raise _rule_error(
             "Only remote_ip_prefix or remote_group_id may be provided.",

@@ -141,15 +141,18 @@ def update_network(
 
 
 def delete_network(tx: Session, ctx: RequestContext, network_id: str) -> None:
+    """Refused (409) while a port is on the network; its subnets go with it (Neutron)."""
     network = get_network(tx, ctx, network_id)
     in_network = tx.scalars(select(Port.id).where(Port.network_id == network_id)).first()
-    if ports.subnets_of(tx, network_id) or in_network is not None:
+    if in_network is not None:
         raise in_use(
             f"Unable to complete operation on network {network_id}. There are one or "
             "more ports still in use on the network.",
             neutron="NetworkInUse",
             native="VPC.0209",
         )
+    for subnet in ports.subnets_of(tx, network_id):
+        delete_subnet(tx, ctx, subnet.id)
     tags.remove_all(tx, TAG_TYPE, network_id)
     release(tx, ctx, "network")
     tx.delete(network)

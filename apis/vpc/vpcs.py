@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from apis.vpc import ipam, ports, security
 from apis.vpc.common import SERVICE, consume, owned, release
 from apis.vpc.errors import in_use, invalid, not_found
-from apis.vpc.models import IpAllocation, Port, PublicIp, Router, SecurityGroup, Subnet
+from apis.vpc.models import IpAllocation, Network, Port, PublicIp, Router, SecurityGroup, Subnet
 from apis.vpc.statuses import VPC_KIND
 from emulator import ids, lifecycle, tags
 from emulator.context import RequestContext
@@ -42,11 +42,14 @@ def _checked_cidr(tx: Session, router: Router | None, cidr: str) -> str:
     return str(network)
 
 
-def _checked_gateway(info: dict[str, Any] | None) -> tuple[str | None, bool]:
+def _checked_gateway(
+    tx: Session, ctx: RequestContext, info: dict[str, Any] | None
+) -> tuple[str | None, bool]:
     if not info:
         return None, False
     network_id = info.get("network_id")
     if network_id != EXTERNAL_NETWORK_ID:
+        owned(tx, Network, network_id, ctx, "network")
         raise BadRequest(
             f"Bad router request: Network {network_id} is not an external network.",
             codes={"neutron": "BadRequest", "vpc": "VPC.0101"},
@@ -83,7 +86,7 @@ def create_vpc(tx: Session, ctx: RequestContext, spec: VpcSpec) -> Router:
     """A VPC (a router for Neutron) in status CREATING, OK after the `vpc_create` delay,
     with its `default` security group."""
     cidr = _checked_cidr(tx, None, spec.cidr) if spec.cidr else ""
-    gateway, snat = _checked_gateway(spec.external_gateway)
+    gateway, snat = _checked_gateway(tx, ctx, spec.external_gateway)
     consume(tx, ctx, "vpc", "router")
     now = ctx.now()
     router = Router(
@@ -151,7 +154,7 @@ def update_vpc(tx: Session, ctx: RequestContext, vpc_id: str, changes: dict[str,
         router.routes = _checked_routes(tx, router, changes["routes"])
     if "external_gateway_info" in changes:
         router.external_network_id, router.enable_snat = _checked_gateway(
-            changes["external_gateway_info"]
+            tx, ctx, changes["external_gateway_info"]
         )
     for key in ("name", "description", "admin_state_up"):
         if changes.get(key) is not None:

@@ -189,3 +189,18 @@ def test_times_are_printed_as_cinder_does_without_a_zone(flexemu, conn, vbs, pat
     for body in (shown, listed):
         for key in ("created_at", "updated_at", "data_timestamp"):
             assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", body[key]), body[key]
+
+
+def test_a_restore_gives_the_volume_the_metadata_it_had_when_backed_up(flexemu, conn):
+    [source] = available_volumes(flexemu, conn, 1, metadata={"app": "db", "tier": "1"})
+    [target] = available_volumes(flexemu, conn, 1, metadata={"tier": "2", "own": "x"})
+    backup = conn.block_storage.create_backup(volume_id=source.id)
+    drain(flexemu)
+    conn.block_storage.set_volume_metadata(source, app="changed")
+    copy_id = conn.block_storage.restore_backup(backup, name="copy").volume_id
+    drain(flexemu)
+    conn.block_storage.restore_backup(backup, volume=target.id)
+    drain(flexemu)
+    assert conn.block_storage.get_volume(copy_id).metadata == {"app": "db", "tier": "1"}
+    merged = conn.block_storage.get_volume(target).metadata
+    assert merged == {"app": "db", "tier": "1", "own": "x"}

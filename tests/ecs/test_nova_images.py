@@ -51,3 +51,25 @@ def test_delete_an_own_image_but_not_a_public_one(conn, nova, image_id):
     with pytest.raises(openstack.exceptions.NotFoundException):
         conn.image.get_image(mine.id)
     assert nova.delete(f"/images/{image_id}").status_code == 403
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_an_empty_image_id_is_not_found(nova, method):
+    answer = nova.request(method, "/images/", follow_redirects=True)
+    assert answer.status_code == 404
+    assert answer.json()["itemNotFound"]["code"] == 404
+
+
+def test_filters_by_server_and_snapshot_type(flexemu, conn, boot, nova, image_id):
+    servers = [boot("a"), boot("b")]
+    flexemu.advance("PT1M")
+    snaps = [conn.compute.create_server_image(server, f"snap-{server.name}") for server in servers]
+    flexemu.advance("PT1H")
+    first = servers[0]
+    link = nova.get(f"/servers/{first.id}").json()["server"]["links"][0]["href"]
+    for server_ref in (first.id, link):
+        listed = nova.get("/images", params={"server": server_ref}).json()["images"]
+        assert [image["id"] for image in listed] == [snaps[0].id]
+    detail = nova.get("/images/detail", params={"type": "snapshot"}).json()["images"]
+    assert {image["id"] for image in detail} == {snap.id for snap in snaps}
+    assert nova.get("/images", params={"type": "backup"}).json()["images"] == []

@@ -29,7 +29,7 @@ def test_lock_is_shown_and_refuses_actions_and_delete(flexemu, conn, boot, nova)
     assert response.json()["conflictingRequest"]["message"] == (f"Instance {server.id} is locked")
     response = nova.post(f"/servers/{server.id}/action", json={"reboot": {"type": "SOFT"}})
     assert response.json()["conflictingRequest"]["message"] == (f"Instance {server.id} is locked")
-    assert conn.compute.get_server_console_output(server, length=1)["output"]
+    assert conn.compute.get_server_console_output(server, length=2)["output"]
     conn.compute.unlock_server(server)
     assert conn.compute.get_server(server.id).is_locked is False
     conn.compute.stop_server(server)

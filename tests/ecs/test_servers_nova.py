@@ -80,6 +80,43 @@ def test_resize_confirm_and_revert(flexemu, conn, boot, nova):
     assert old["flavor"]["id"] == "c6.large.4"
 
 
+def test_rebuild_from_another_image_keeps_addresses_and_power_state(
+    flexemu, conn, boot, nova, image_id
+):
+    other = conn.image.find_image("OBS Ubuntu 20.04")
+    server = boot()
+    flexemu.advance("PT1M")
+    addresses = conn.compute.get_server(server.id).addresses
+    rebuilt = conn.compute.rebuild_server(
+        server, image=other.id, name="again", metadata={"k": "v"}, admin_password="Passw0rd!"
+    )
+    assert (rebuilt.status, rebuilt.image.id, rebuilt.admin_password) == (
+        "REBUILD",
+        other.id,
+        "Passw0rd!",
+    )
+    flexemu.advance("PT1M")
+    shown = conn.compute.get_server(server.id)
+    assert (shown.status, shown.name, shown.metadata) == ("ACTIVE", "again", {"k": "v"})
+    assert shown.addresses == addresses
+    conn.compute.stop_server(server)
+    flexemu.advance("PT1M")
+    conn.compute.rebuild_server(server, image=image_id)
+    flexemu.advance("PT1M")
+    stopped = conn.compute.get_server(server.id)
+    assert (stopped.status, stopped.image.id, stopped.name) == ("SHUTOFF", image_id, "again")
+
+
+def test_rebuild_refuses_bad_input_and_a_building_server(boot, nova):
+    server = boot()
+    action = f"/servers/{server.id}/action"
+    response = nova.post(action, json={"rebuild": {"imageRef": "no-such-image"}})
+    assert response.status_code == 409  # still building: the state is checked first
+    bad = [{}, {"imageRef": "x", "key_name": "k"}, {"imageRef": "x", "name": 5}]
+    for argument in bad:
+        assert nova.post(action, json={"rebuild": argument}).status_code == 400
+
+
 def test_actions_in_the_wrong_state_are_409(flexemu, conn, boot, nova):
     server = boot()
     response = nova.post(f"/servers/{server.id}/action", json={"os-stop": None})
@@ -202,6 +239,15 @@ def test_list_paging_and_filters(flexemu, conn, boot, nova):
     assert len(nova.get("/servers/detail", params={"status": "ACTIVE"}).json()["servers"]) == 3
 
 
+def test_name_filter_is_a_regular_expression(boot, conn, nova):
+    for name in ("web-0", "web-1", "db-10"):
+        boot(name)
+    assert sorted(s.name for s in conn.compute.servers(name=r"^web-[02]$")) == ["web-0"]
+    assert sorted(s.name for s in conn.compute.servers(name=r"-.*0$")) == ["db-10", "web-0"]
+    assert sorted(s.name for s in conn.compute.servers(name="b-1")) == ["db-10", "web-1"]
+    assert nova.get("/servers", params={"name": "web-("}).status_code == 400
+
+
 def test_another_tenants_server_is_404(flexemu, boot):
     server = boot()
     amsterdam = flexemu.openstack(project="eu-west-1")
@@ -219,6 +265,41 @@ def test_update_name_and_description(flexemu, conn, boot, nova):
         "PUT", f"/servers/{server.id}", version="2.19", json={"server": {"description": "d"}}
     )
     assert accepted.json()["server"]["description"] == "d"
+
+
+def test_update_answers_the_basic_view_without_the_extended_attributes(flexemu, boot, nova):
+    server = boot()
+    flexemu.advance("PT1M")
+    response = nova.request(
+        "PUT", f"/servers/{server.id}", version="2.26", json={"server": {"name": "renamed"}}
+    )
+    updated = response.json()["server"]
+    assert updated["name"] == "renamed"
+    assert {"locked", "description", "tags", "accessIPv4", "progress"} <= set(updated)
+    shown = nova.get(f"/servers/{server.id}", version="2.26").json()["server"]
+    left_out = {key for key in shown if key.startswith(("OS-EXT-", "OS-SRV-USG:"))}
+    left_out |= {"key_name", "security_groups", "os-extended-volumes:volumes_attached"}
+    assert left_out <= set(shown)
+    assert not left_out & set(updated)
+    (addresses,) = updated["addresses"].values()
+    assert set(addresses[0]) == {"version", "addr"}
+
+
+def test_a_server_in_no_security_group_shows_no_security_groups_key(flexemu, conn, boot, nova):
+    server = boot()
+    flexemu.advance("PT1M")
+    conn.compute.remove_security_group_from_server(server, {"name": "default"})
+    assert "security_groups" not in nova.get(f"/servers/{server.id}").json()["server"]
+
+
+def test_progress_is_shown_while_building_or_active_only(flexemu, conn, boot, nova):
+    server = boot()
+    assert nova.get(f"/servers/{server.id}").json()["server"]["progress"] == 0
+    flexemu.advance("PT1M")
+    assert nova.get(f"/servers/{server.id}").json()["server"]["progress"] == 100
+    conn.compute.stop_server(server)
+    flexemu.advance("PT1M")
+    assert "progress" not in nova.get(f"/servers/{server.id}").json()["server"]
 
 
 def test_create_answers_the_admin_password_given_or_a_generated_one(conn, boot, nova):
@@ -286,3 +367,82 @@ def test_embedded_flavor_carries_its_extra_specs_from_2_47(conn, boot, nova):
     (listed,) = nova.get("/servers/detail", version="2.47").json()["servers"]
     assert listed["flavor"]["extra_specs"]["resource_type"]
     assert "extra_specs" not in nova.get(f"/servers/{server.id}", version="2.46").json()["server"]
+
+
+def test_access_addresses_are_kept_from_create_update_and_rebuild(flexemu, boot, nova, image_id):
+    server = boot(access_ipv4="1.1.1.1", access_ipv6="2001:2001::3")
+    shown = nova.get(f"/servers/{server.id}").json()["server"]
+    assert (shown["accessIPv4"], shown["accessIPv6"]) == ("1.1.1.1", "2001:2001::3")
+    flexemu.advance("PT1M")
+    addresses = {"accessIPv4": "2.2.2.2", "accessIPv6": "::babe:202:202"}
+    updated = nova.request("PUT", f"/servers/{server.id}", json={"server": addresses})
+    assert {k: updated.json()["server"][k] for k in addresses} == addresses
+    rebuild = {"imageRef": image_id, "accessIPv4": "3.3.3.3"}
+    rebuilt = nova.post(f"/servers/{server.id}/action", json={"rebuild": rebuild})
+    assert rebuilt.json()["server"]["accessIPv4"] == "3.3.3.3"
+    for bad in ({"accessIPv4": "1.1.1"}, {"accessIPv6": "2001:::3"}):
+        response = nova.request("PUT", f"/servers/{server.id}", json={"server": bad})
+        assert response.status_code == 400
+    refused = nova.post(
+        f"/servers/{server.id}/action", json={"rebuild": {**rebuild, "accessIPv4": 5}}
+    )
+    assert refused.status_code == 400
+
+
+def test_a_bad_access_address_at_create_is_400(nova, network, image_id):
+    body = {"name": "x", "flavorRef": "s3.small.1", "imageRef": image_id}
+    body["networks"] = [{"uuid": network["subnet_id"]}]
+    for bad in ({"accessIPv4": "1.1.1.1.1"}, {"accessIPv6": "1.1.1.1"}):
+        response = nova.post("/servers", json={"server": {**body, **bad}})
+        assert response.status_code == 400, bad
+        assert "badRequest" in response.json()
+    assert nova.get("/servers").json()["servers"] == []
+
+
+def test_disk_config_is_kept_from_create_update_rebuild_and_resize(
+    flexemu, nova, network, image_id
+):
+    body = {"name": "x", "flavorRef": "s3.small.1", "imageRef": image_id}
+    body["networks"] = [{"uuid": network["subnet_id"]}]
+    created = nova.post("/servers", json={"server": {**body, "OS-DCF:diskConfig": "AUTO"}})
+    assert created.json()["server"]["OS-DCF:diskConfig"] == "AUTO"
+    server_id = created.json()["server"]["id"]
+    flexemu.advance("PT1M")
+
+    def shown():
+        return nova.get(f"/servers/{server_id}").json()["server"]["OS-DCF:diskConfig"]
+
+    assert shown() == "AUTO"
+    manual = {"OS-DCF:diskConfig": "MANUAL"}
+    nova.request("PUT", f"/servers/{server_id}", json={"server": manual})
+    assert shown() == "MANUAL"
+    action = f"/servers/{server_id}/action"
+    nova.post(action, json={"rebuild": {"imageRef": image_id, "OS-DCF:diskConfig": "AUTO"}})
+    flexemu.advance("PT1M")
+    assert shown() == "AUTO"
+    nova.post(action, json={"resize": {"flavorRef": "s3.medium.2", **manual}})
+    assert shown() == "MANUAL"
+    bad = nova.request("PUT", f"/servers/{server_id}", json={"server": {"OS-DCF:diskConfig": "x"}})
+    assert bad.status_code == 400
+    refused = nova.post("/servers", json={"server": {**body, "OS-DCF:diskConfig": "auto"}})
+    assert refused.status_code == 400
+
+
+def test_rebuild_replaces_key_pair_from_2_54_and_user_data_from_2_57(
+    flexemu, conn, boot, nova, image_id
+):
+    conn.compute.create_keypair(name="new-key")
+    server = boot()
+    flexemu.advance("PT1M")
+    action = f"/servers/{server.id}/action"
+    rebuild = {"imageRef": image_id, "key_name": "new-key"}
+    assert nova.post(action, json={"rebuild": rebuild}, version="2.53").status_code == 400
+    answer = nova.post(action, json={"rebuild": rebuild}, version="2.54").json()["server"]
+    assert answer["key_name"] == "new-key" and "user_data" not in answer
+    flexemu.advance("PT1M")
+    missing = {"imageRef": image_id, "key_name": "nope"}
+    assert nova.post(action, json={"rebuild": missing}, version="2.54").status_code == 400
+    user_data = "IyEvYmluL3NoCg=="
+    rebuild = {"imageRef": image_id, "key_name": None, "user_data": user_data}
+    answer = nova.post(action, json={"rebuild": rebuild}, version="2.57").json()["server"]
+    assert (answer["key_name"], answer["user_data"]) == (None, user_data)

@@ -1,5 +1,6 @@
 """Cinder's wire format through raw HTTP: v2 and v3 paths, error bodies, quotas and limits."""
 
+import httpx
 import pytest
 from openstack import exceptions
 
@@ -35,13 +36,32 @@ def test_version_documents(api):
     assert api("GET", "/evs/v3/").json()["versions"][0]["min_version"] == "3.0"
 
 
+@pytest.mark.parametrize("asked", [None, "volume 3.0", "volume latest", "compute 2.1"])
+def test_v3_echoes_its_microversion(api, asked):
+    headers = {"OpenStack-API-Version": asked} if asked else {}
+    for path in ("/v3/{pid}/volumes", "/v3/{pid}/volumes/unknown"):
+        response = api("GET", path, headers=headers)
+        assert response.headers["OpenStack-API-Version"] == "volume 3.0"
+        assert "OpenStack-API-Version" in response.headers["Vary"]
+    assert "OpenStack-API-Version" not in api("GET", "/v2/{pid}/volumes", headers=headers).headers
+
+
+@pytest.mark.parametrize(
+    "asked,status", [("volume 3.1", 406), ("volume 2.0", 406), ("volume 3.x", 400)]
+)
+def test_v3_refuses_a_microversion_outside_its_range(api, asked, status):
+    response = api("GET", "/v3/{pid}/volumes", headers={"OpenStack-API-Version": asked})
+    assert response.status_code == status
+    assert next(iter(response.json().values()))["code"] == status
+    assert api("GET", "/v2/{pid}/volumes", headers={"OpenStack-API-Version": asked}).is_success
+
+
 @pytest.mark.parametrize(
     "body,fragment",
     [
         (b"{not json", "Malformed request body"),
         (b"{}", "'volume' is a required property"),
         (b'{"volume": {"size": "ten"}}', "volume.size"),
-        (b'{"volume": {"size": 10, "volume_type": "GOLD"}}', "Volume type with name GOLD"),
         (b'{"volume": {"size": 10, "availability_zone": "eu-west-1a"}}', "eu-west-1a"),
         (b'{"volume": {"size": 10, "availability_zone": "nowhere"}}', "is invalid"),
         (b'{"volume": {}}', "Size must be specified"),
@@ -55,6 +75,14 @@ def test_bad_creates_are_cinder_400s_and_write_nothing(api, body, fragment):
     error = response.json()["badRequest"]
     assert error["code"] == 400 and fragment in error["message"]
     assert api("GET", "/v2/{pid}/volumes").json() == {"volumes": []}
+
+
+def test_an_unknown_volume_type_is_item_not_found(api):
+    body = {"volume": {"size": 10, "volume_type": "GOLD"}}
+    response = api("POST", "/v3/{pid}/volumes", json=body)
+    assert response.status_code == 404
+    assert "Volume type with name GOLD" in response.json()["itemNotFound"]["message"]
+    assert api("GET", "/v3/{pid}/volumes").json() == {"volumes": []}
 
 
 def test_unknown_action_is_400(api):
@@ -187,6 +215,10 @@ def test_metadata_items(conn, api):
     }
     missing = api("DELETE", f"/v3/{{pid}}/volumes/{volume.id}/metadata/zzz")
     assert missing.status_code == 404
+    item = api("GET", f"/v3/{{pid}}/volumes/{volume.id}/metadata/b")
+    assert item.status_code == 200 and item.json() == {"meta": {"b": "2"}}
+    unknown = api("GET", f"/v3/{{pid}}/volumes/{volume.id}/metadata/zzz")
+    assert unknown.status_code == 404 and unknown.json()["itemNotFound"]["code"] == 404
     replaced = api(
         "PUT", f"/v2/{{pid}}/volumes/{volume.id}/metadata", json={"metadata": {"c": "3"}}
     )
@@ -210,10 +242,14 @@ def test_metadata_keys_and_values_longer_than_255_are_refused(conn, api, method,
     assert conn.block_storage.get_volume(volume).metadata == {"a": "1"}
 
 
-def test_set_bootable_action(conn):
+def test_set_bootable_action(conn, api):
     volume = conn.block_storage.create_volume(size=10)
     conn.block_storage.set_volume_bootable_status(volume, True)
     assert conn.block_storage.get_volume(volume).is_bootable is True
+    body = {"os-set_bootable": {"bootable": False}}
+    answer = api("POST", f"/v3/{{pid}}/volumes/{volume.id}/action", json=body)
+    assert answer.status_code == 200  # Cinder answers this action 200, the others 202
+    assert conn.block_storage.get_volume(volume).is_bootable is False
 
 
 def test_a_malformed_action_is_400(api):
@@ -244,3 +280,141 @@ def test_extensions_are_listed_as_evs_documents_them(api, version):
         "updated": "2011-08-08T00:00:00+00:00",
         "links": [],
     }
+
+
+def test_create_and_update_answer_without_the_extension_attributes(api, conn):
+    extended = {"os-vol-tenant-attr:tenant_id", "os-vol-host-attr:host", "shareable"}
+    created = api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10}}).json()["volume"]
+    assert not extended & set(created)
+    assert created["user_id"] == conn.current_user_id
+    path = f"/v3/{{pid}}/volumes/{created['id']}"
+    updated = api("PUT", path, json={"volume": {"name": "renamed"}}).json()["volume"]
+    assert updated["name"] == "renamed" and not extended & set(updated)
+    shown = api("GET", path).json()["volume"]
+    assert extended <= set(shown) and shown["user_id"] == conn.current_user_id
+
+
+def test_snapshot_extended_attributes_only_in_show_and_detail(flexemu, api):
+    extended = {
+        "os-extended-snapshot-attributes:project_id",
+        "os-extended-snapshot-attributes:progress",
+    }
+    volume = api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10}}).json()["volume"]
+    flexemu.advance("PT1M")
+    body = {"snapshot": {"volume_id": volume["id"], "name": "snap"}}
+    created = api("POST", "/v3/{pid}/snapshots", json=body).json()["snapshot"]
+    assert not extended & set(created)
+    path = f"/v3/{{pid}}/snapshots/{created['id']}"
+    updated = api("PUT", path, json={"snapshot": {"name": "renamed"}}).json()["snapshot"]
+    assert updated["name"] == "renamed" and not extended & set(updated)
+    assert not extended & set(api("GET", "/v3/{pid}/snapshots").json()["snapshots"][0])
+    assert extended <= set(api("GET", "/v3/{pid}/snapshots/detail").json()["snapshots"][0])
+    assert extended <= set(api("GET", path).json()["snapshot"])
+
+
+@pytest.mark.parametrize("path", ["volumes", "volumes/detail"])
+def test_a_full_page_links_the_next_even_at_the_end(api, path):
+    for _ in range(2):
+        api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10}})
+    first = api("GET", f"/v3/{{pid}}/{path}?limit=2").json()
+    assert len(first["volumes"]) == 2
+    [link] = first["volumes_links"]
+    assert link["rel"] == "next" and f"/{path}?marker={first['volumes'][1]['id']}" in link["href"]
+    last = httpx.get(link["href"], headers={"X-Auth-Token": api.token}).json()
+    assert last == {"volumes": []}
+    assert "volumes_links" not in api("GET", f"/v3/{{pid}}/{path}?limit=3").json()
+
+
+@pytest.mark.parametrize("query", ["sort_key=name&sort_dir=asc", "sort=name:asc", "sort=name"])
+def test_lists_sort_by_the_key_asked_and_page_in_that_order(api, query):
+    for name in ("b", "c", "a"):
+        api("POST", "/v3/{pid}/volumes", json={"volume": {"size": 10, "name": name}})
+    names = [v["name"] for v in api("GET", f"/v3/{{pid}}/volumes?{query}").json()["volumes"]]
+    expected = ["a", "b", "c"] if "asc" in query else ["c", "b", "a"]
+    assert names == expected
+    first = api("GET", f"/v3/{{pid}}/volumes/detail?{query}&limit=1").json()["volumes"][0]
+    rest = api("GET", f"/v3/{{pid}}/volumes?{query}&marker={first['id']}").json()["volumes"]
+    assert [v["name"] for v in rest] == expected[1:]
+
+
+def test_an_unknown_sort_key_is_400(api):
+    for path in ("volumes", "snapshots/detail", "backups"):
+        response = api("GET", f"/v3/{{pid}}/{path}?sort_key=invalid")
+        assert response.status_code == 400
+        assert "Sort key supplied is invalid" in response.json()["badRequest"]["message"]
+
+
+def test_snapshot_metadata_as_a_volume_s(flexemu, conn):
+    volume = conn.block_storage.create_volume(size=10)
+    flexemu.advance("PT1M")
+    snapshot = conn.block_storage.create_snapshot(volume_id=volume.id, metadata={"a": "1"})
+    conn.block_storage.set_snapshot_metadata(snapshot, b="2")
+    assert conn.block_storage.get_snapshot(snapshot).metadata == {"a": "1", "b": "2"}
+    conn.block_storage.delete_snapshot_metadata(snapshot, keys=["a"])
+    assert conn.block_storage.get_snapshot(snapshot).metadata == {"b": "2"}
+    with pytest.raises(exceptions.NotFoundException):
+        conn.block_storage.delete_snapshot_metadata(snapshot, keys=["zzz"])
+
+
+def test_snapshot_lists_take_offset_and_display_name(flexemu, conn, api):
+    volume = conn.block_storage.create_volume(size=10)
+    flexemu.advance("PT1M")
+    for name in ("b", "c", "a"):
+        conn.block_storage.create_snapshot(volume_id=volume.id, name=name, force=True)
+    listed = api("GET", "/v3/{pid}/snapshots?sort_key=display_name&sort_dir=asc&offset=1").json()
+    assert [s["name"] for s in listed["snapshots"]] == ["b", "c"]
+    assert api("GET", "/v3/{pid}/snapshots?offset=x").status_code == 400
+
+
+def test_a_snapshot_of_a_null_volume_is_item_not_found(api):
+    body = {"snapshot": {"volume_id": None, "name": "snap"}}
+    response = api("POST", "/v3/{pid}/snapshots", json=body)
+    assert response.status_code == 404
+    assert response.json()["itemNotFound"]["message"] == "Volume None could not be found."
+    missing = api("POST", "/v3/{pid}/snapshots", json={"snapshot": {"name": "snap"}})
+    assert missing.status_code == 400  # volume_id is required
+
+
+def test_display_name_and_description_stand_for_name_and_description(flexemu, api):
+    body = {"volume": {"size": 10, "display_name": "v", "display_description": "d"}}
+    volume = api("POST", "/v2/{pid}/volumes", json=body).json()["volume"]
+    assert (volume["name"], volume["description"]) == ("v", "d")
+    path = f"/v3/{{pid}}/volumes/{volume['id']}"
+    renamed = api("PUT", path, json={"volume": {"display_name": "w"}}).json()["volume"]
+    assert renamed["name"] == "w"
+    flexemu.advance("PT1M")
+    body = {"snapshot": {"volume_id": volume["id"], "display_name": "s"}}
+    snapshot = api("POST", "/v3/{pid}/snapshots", json=body).json()["snapshot"]
+    assert snapshot["name"] == "s"
+    changes = {"snapshot": {"display_description": "e"}}
+    path = f"/v3/{{pid}}/snapshots/{snapshot['id']}"
+    assert api("PUT", path, json=changes).json()["snapshot"]["description"] == "e"
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT"])
+def test_a_method_a_path_does_not_take_is_item_not_found(api, method):
+    """Cinder's router matches a path and a method together: no 405."""
+    response = api(method, "/v3/{pid}/volumes", json={"volume": {}})
+    assert response.status_code == 404
+    assert response.json() == {
+        "itemNotFound": {"code": 404, "message": "The resource could not be found."}
+    }
+
+
+def test_a_trailing_slash_is_another_path(api):
+    response = api("GET", "/v3/{pid}/volumes/")
+    assert response.status_code == 404 and "itemNotFound" in response.json()
+
+
+def test_managing_volume_types_is_the_cloud_s_policy_refusal(conn, api):
+    type_id = next(conn.block_storage.types()).id
+    for method, path in [
+        ("POST", "/types"),
+        ("PUT", f"/types/{type_id}"),
+        ("DELETE", f"/types/{type_id}"),
+    ]:
+        response = api(method, f"/v3/{{pid}}{path}", json={"volume_type": {"name": "GOLD"}})
+        assert response.status_code == 403
+        assert response.json()["forbidden"]["message"] == (
+            "Policy doesn't allow volume_extension:types_manage to be performed."
+        )

@@ -89,6 +89,17 @@ def test_token_method_rescopes_and_keeps_the_expiry(flexemu):
     assert rescoped.json()["token"]["methods"] == ["token"]
 
 
+def test_token_method_with_a_revoked_token_is_not_found(flexemu):
+    unscoped = issue(flexemu, password_body(flexemu)).headers["X-Subject-Token"]
+    httpx.delete(
+        f"{flexemu.auth_url}/auth/tokens",
+        headers={"X-Auth-Token": unscoped, "X-Subject-Token": unscoped},
+    ).raise_for_status()
+    rescope = v3.Token(auth_url=flexemu.auth_url, token=unscoped, project_name="eu-west-0")
+    with pytest.raises(ksa_exceptions.NotFound, match="Could not find token"):
+        ksa_session.Session(auth=rescope).get_token()
+
+
 def test_validate_check_and_revoke_a_token(flexemu):
     caller = issue(flexemu, password_body(flexemu, {"project": {"name": "eu-west-0"}}))
     subject = issue(flexemu, password_body(flexemu, {"project": {"name": "eu-west-1"}}))
@@ -244,7 +255,38 @@ def test_a_user_outside_the_admin_group_cannot_administer(flexemu):
 
     with pytest.raises(exceptions.ForbiddenException):
         reader.create_user(name="intruder", password="x-Passw0rd", domain_id=domain.id)
-    assert sorted(p.name for p in reader.projects()) == ["eu-west-0", "eu-west-1"]
+
+
+def test_a_user_lists_its_own_projects_and_only_an_administrator_all_of_them(flexemu):
+    admin = flexemu.openstack().identity
+    domain = admin.find_domain(flexemu.domain)
+    reader = admin.create_user(name="reader", password="Reader-pass1", domain_id=domain.id)
+    conn = flexemu.openstack(username="reader", password="Reader-pass1")
+    from openstack import exceptions
+
+    with pytest.raises(exceptions.ForbiddenException):
+        list(conn.identity.projects())
+    with pytest.raises(exceptions.ForbiddenException):
+        list(conn.identity.user_projects(admin.find_user(flexemu.username)))
+    own = sorted(p.name for p in conn.identity.user_projects(reader))
+    assert own == ["eu-west-0", "eu-west-1"]
+    assert sorted(p.name for p in admin.projects()) == own
+
+
+def test_users_groups_and_projects_of_another_or_unknown_account_are_not_found(flexemu):
+    other = flexemu.admin(
+        "POST", "/accounts", json={"domain": "OCB0000002", "user": "bob", "password": "Bob-pass1"}
+    ).json()
+    identity = flexemu.openstack().identity
+    from openstack import exceptions
+
+    for domain_id in (other["domain"]["id"], "f" * 32):
+        with pytest.raises(exceptions.NotFoundException, match=f"domain: {domain_id}"):
+            identity.create_user(name="stray", password="Stray-pass1", domain_id=domain_id)
+        with pytest.raises(exceptions.NotFoundException):
+            identity.create_group(name="strays", domain_id=domain_id)
+        with pytest.raises(exceptions.NotFoundException):
+            identity.create_project(name="eu-west-0_stray", domain_id=domain_id)
 
 
 def test_duplicate_user_is_a_conflict(flexemu):
@@ -291,6 +333,43 @@ def test_changed_password_works_and_the_old_one_no_longer(flexemu):
         ).status_code
         == 201
     )
+
+
+def test_a_new_password_ends_the_users_tokens(flexemu):
+    identity = flexemu.openstack().identity
+    domain = identity.find_domain(flexemu.domain)
+    user = identity.create_user(name="dave", password="Old-pass1", domain_id=domain.id)
+    dave = flexemu.openstack(username="dave", password="Old-pass1")
+    by_self = dave.session.get_token()
+    dave.identity.post(
+        f"/users/{user.id}/password",
+        json={"user": {"password": "Mid-pass1", "original_password": "Old-pass1"}},
+    ).raise_for_status()
+    dave = flexemu.openstack(username="dave", password="Mid-pass1")
+    by_admin = dave.session.get_token()
+    identity.update_user(user, password="New-pass1")
+    admin_token = identity.session.get_token()
+    for token in (by_self, by_admin):
+        shown = httpx.get(
+            f"{flexemu.auth_url}/auth/tokens",
+            headers={"X-Auth-Token": admin_token, "X-Subject-Token": token},
+        )
+        assert shown.status_code == 404
+    assert identity.session.get_token() == admin_token
+
+
+def test_a_new_password_must_differ_from_the_current_one(flexemu):
+    identity = flexemu.openstack().identity
+    domain = identity.find_domain(flexemu.domain)
+    user = identity.create_user(name="erin", password="Same-pass1", domain_id=domain.id)
+    erin = flexemu.openstack(username="erin", password="Same-pass1")
+    response = erin.identity.post(
+        f"/users/{user.id}/password",
+        json={"user": {"password": "Same-pass1", "original_password": "Same-pass1"}},
+    )
+    assert response.status_code == 400
+    assert "identical to the current password" in response.json()["error"]["message"]
+    assert erin.identity.get_user(user.id).id == user.id
 
 
 def test_version_documents_under_prefix_and_bare(flexemu):

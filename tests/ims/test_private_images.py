@@ -81,6 +81,7 @@ def test_create_is_queued_with_properties_and_tags(api, conn):
         ({"status": "active"}, 403),
         ({"checksum": "x"}, 403),
         ({"deleted": True}, 403),
+        ({"os_glance_foo": "bar"}, 403),
         ({"visibility": "public"}, 403),
         ({"foo": 1}, 400),
     ],
@@ -138,6 +139,32 @@ def test_patch_add_replace_remove(api):
     assert api("PATCH", f"/v2/images/{image['id']}", json=missing, headers=PATCH).status_code == 409
     shown = api("GET", f"/v2/images/{image['id']}").json()
     assert shown["name"] == "renamed"
+
+
+def test_patch_in_the_older_media_type_names_the_operation_by_its_key(api):
+    image = create(api, foo="bar")
+    older = {"Content-Type": "application/openstack-images-v2.0-json-patch"}
+    ops = [
+        {"replace": "/name", "value": "renamed"},
+        {"add": "/colour", "value": "blue"},
+        {"remove": "/foo"},
+    ]
+    patched = api("PATCH", f"/v2/images/{image['id']}", json=ops, headers=older)
+    assert patched.status_code == 200, patched.text
+    assert (patched.json()["name"], patched.json()["colour"]) == ("renamed", "blue")
+    assert "foo" not in patched.json()
+    both = [{"replace": "/name", "add": "/name", "value": "x"}]
+    refused = api("PATCH", f"/v2/images/{image['id']}", json=both, headers=older)
+    assert refused.status_code == 400
+    assert "exactly one member" in refused.json()["error"]["message"]
+
+
+def test_properties_of_glance_s_namespace_are_reserved(api):
+    image = create(api)
+    ops = [{"op": "add", "path": "/os_glance_foo", "value": "bar"}]
+    refused = api("PATCH", f"/v2/images/{image['id']}", json=ops, headers=PATCH)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "Attribute 'os_glance_foo' is reserved."
 
 
 def test_public_images_cannot_be_changed(api, conn):
@@ -200,6 +227,22 @@ def test_deactivate_and_reactivate(api):
     assert api("GET", f"/v2/images/{image['id']}/file").status_code == 403
     assert api("POST", f"/v2/images/{image['id']}/actions/reactivate").status_code == 204
     assert api("GET", f"/v2/images/{image['id']}/file").content == b"x"
+
+
+def test_list_sorted_by_several_keys(api, conn):
+    # Ids ascending with the names: ties on min_ram broken by id (descending) would put c first.
+    for n, name, min_ram in ((1, "a", 0), (2, "b", 512), (3, "c", 512)):
+        create(api, id=f"00000000-0000-4000-8000-00000000000{n}", name=name, min_ram=min_ram)
+    listed = conn.image.images(visibility="private", sort="min_ram:desc,name:asc")
+    assert [image.name for image in listed] == ["b", "c", "a"]
+    assert [image.name for image in conn.image.images(visibility="private", sort="name")] == [
+        "c",
+        "b",
+        "a",
+    ]
+    mixed = api("GET", "/v2/images", params={"sort": "name", "sort_key": "name"})
+    assert mixed.status_code == 400
+    assert api("GET", "/v2/images", params={"sort": "colour:asc"}).status_code == 400
 
 
 def test_list_filters_and_paging(api, conn):
@@ -272,3 +315,12 @@ def test_openstack_image_cli(cli, disk):
     assert (shown["min_disk"], shown["tags"], shown["properties"]["team"]) == (30, ["prod"], "dev")
     cli("image", "delete", "cli-image", output=False)
     assert cli("image", "list", "--private") == []
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+@pytest.mark.parametrize("prefix", ["", "/ims"])
+def test_an_empty_image_id_is_not_found(api, method, prefix):
+    create(api)
+    answer = api(method, f"{prefix}/v2/images/", follow_redirects=True)
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"].startswith("IMG.")

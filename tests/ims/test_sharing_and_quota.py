@@ -62,10 +62,21 @@ def test_only_the_owner_shares_and_only_the_member_answers(flexemu, conn, dev):
         dev.image.get_image(image.id)
 
 
-def test_private_images_have_no_members(flexemu, conn):
+def test_private_images_are_shared_as_ims_documents(conn, dev):
     image = conn.image.create_image("kept", data=b"x", disk_format="raw")
+    assert image.visibility == "private"
+    conn.image.add_member(image, member_id=dev.current_project_id)
+    # IMS's query of the images offered to a project (Developer Guide, querying an image list)
+    offered = dev.image.images(member_status="pending", visibility="shared", __imagetype="shared")
+    assert [(found.id, found.visibility) for found in offered] == [(image.id, "shared")]
+    assert conn.image.get_image(image.id).visibility == "shared"
+    assert image.id not in {found.id for found in conn.image.images(visibility="private")}
+
+
+def test_public_images_have_no_members(flexemu, conn):
+    public = conn.image.find_image("OBS Ubuntu 22.04")
     answer = httpx.post(
-        f"{flexemu.url}/v2/images/{image.id}/members",
+        f"{flexemu.url}/v2/images/{public.id}/members",
         json={"member": "someone"},
         headers={"X-Auth-Token": conn.auth_token},
     )

@@ -146,6 +146,16 @@ def test_floating_ip_bind_and_unbind_through_neutron(conn, port):
     assert conn.network.update_ip(floating, port_id=None).port_id is None
 
 
+def test_neutron_moves_a_bound_floating_ip_the_eip_api_wants_it_unbound(conn, eip_client, port):
+    other = conn.network.create_port(network_id=port.network_id)
+    floating = conn.network.create_ip(floating_network_id=EXTERNAL_ID, port_id=port.id)
+    moved = conn.network.update_ip(floating, port_id=other.id)
+    assert (moved.port_id, moved.fixed_ip_address) == (other.id, other.fixed_ips[0]["ip_address"])
+    with pytest.raises(ClientRequestException) as refused:
+        bind(eip_client, floating.id, port.id)
+    assert refused.value.status_code == 409
+
+
 def test_deleting_a_bound_port_leaves_the_eip_allocated(flexemu, conn, eip_client, port):
     eip = allocate(eip_client)
     flexemu.advance("PT1M")

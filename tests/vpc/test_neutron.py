@@ -75,14 +75,16 @@ def test_unknown_ids_are_404_in_neutron_body(api):
     assert response.json()["NeutronError"]["type"] == "NetworkNotFound"
 
 
-def test_network_with_subnets_is_in_use(conn, api):
+def test_network_with_a_port_is_in_use_and_goes_with_its_subnets(conn, api):
     network, subnet = network_with_subnet(conn)
+    port = conn.network.create_port(network_id=network.id)
     busy = api("DELETE", f"/v2.0/networks/{network.id}")
     assert busy.status_code == 409
     assert busy.json()["NeutronError"]["type"] == "NetworkInUse"
-    conn.network.delete_subnet(subnet)
+    conn.network.delete_port(port)
     conn.network.delete_network(network)
     assert conn.network.find_network(network.id) is None
+    assert conn.network.find_subnet(subnet.id) is None
 
 
 def test_router_with_interface_and_static_route(conn):
@@ -104,6 +106,15 @@ def test_router_with_interface_and_static_route(conn):
     conn.network.remove_interface_from_router(router, subnet=subnet.id)
     conn.network.delete_router(router)
     assert conn.network.find_router(router.id) is None
+
+
+def test_an_empty_external_gateway_is_no_gateway(conn):
+    router = conn.network.create_router(name="r", external_gateway_info={})
+    assert router.external_gateway_info is None
+    gateway = {"network_id": EXTERNAL_ID}
+    assert conn.network.update_router(router, external_gateway_info=gateway).external_gateway_info
+    cleared = conn.network.update_router(router, external_gateway_info={})
+    assert cleared.external_gateway_info is None
 
 
 def test_subnet_with_an_interface_is_in_use(conn):
@@ -329,3 +340,60 @@ def test_lists_sort_by_key_and_direction_then_page(api):
         response = api("GET", f"/v2.0/networks?{query}")
         assert response.status_code == 400, query
         assert response.json()["NeutronError"]["type"] == "HTTPBadRequest"
+
+
+def test_show_answers_only_the_fields_asked_for(api, conn):
+    network, subnet = network_with_subnet(conn)
+    port = conn.network.create_port(network_id=network.id)
+    for collection, item in (("networks", network), ("subnets", subnet), ("ports", port)):
+        shown = api("GET", f"/v2.0/{collection}/{item.id}?fields=id&fields=name").json()
+        assert shown == {collection[:-1]: {"id": item.id, "name": item.name}}
+
+
+def test_a_gateway_or_floating_ip_on_an_unknown_network_is_404_on_an_internal_one_400(api):
+    internal = api("POST", "/v2.0/networks", json={"network": {"name": "n"}}).json()["network"]
+    unknown = "6f1e9b0c-0000-4000-8000-000000000000"
+    for network_id, status, kind in (
+        (unknown, 404, "NetworkNotFound"),
+        (internal["id"], 400, "BadRequest"),
+    ):
+        gateway = {"network_id": network_id}
+        router = api("POST", "/v2.0/routers", json={"router": {"external_gateway_info": gateway}})
+        floatingip = api(
+            "POST", "/v2.0/floatingips", json={"floatingip": {"floating_network_id": network_id}}
+        )
+        for response in (router, floatingip):
+            assert response.status_code == status
+            assert response.json()["NeutronError"]["type"] == kind
+
+
+def test_bulk_creates_make_all_or_nothing(api, conn):
+    made = api("POST", "/v2.0/networks", json={"networks": [{"name": "a"}, {"name": "b"}]})
+    assert made.status_code == 201
+    networks = made.json()["networks"]
+    assert [n["name"] for n in networks] == ["a", "b"]
+    subnets = [
+        {"network_id": n["id"], "cidr": f"192.168.{i}.0/24", "ip_version": 4}
+        for i, n in enumerate(networks)
+    ]
+    assert api("POST", "/v2.0/subnets", json={"subnets": subnets}).status_code == 201
+    ports = conn.network.create_ports([{"network_id": networks[0]["id"]}] * 2)
+    assert len({p.fixed_ips[0]["ip_address"] for p in ports}) == 2
+    group = conn.network.create_security_group(name="g")
+    rules = conn.network.create_security_group_rules(
+        [
+            {"security_group_id": group.id, "direction": "ingress", "protocol": protocol}
+            for protocol in ("tcp", "udp")
+        ]
+    )
+    assert [r.protocol for r in rules] == ["tcp", "udp"]
+    refused = api(
+        "POST",
+        "/v2.0/ports",
+        json={"ports": [{"network_id": networks[1]["id"]}, {"network_id": "nowhere"}]},
+    )
+    assert refused.status_code == 404
+    assert list(conn.network.ports(network_id=networks[1]["id"])) == []
+    unknown = api("POST", "/v2.0/networks", json={"networks": [{"colour": "blue"}]})
+    assert unknown.status_code == 400
+    assert "networks.0.colour" in unknown.json()["NeutronError"]["message"]

@@ -139,6 +139,21 @@ def test_updating_fixed_ips_moves_the_port_and_frees_the_old_address(conn, small
     )
 
 
+def test_a_fixed_ip_naming_only_its_subnet_keeps_the_address(conn, small_subnet):
+    network, subnet = small_subnet
+    router = conn.network.create_router(name="r")
+    interface = conn.network.add_interface_to_router(router, subnet=subnet.id)
+    port = conn.network.create_port(network_id=network.id)
+    for kept in (interface["port_id"], port.id):
+        before = conn.network.get_port(kept).fixed_ips
+        after = conn.network.update_port(kept, fixed_ips=[{"subnet_id": subnet.id}]).fixed_ips
+        assert after == before
+    with pytest.raises(openstack.exceptions.ConflictException):
+        conn.network.update_port(
+            interface["port_id"], fixed_ips=[{"subnet_id": subnet.id, "ip_address": "192.168.50.4"}]
+        )
+
+
 def test_operations_for_compute_share_the_transaction(flexemu, conn, native_vpc, project_id):
     from apis.vpc import operations
     from emulator.context import ProjectRef, RequestContext

@@ -80,14 +80,17 @@ def test_neutron_group_answers_201_and_native_rule_200(api):
             {"protocol": "tcp", "port_range_min": 90, "port_range_max": 80},
             "SecurityGroupInvalidPortRange",
         ),
+        ({"protocol": "tcp", "port_range_max": 6}, "SecurityGroupInvalidPortRange"),
         (
             {"protocol": "udp", "port_range_min": 0, "port_range_max": 80},
-            "SecurityGroupInvalidPortRange",
+            "SecurityGroupInvalidPortValue",
         ),
+        ({"protocol": "tcp", "port_range_min": 1, "port_range_max": 70000}, "InvalidInput"),
         (
-            {"protocol": "tcp", "port_range_min": 1, "port_range_max": 70000},
-            "SecurityGroupInvalidPortRange",
+            {"protocol": 47, "port_range_min": 1, "port_range_max": 2},
+            "SecurityGroupInvalidProtocolForPort",
         ),
+        ({"protocol": "256"}, "SecurityGroupRuleInvalidProtocol"),
         ({"protocol": "icmp", "port_range_min": 300}, "SecurityGroupInvalidIcmpValue"),
         ({"protocol": "icmp", "port_range_max": 0}, "SecurityGroupMissingIcmpType"),
         ({"port_range_min": 22, "port_range_max": 22}, "SecurityGroupProtocolRequiredWithPorts"),
@@ -175,3 +178,21 @@ def test_a_new_project_lists_its_default_group(conn, api):
     assert ("ingress", "IPv4", found.id) in rules
     listed = api("GET", "/v2.0/security-groups").json()["security_groups"]
     assert [g["id"] for g in listed] == [found.id]
+
+
+def test_a_rule_names_its_protocol_by_number(api):
+    group = api("POST", "/v2.0/security-groups", json={"security_group": {"name": "g"}}).json()
+    for protocol in (17, "47"):
+        rule = api(
+            "POST",
+            "/v2.0/security-group-rules",
+            json={
+                "security_group_rule": {
+                    "security_group_id": group["security_group"]["id"],
+                    "direction": "ingress",
+                    "protocol": protocol,
+                }
+            },
+        )
+        assert rule.status_code == 201
+        assert rule.json()["security_group_rule"]["protocol"] == str(protocol)

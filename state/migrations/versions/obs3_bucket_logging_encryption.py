@@ -1,14 +1,14 @@
 """obs: bucket logging and default encryption configuration
 
 Revision ID: obs3
-Revises: blob1
+Revises: ecs4
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "obs3"
-down_revision = "blob1"
+down_revision = "ecs4"
 branch_labels = None
 depends_on = None
 
