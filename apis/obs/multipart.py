@@ -17,7 +17,7 @@ from state import blobs
 from state.blobs import Blob
 from state.prepared import Prepared
 
-MIN_PART_SIZE = 5 * 1024 * 1024
+MIN_PART_SIZE = 100 * 1024  # OBS's minimum (S3's is 5 MiB)
 MAX_PARTS = 10000
 
 _uploads = cast(Table, MultipartUpload.__table__)
@@ -144,20 +144,6 @@ def list_parts(
             )
         )
         return upload, parts[:max_parts], len(parts) > max_parts
-
-
-def list_uploads(ctx: ObsContext, bucket_name: str, prefix: str) -> list[MultipartUpload]:
-    with ctx.transaction() as tx:
-        bucket = buckets.find(tx, ctx, bucket_name)
-        return list(
-            tx.scalars(
-                select(MultipartUpload)
-                .where(
-                    MultipartUpload.bucket_id == bucket.id, MultipartUpload.key.startswith(prefix)
-                )
-                .order_by(MultipartUpload.key, MultipartUpload.initiated_at)
-            )
-        )
 
 
 def drop(tx: Session, upload: MultipartUpload) -> None:
