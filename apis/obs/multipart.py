@@ -17,7 +17,6 @@ from state import blobs
 from state.blobs import Blob
 from state.prepared import Prepared
 
-MIN_PART_SIZE = 100 * 1024  # OBS's minimum (S3's is 5 MiB)
 MAX_PARTS = 10000
 
 _uploads = cast(Table, MultipartUpload.__table__)
@@ -168,7 +167,7 @@ class Completed:
 
 
 def _chosen_parts(
-    tx: Session, upload_id: str, requested: list[tuple[int, str]]
+    tx: Session, upload_id: str, requested: list[tuple[int, str]], min_part_size: int
 ) -> list[UploadPart]:
     if not requested:
         raise malformed_xml()
@@ -198,13 +197,13 @@ def _chosen_parts(
             )
         chosen.append(part)
     for part in chosen[:-1]:
-        if part.size < MIN_PART_SIZE:
+        if part.size < min_part_size:
             raise S3Error(
                 "EntityTooSmall",
                 "Your proposed upload is smaller than the minimum allowed object size.",
                 400,
                 ProposedSize=str(part.size),
-                MinSizeAllowed=str(MIN_PART_SIZE),
+                MinSizeAllowed=str(min_part_size),
                 PartNumber=str(part.number),
                 ETag=part.etag,
             )
@@ -239,7 +238,12 @@ def _completed_before(
 
 
 def complete(
-    ctx: ObsContext, bucket_name: str, key: str, upload_id: str, requested: list[tuple[int, str]]
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    upload_id: str,
+    requested: list[tuple[int, str]],
+    min_part_size: int,
 ) -> Completed:
     written: list[str] = []
     try:
@@ -248,7 +252,7 @@ def complete(
             if replayed is not None:
                 return replayed
             bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
-            parts = _chosen_parts(tx, upload_id, requested)
+            parts = _chosen_parts(tx, upload_id, requested, min_part_size)
             joined = ctx.blobs.compose([(part.blob, part.size) for part in parts])
             written.append(joined.digest)
             etag = _multipart_etag([part.etag for part in parts])

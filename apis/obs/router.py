@@ -897,7 +897,9 @@ async def _complete(call: Call) -> Response:
         if number is None or etag is None or not number.strip().isdigit():
             raise malformed_xml()
         requested.append((int(number), etag))
-    done = multipart.complete(call.ctx, call.bucket, call.key, call.query["uploadId"], requested)
+    done = multipart.complete(
+        call.ctx, call.bucket, call.key, call.query["uploadId"], requested, call.wire.min_part_size
+    )
     location = _object_url(call.request, call.bucket, call.key)
     return _xml(
         views.completed(location, call.bucket, call.key, done.row.etag),

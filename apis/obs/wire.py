@@ -21,6 +21,10 @@ RESPONSE_OVERRIDES = {
 }
 
 
+S3_MIN_PART_SIZE = 5 * 1024 * 1024
+OBS_MIN_PART_SIZE = 100 * 1024
+
+
 @dataclass(frozen=True)
 class Wire:
     """The header vocabulary of one request: S3's `x-amz-` or OBS's `x-obs-`."""
@@ -33,6 +37,12 @@ class Wire:
 
     def storage_class(self, name: str) -> str:
         return storage_classes.render(name, self.dialect)
+
+    @property
+    def min_part_size(self) -> int:
+        """The smallest part before the last of a multipart upload: OBS documents 100 KB
+        (esdk's uploadFile relies on it); S3 clients get S3's 5 MiB (EntityTooSmall below)."""
+        return OBS_MIN_PART_SIZE if self.dialect == "obs" else S3_MIN_PART_SIZE
 
 
 def wire_of(headers: dict[str, str], signed_dialect: str) -> Wire:

@@ -47,7 +47,7 @@ def test_upload_in_parts_and_complete(s3, bucket):
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
 
-def test_parts_before_the_last_need_100_kib_as_on_obs(s3, bucket):
+def test_parts_before_the_last_need_5_mib_with_s3_signatures(s3, bucket):
     def complete(first_size):
         upload_id = _upload(s3, bucket)
         parts = [
@@ -63,10 +63,10 @@ def test_parts_before_the_last_need_100_kib_as_on_obs(s3, bucket):
             Bucket=bucket, Key="big", UploadId=upload_id, MultipartUpload={"Parts": parts}
         )
 
-    complete(100 * 1024)
-    assert s3.head_object(Bucket=bucket, Key="big")["ContentLength"] == 100 * 1024 + 4
+    complete(5 * MIB)
+    assert s3.head_object(Bucket=bucket, Key="big")["ContentLength"] == 5 * MIB + 4
     with pytest.raises(ClientError) as error:
-        complete(100 * 1024 - 1)
+        complete(5 * MIB - 1)
     assert code_of(error.value) == "EntityTooSmall"
 
 
@@ -111,7 +111,7 @@ def test_completion_rules(s3, bucket):
     with pytest.raises(ClientError) as error:
         s3.upload_part(Bucket=bucket, Key="big", UploadId=upload_id, PartNumber=10001, Body=b"")
     assert code_of(error.value) == "InvalidArgument"
-    # A single small part is fine: only parts before the last must be 100 KiB.
+    # A single small part is fine: only parts before the last must be 5 MiB.
     s3.complete_multipart_upload(
         Bucket=bucket,
         Key="big",
