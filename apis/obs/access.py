@@ -45,6 +45,12 @@ _BUCKET_SUBRESOURCES = {
     ),
     "tagging": ("GetBucketTagging", "PutBucketTagging", "PutBucketTagging"),
     "website": ("GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite"),
+    "logging": ("GetBucketLogging", "PutBucketLogging", "PutBucketLogging"),
+    "encryption": (
+        "GetEncryptionConfiguration",
+        "PutEncryptionConfiguration",
+        "PutEncryptionConfiguration",
+    ),
     "versioning": ("GetBucketVersioning", "PutBucketVersioning", "PutBucketVersioning"),
     "versions": ("ListBucketVersions", "ListBucketVersions", "ListBucketVersions"),
     "uploads": (

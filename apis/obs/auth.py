@@ -203,6 +203,28 @@ class Authenticator:
             return self._v2_query(request, headers, query)
         return ANONYMOUS
 
+    def form_caller(self, fields: dict[str, str]) -> Caller:
+        """Who signed a POST form's policy (field names lowercased); anonymous if nobody."""
+        policy = fields.get("policy", "")
+        if "x-amz-signature" in fields:
+            scope = self._scope(fields.get("x-amz-credential", ""))
+            key = self._credential(scope.access, fields.get("x-amz-security-token"))
+            signer = V4Signer(key.secret, scope, fields.get("x-amz-date", scope.date))
+            if not signatures.matches(signer.sign(policy), fields["x-amz-signature"]):
+                raise _mismatch(scope.access, policy, fields["x-amz-signature"])
+            return Caller(scope.access, key.user_id, key.domain_id, "v4", scope.region)
+        if "signature" not in fields:
+            return ANONYMOUS
+        obs_field = next((f for f in ("accesskeyid", "obsaccesskeyid") if f in fields), None)
+        obs = obs_field is not None
+        access = fields[obs_field] if obs_field else fields.get("awsaccesskeyid", "")
+        token = fields.get("x-obs-security-token" if obs else "x-amz-security-token")
+        key = self._credential(access, token)
+        expected = signatures.hmac_sha1_base64(key.secret, policy)
+        if not signatures.matches(expected, fields["signature"]):
+            raise _mismatch(access, policy, fields["signature"])
+        return Caller(access, key.user_id, key.domain_id, "obs" if obs else "v2", None)
+
     # Credentials -----------------------------------------------------------------------------
 
     def _credential(self, access: str, token: str | None) -> Any:

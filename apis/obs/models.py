@@ -29,13 +29,16 @@ class Bucket(Base):
     versioning: Mapped[str] = mapped_column(String(16), default="")  # "", Enabled, Suspended
     created_at: Mapped[datetime]
     # The sub-resources: tags {key: value}, ACL grants [{"grantee": ..., "permission": ...}],
-    # the policy document as sent, CORS rules, lifecycle rules and website configuration.
+    # the policy document as sent, CORS rules, lifecycle rules, website, logging and default
+    # encryption configuration.
     tags: Mapped[dict[str, Any]] = mapped_column(default=dict)
     grants: Mapped[list[Any]] = mapped_column(default=list)
     policy: Mapped[str | None] = mapped_column(Text)
     cors: Mapped[list[Any]] = mapped_column(default=list)
     lifecycle: Mapped[list[Any]] = mapped_column(default=list)
     website: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    logging: Mapped[list[Any]] = mapped_column(default=list)
+    encryption: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class ObjectVersion(Base):

@@ -17,7 +17,6 @@ from state import blobs
 from state.blobs import Blob
 from state.prepared import Prepared
 
-MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PARTS = 10000
 
 _uploads = cast(Table, MultipartUpload.__table__)
@@ -146,20 +145,6 @@ def list_parts(
         return upload, parts[:max_parts], len(parts) > max_parts
 
 
-def list_uploads(ctx: ObsContext, bucket_name: str, prefix: str) -> list[MultipartUpload]:
-    with ctx.transaction() as tx:
-        bucket = buckets.find(tx, ctx, bucket_name)
-        return list(
-            tx.scalars(
-                select(MultipartUpload)
-                .where(
-                    MultipartUpload.bucket_id == bucket.id, MultipartUpload.key.startswith(prefix)
-                )
-                .order_by(MultipartUpload.key, MultipartUpload.initiated_at)
-            )
-        )
-
-
 def drop(tx: Session, upload: MultipartUpload) -> None:
     """Remove an upload and its parts (aborted, or by a lifecycle rule)."""
     digests = list(tx.scalars(select(UploadPart.blob).where(UploadPart.upload_id == upload.id)))
@@ -182,7 +167,7 @@ class Completed:
 
 
 def _chosen_parts(
-    tx: Session, upload_id: str, requested: list[tuple[int, str]]
+    tx: Session, upload_id: str, requested: list[tuple[int, str]], min_part_size: int
 ) -> list[UploadPart]:
     if not requested:
         raise malformed_xml()
@@ -212,13 +197,13 @@ def _chosen_parts(
             )
         chosen.append(part)
     for part in chosen[:-1]:
-        if part.size < MIN_PART_SIZE:
+        if part.size < min_part_size:
             raise S3Error(
                 "EntityTooSmall",
                 "Your proposed upload is smaller than the minimum allowed object size.",
                 400,
                 ProposedSize=str(part.size),
-                MinSizeAllowed=str(MIN_PART_SIZE),
+                MinSizeAllowed=str(min_part_size),
                 PartNumber=str(part.number),
                 ETag=part.etag,
             )
@@ -253,7 +238,12 @@ def _completed_before(
 
 
 def complete(
-    ctx: ObsContext, bucket_name: str, key: str, upload_id: str, requested: list[tuple[int, str]]
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    upload_id: str,
+    requested: list[tuple[int, str]],
+    min_part_size: int,
 ) -> Completed:
     written: list[str] = []
     try:
@@ -262,7 +252,7 @@ def complete(
             if replayed is not None:
                 return replayed
             bucket, upload = _upload(tx, ctx, bucket_name, key, upload_id)
-            parts = _chosen_parts(tx, upload_id, requested)
+            parts = _chosen_parts(tx, upload_id, requested, min_part_size)
             joined = ctx.blobs.compose([(part.blob, part.size) for part in parts])
             written.append(joined.digest)
             etag = _multipart_etag([part.etag for part in parts])

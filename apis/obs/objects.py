@@ -30,6 +30,9 @@ CONTENT_HEADERS = (
     "content-language",
 )
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
+# x-amz-/x-obs-website-redirect-location, kept with the content headers under this name (the
+# website endpoint, not emulated, would redirect to it).
+WEBSITE_REDIRECT = "website-redirect-location"
 
 
 @dataclass
@@ -375,6 +378,35 @@ def annotate(
         return row
 
 
+def set_metadata(
+    ctx: ObsContext,
+    bucket_name: str,
+    key: str,
+    version_id: str | None,
+    replace: bool,
+    spec: NewObject,
+) -> ObjectVersion:
+    """OBS's PUT ?metadata: change a version's metadata in place (its body and version stay).
+
+    REPLACE (`replace`) keeps only the headers and metadata the request names; REPLACE_NEW
+    sets those and keeps the others. Both keep the storage class unless the request names one.
+    """
+    with ctx.transaction() as tx:
+        bucket = buckets.find(tx, ctx, bucket_name)
+        row = find(tx, bucket, key, version_id)
+        if replace:
+            row.content_headers = spec.content_headers
+            row.user_metadata = spec.user_metadata
+        else:
+            row.content_headers = {**row.content_headers, **spec.content_headers}
+            row.user_metadata = {**row.user_metadata, **spec.user_metadata}
+        if spec.storage_class not in (None, row.storage_class):
+            changes = {row.storage_class: -row.size, spec.storage_class: row.size}
+            usage.stored_changed(tx, bucket, changes, ctx.now())
+            row.storage_class = spec.storage_class
+        return row
+
+
 def no_such_version(key: str, version_id: str) -> S3Error:
     return S3Error(
         "NoSuchVersion",
@@ -565,11 +597,10 @@ def copy(
                 "to copy an object to itself without changing the object's metadata, "
                 "storage class, website redirect location or encryption attributes.",
             )
+        # As S3 documents it, the website redirect is not copied with the other metadata.
+        content = {k: v for k, v in source.content_headers.items() if k != WEBSITE_REDIRECT}
         spec = replacement or NewObject(
-            None,
-            dict(source.content_headers),
-            dict(source.user_metadata),
-            dict(source.checksums),
+            None, content, dict(source.user_metadata), dict(source.checksums)
         )
         spec.storage_class = storage_class
         spec.tags = dict(source.tags) if tags is None else tags

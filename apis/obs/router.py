@@ -8,7 +8,7 @@ import binascii
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
@@ -18,13 +18,16 @@ from starlette.requests import ClientDisconnect
 from apis.obs import (
     access,
     acl,
+    bucket_logging,
     buckets,
     cors,
+    encryption,
     lifecycle_sweep,
     listing,
     multipart,
     objects,
     policy,
+    post_form,
     storage_classes,
     tagging,
     views,
@@ -33,7 +36,7 @@ from apis.obs import (
     xml,
 )
 from apis.obs.auth import Authenticator, Caller, Incoming, anonymous
-from apis.obs.body import BodyReader
+from apis.obs.body import MAX_SINGLE_PUT, BodyReader
 from apis.obs.context import ObsContext
 from apis.obs.documents import Document, Submitted
 from apis.obs.errors import (
@@ -48,6 +51,8 @@ from apis.obs.models import Version
 from apis.obs.wire import Wire
 from emulator.errors import ApiError
 
+# The OBS API version: answered to esdk's negotiation (HEAD /?apiversion) and on HEAD bucket.
+OBS_VERSION = "3.0"
 METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
 READ_METHODS = ("GET", "HEAD")
 XML = "application/xml"
@@ -134,7 +139,7 @@ async def handle(request: Request) -> Response:
     raw_query = request.scope.get("query_string", b"").decode("latin-1")
     query = _query(raw_query)
     if "apiversion" in query and request.method in ("HEAD", "GET"):
-        return _empty(200, {"x-obs-api": "3.0"})
+        return _empty(200, {"x-obs-api": OBS_VERSION})
     bucket = _split(route.path)[0]
     if request.method == "OPTIONS":
         return _preflight(emulator, bucket, headers)
@@ -185,6 +190,9 @@ async def _dispatch(
     query: dict[str, str],
 ) -> Response:
     bucket, key = _split(route.path)
+    form = headers.get("content-type", "").startswith("multipart/form-data")
+    if form and request.method == "POST" and key is None and not query:
+        return await _form_upload(request, route, emulator, headers, bucket)
     incoming = Incoming(
         request.method,
         request.scope.get("raw_path", b"").decode("latin-1") or route.original_path,
@@ -214,6 +222,68 @@ async def _dispatch(
         if joined:
             return await _operation(call)
     return await _operation(call)
+
+
+async def _form_upload(
+    request: Request, route: Any, emulator: Any, headers: dict[str, str], bucket: str | None
+) -> Response:
+    """POST Object: a browser form's file, stored as its policy's signer (or anyone) may."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_SINGLE_PUT:
+        raise S3Error(
+            "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."
+        )
+    body = b"".join([chunk async for chunk in request.stream()])
+    form = post_form.parse(body, headers["content-type"])
+    if not form.fields.get("key"):
+        raise invalid_argument("Bucket POST must contain a field named 'key'.", "key", "")
+    bucket, key, now = bucket or "", form.key, emulator.clock.now()
+    skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
+    with emulator.db.reads() as tx:
+        authenticator = Authenticator(tx, now, skew, bucket)
+        caller = authenticator.form_caller(form.fields)
+        if not caller.anonymous:
+            post_form.check(form, bucket, now, caller.obs_dialect == "s3")
+        # The form's fields say what headers say in a PUT: Content-Type, x-amz-meta-*, acl ...
+        fields = dict(form.fields)
+        if "acl" in fields:
+            fields[("x-obs-" if caller.obs_dialect == "obs" else "x-amz-") + "acl"] = fields["acl"]
+        decision = _authorize(
+            tx, request, caller, fields, {}, bucket, key, authenticator.bucket_access
+        )
+    ctx = ObsContext(
+        emulator,
+        caller,
+        request.scope.get("flexemu.request_id", ""),
+        _region(emulator, route.region, caller.region),
+        decision.buckets,
+        None,
+    )
+    call = Call(request, ctx, fields, {}, bucket, key, decision.owner)
+    call.check_bucket()
+    spec = wire.new_object(fields)
+    spec.grants = _requested_acl(call, caller.domain_id)
+    with ctx.blobs.writer() as writer:
+        writer.write(form.file)
+        blob = writer.finish()
+    row = objects.put(ctx, bucket, key, blob, spec)
+    location = _object_url(request, bucket, key)
+    answer = {"ETag": row.etag, "Location": location, **views.version_headers(row, call.wire)}
+    redirect = fields.get("success_action_redirect") or fields.get("redirect")
+    if redirect:
+        added = urlencode({"bucket": bucket, "key": key, "etag": row.etag})
+        answer["Location"] = f"{redirect}{'&' if '?' in redirect else '?'}{added}"
+        return _empty(303, answer)
+    status = fields.get("success_action_status")
+    if status == "201":
+        return _xml(views.posted(location, bucket, key, row.etag), 201, answer)
+    return _empty(200 if status == "200" else 204, answer)
+
+
+def _object_url(request: Request, bucket: str, key: str) -> str:
+    """An object's URL as the client names its bucket: in the path, or in the Host."""
+    in_path = "" if request.scope["flexemu.route"].bucket else "/" + bucket
+    return f"{request.url.scheme}://{request.headers.get('host', '')}{in_path}/{quote(key)}"
 
 
 async def _operation(call: Call) -> Response:
@@ -286,10 +356,8 @@ def _service(call: Call) -> Response:
 
 # Bucket sub-resources the emulator does not implement: 501 NotImplemented.
 UNSUPPORTED_SUBRESOURCES = (
-    "logging",
     "notification",
     "replication",
-    "encryption",
     "requestPayment",
     "accelerate",
     "object-lock",
@@ -300,8 +368,32 @@ UNSUPPORTED_SUBRESOURCES = (
     "publicAccessBlock",
     "intelligent-tiering",
     "policyStatus",
+    # OBS's own: custom domains, public status, compression, DIS, cold access, aliases.
+    "customdomain",
+    "bucketStatus",
+    "obscompresspolicy",
+    "disPolicy",
+    "directcoldaccess",
+    "obsbucketalias",
+    "obsalias",
 )
 
+# Object sub-resources the emulator does not implement: 501 NotImplemented.
+UNSUPPORTED_OBJECT_SUBRESOURCES = (
+    "attributes",
+    "retention",
+    "legal-hold",
+    "torrent",
+    "x-obs-accesslabel",
+    "x-image-process",  # OBS image processing: the original is not what was asked for
+    # Parallel file systems' file operations (esdk truncateFile, modifyFile, renameFile).
+    "truncate",
+    "modify",
+    "rename",
+)
+
+
+DEFAULT_CLASS_HEADER = {"obs": "x-obs-storage-class", "s3": "x-default-storage-class"}
 
 # The bucket's configuration documents, by sub-resource.
 DOCUMENTS = {
@@ -311,6 +403,8 @@ DOCUMENTS = {
     "website": website.BUCKET_DOCUMENT,
     "acl": acl.BUCKET_DOCUMENT,
     "policy": policy.BUCKET_DOCUMENT,
+    "logging": bucket_logging.BUCKET_DOCUMENT,
+    "encryption": encryption.BUCKET_DOCUMENT,
 }
 
 
@@ -337,7 +431,9 @@ async def _bucket(call: Call) -> Response:
             {
                 "x-amz-bucket-region": row.region,
                 "x-obs-bucket-location": row.region,
-                call.wire.prefix + "storage-class": call.wire.storage_class(row.storage_class),
+                "x-obs-version": OBS_VERSION,
+                # OBS names the default class x-default-storage-class in its S3 dialect.
+                DEFAULT_CLASS_HEADER[call.wire.dialect]: call.wire.storage_class(row.storage_class),
             },
         )
     if method == "DELETE":
@@ -355,9 +451,9 @@ def _get_bucket(call: Call) -> Response:
     if "location" in query:
         return _xml(views.location(buckets.get(call.ctx, name).region, call.wire))
     if "uploads" in query:
-        prefix = query.get("prefix", "")
-        rows = multipart.list_uploads(call.ctx, name, prefix)
-        return _xml(views.uploads(name, rows, prefix, _int(query, "max-uploads", 1000), call.wire))
+        page = _marked_page(query, "upload-id-marker", "max-uploads")
+        uploads = listing.list_uploads(call.ctx, name, page)
+        return _xml(views.uploads(name, page, uploads, call.wire))
     if "quota" in query:
         return _xml(views.quota(buckets.get(call.ctx, name).quota_bytes))
     if "storageinfo" in query:
@@ -393,15 +489,18 @@ async def _bucket_document(call: Call, document: Document) -> Response:
     return Response(document.render(value, row, call.wire), media_type=document.media_type)
 
 
-def _list_versions(call: Call) -> Response:
-    query = call.query
-    page = listing.VersionPage(
+def _marked_page(query: dict[str, str], id_marker: str, max_name: str) -> listing.MarkedPage:
+    return listing.MarkedPage(
         query.get("prefix", ""),
         query.get("delimiter", ""),
         query.get("key-marker", ""),
-        query.get("version-id-marker", ""),
-        min(_int(query, "max-keys", 1000), listing.MAX_KEYS),
+        query.get(id_marker, ""),
+        min(_int(query, max_name, 1000), listing.MAX_KEYS),
     )
+
+
+def _list_versions(call: Call) -> Response:
+    page = _marked_page(call.query, "version-id-marker", "max-keys")
     result = listing.list_versions(call.ctx, call.bucket, page)
     return _xml(views.versions(call.bucket, page, result, call.wire))
 
@@ -521,6 +620,9 @@ async def _delete_many(call: Call) -> Response:
 
 async def _object(call: Call) -> Response:
     method, query = call.request.method, call.query
+    pending = [sub for sub in UNSUPPORTED_OBJECT_SUBRESOURCES if sub in query] if query else []
+    if pending:
+        raise not_implemented(f"The object sub-resource ?{pending[0]}")
     if "tagging" in query and method in ("GET", "PUT", "DELETE"):
         return await _object_tagging(call)
     if "acl" in query and method in ("GET", "PUT"):
@@ -534,6 +636,8 @@ async def _object(call: Call) -> Response:
     if method == "PUT":
         if "uploadId" in query or "partNumber" in query:
             return await _put_part(call)
+        if "metadata" in query:
+            return _set_metadata(call)
         if call.headers.get(call.wire.prefix + "copy-source") or call.headers.get(
             "x-amz-copy-source"
         ):
@@ -616,6 +720,22 @@ async def _put_object(call: Call) -> Response:
         headers[call.wire.prefix + "storage-class"] = call.wire.storage_class(row.storage_class)
     for algorithm, value in row.checksums.items():
         headers["x-amz-checksum-" + algorithm.lower()] = value
+    return _empty(200, headers)
+
+
+def _set_metadata(call: Call) -> Response:
+    name = call.wire.prefix + "metadata-directive"
+    directive = call.headers.get(name, "")
+    if directive not in ("REPLACE", "REPLACE_NEW"):
+        raise invalid_argument("Unknown metadata directive.", name, directive)
+    spec = wire.new_object(call.headers)
+    version_id = call.query.get("versionId")
+    row = objects.set_metadata(
+        call.ctx, call.bucket, call.key, version_id, directive == "REPLACE", spec
+    )
+    headers = {name: directive, **views.version_headers(row, call.wire)}
+    # OBS answers with the metadata the request set, not all the object has.
+    headers.update(wire.metadata_headers(spec, call.wire))
     return _empty(200, headers)
 
 
@@ -777,11 +897,10 @@ async def _complete(call: Call) -> Response:
         if number is None or etag is None or not number.strip().isdigit():
             raise malformed_xml()
         requested.append((int(number), etag))
-    done = multipart.complete(call.ctx, call.bucket, call.key, call.query["uploadId"], requested)
-    location = (
-        f"{call.request.url.scheme}://{call.request.headers.get('host', '')}"
-        f"/{call.bucket}/{call.key}"
+    done = multipart.complete(
+        call.ctx, call.bucket, call.key, call.query["uploadId"], requested, call.wire.min_part_size
     )
+    location = _object_url(call.request, call.bucket, call.key)
     return _xml(
         views.completed(location, call.bucket, call.key, done.row.etag),
         headers=views.version_headers(done.row, call.wire),

@@ -78,6 +78,8 @@ SUBRESOURCES = frozenset(
         "x-image-save-bucket",
         "x-image-save-object",
         "x-image-process",
+        "obsbucketalias",
+        "obsalias",
     ]
 )
 
@@ -167,7 +169,7 @@ class V4Signer:
         self._key = _signing_key(secret, date, scope.region, scope.service)
         self._scope_text = f"{date}/{scope.region}/{scope.service}/aws4_request"
 
-    def _signature(self, string_to_sign: str) -> str:
+    def sign(self, string_to_sign: str) -> str:
         return hmac.new(self._key, string_to_sign.encode(), hashlib.sha256).hexdigest()
 
     def request_signature(
@@ -209,7 +211,7 @@ class V4Signer:
                 hashlib.sha256(canonical.encode()).hexdigest(),
             ]
         )
-        return self._signature(string_to_sign), string_to_sign
+        return self.sign(string_to_sign), string_to_sign
 
     def chunk_signature(self, previous: str, chunk_sha256: str) -> str:
         string_to_sign = "\n".join(
@@ -222,13 +224,13 @@ class V4Signer:
                 chunk_sha256,
             ]
         )
-        return self._signature(string_to_sign)
+        return self.sign(string_to_sign)
 
     def trailer_signature(self, previous: str, trailer_sha256: str) -> str:
         string_to_sign = "\n".join(
             ["AWS4-HMAC-SHA256-TRAILER", self.timestamp, self.scope.text, previous, trailer_sha256]
         )
-        return self._signature(string_to_sign)
+        return self.sign(string_to_sign)
 
 
 def matches(expected: str, given: str) -> bool:

@@ -5,8 +5,15 @@ from base64 import urlsafe_b64encode
 from urllib.parse import quote
 
 from apis.obs import xml
-from apis.obs.listing import Entry, Listing, VersionListing, VersionPage
-from apis.obs.models import NULL_VERSION, AnyVersion, Bucket, MultipartUpload, UploadPart
+from apis.obs.listing import Entry, Listing, MarkedListing, MarkedPage
+from apis.obs.models import (
+    NULL_VERSION,
+    AnyVersion,
+    Bucket,
+    MultipartUpload,
+    ObjectVersion,
+    UploadPart,
+)
 from apis.obs.objects import Deleted
 from apis.obs.wire import Wire, iso_date
 from apis.obs.xml import Content
@@ -187,6 +194,12 @@ def completed(location: str, bucket: str, key: str, etag: str) -> bytes:
     )
 
 
+def posted(location: str, bucket: str, key: str, etag: str) -> bytes:
+    return xml.document(
+        "PostResponse", [("Location", location), ("Bucket", bucket), ("Key", key), ("ETag", etag)]
+    )
+
+
 def parts(
     bucket: str,
     upload: MultipartUpload,
@@ -224,19 +237,19 @@ def parts(
 
 
 def uploads(
-    bucket: str, rows: list[MultipartUpload], prefix: str, max_uploads: int, wire: Wire
+    bucket: str, page: MarkedPage, result: MarkedListing[MultipartUpload], wire: Wire
 ) -> bytes:
-    shown = rows[:max_uploads]
     children: list[tuple[str, Content]] = [
         ("Bucket", bucket),
-        ("KeyMarker", ""),
-        ("UploadIdMarker", ""),
-        ("NextKeyMarker", shown[-1].key if shown else ""),
-        ("NextUploadIdMarker", shown[-1].id if shown else ""),
-        ("Prefix", prefix),
-        ("MaxUploads", max_uploads),
-        ("IsTruncated", len(rows) > max_uploads),
+        ("KeyMarker", page.key_marker),
+        ("UploadIdMarker", page.id_marker),
+        ("NextKeyMarker", result.next_key_marker),
+        ("NextUploadIdMarker", result.next_id_marker),
+        ("Prefix", page.prefix),
     ]
+    if page.delimiter:
+        children.append(("Delimiter", page.delimiter))
+    children += [("MaxUploads", page.max_keys), ("IsTruncated", result.truncated)]
     children += [
         (
             "Upload",
@@ -249,8 +262,9 @@ def uploads(
                 ("Initiated", iso_date(row.initiated_at)),
             ],
         )
-        for row in shown
+        for row in result.items
     ]
+    children += [("CommonPrefixes", [("Prefix", p)]) for p in result.common_prefixes]
     return xml.document("ListMultipartUploadsResult", children)
 
 
@@ -276,12 +290,14 @@ def versioning(status: str) -> bytes:
     return xml.document("VersioningConfiguration", [("Status", status or None)])
 
 
-def versions(bucket: str, page: VersionPage, result: VersionListing, wire: Wire) -> bytes:
+def versions(
+    bucket: str, page: MarkedPage, result: MarkedListing[ObjectVersion], wire: Wire
+) -> bytes:
     children: list[tuple[str, Content]] = [
         ("Name", bucket),
         ("Prefix", page.prefix),
         ("KeyMarker", page.key_marker),
-        ("VersionIdMarker", page.version_marker),
+        ("VersionIdMarker", page.id_marker),
         ("MaxKeys", page.max_keys),
     ]
     if page.delimiter:
@@ -290,9 +306,9 @@ def versions(bucket: str, page: VersionPage, result: VersionListing, wire: Wire)
     if result.truncated:
         children += [
             ("NextKeyMarker", result.next_key_marker),
-            ("NextVersionIdMarker", result.next_version_marker or None),
+            ("NextVersionIdMarker", result.next_id_marker or None),
         ]
-    for row in result.versions:
+    for row in result.items:
         fields: list[tuple[str, Content]] = [
             ("Key", row.key),
             ("VersionId", row.version_id),

@@ -1,26 +1,16 @@
 """Bucket website configuration: checked, stored as its element tree and returned as sent
 (the emulator does not serve websites)."""
 
-from typing import Any
-
 from apis.obs import xml
 from apis.obs.documents import Document, Submitted, not_configured
 from apis.obs.errors import S3Error, malformed_xml
 
-# [name, text] or [name, [children]]: JSON-friendly, rendered back in the same order.
-Tree = list[Any]
 PARTS = ("IndexDocument", "ErrorDocument", "RedirectAllRequestsTo", "RoutingRules")
 
 
-def _tree(element: Any) -> Tree:
-    name = element.tag.rsplit("}", 1)[-1]
-    children = list(element)
-    return [name, [_tree(child) for child in children] if children else (element.text or "")]
-
-
-def parse(submitted: Submitted) -> list[Tree]:
+def parse(submitted: Submitted) -> list[xml.Tree]:
     document = xml.parse(submitted.body, "WebsiteConfiguration")
-    parts = [_tree(child) for child in document]
+    parts = [xml.tree(child) for child in document]
     names = [name for name, _ in parts]
     if not parts or any(name not in PARTS for name in names) or len(set(names)) != len(names):
         raise malformed_xml()
@@ -41,14 +31,10 @@ def parse(submitted: Submitted) -> list[Tree]:
     return parts
 
 
-def _content(trees: list[Tree]) -> list[tuple[str, xml.Content]]:
-    return [(name, value if isinstance(value, str) else _content(value)) for name, value in trees]
-
-
 BUCKET_DOCUMENT = Document(
     "website",
     parse,
-    lambda parts, _bucket, _wire: xml.document("WebsiteConfiguration", _content(parts)),
+    lambda parts, _bucket, _wire: xml.document("WebsiteConfiguration", xml.content(parts)),
     not_configured(
         "NoSuchWebsiteConfiguration",
         "The specified bucket does not have a website configuration",

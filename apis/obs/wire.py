@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 from apis.obs import storage_classes, tagging
 from apis.obs.errors import S3Error, precondition_failed
 from apis.obs.models import AnyVersion
-from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, NewObject
+from apis.obs.objects import CONTENT_HEADERS, DEFAULT_CONTENT_TYPE, WEBSITE_REDIRECT, NewObject
 
 META_PREFIXES = ("x-amz-meta-", "x-obs-meta-")
 RESPONSE_OVERRIDES = {
@@ -19,6 +19,10 @@ RESPONSE_OVERRIDES = {
     "response-content-disposition": "Content-Disposition",
     "response-content-encoding": "Content-Encoding",
 }
+
+
+S3_MIN_PART_SIZE = 5 * 1024 * 1024
+OBS_MIN_PART_SIZE = 100 * 1024
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,12 @@ class Wire:
 
     def storage_class(self, name: str) -> str:
         return storage_classes.render(name, self.dialect)
+
+    @property
+    def min_part_size(self) -> int:
+        """The smallest part before the last of a multipart upload: OBS documents 100 KB
+        (esdk's uploadFile relies on it); S3 clients get S3's 5 MiB (EntityTooSmall below)."""
+        return OBS_MIN_PART_SIZE if self.dialect == "obs" else S3_MIN_PART_SIZE
 
 
 def wire_of(headers: dict[str, str], signed_dialect: str) -> Wire:
@@ -68,6 +78,9 @@ def header_class(headers: dict[str, str], *names: str) -> str | None:
 
 def new_object(headers: dict[str, str]) -> NewObject:
     content = {name: headers[name] for name in CONTENT_HEADERS if name in headers}
+    for prefix in ("x-amz-", "x-obs-"):
+        if prefix + WEBSITE_REDIRECT in headers:
+            content[WEBSITE_REDIRECT] = headers[prefix + WEBSITE_REDIRECT]
     metadata = {
         name[len("x-amz-meta-") :]: value
         for name, value in headers.items()
@@ -83,6 +96,20 @@ def new_object(headers: dict[str, str]) -> NewObject:
     )
 
 
+def metadata_headers(described: AnyVersion | NewObject, wire: Wire) -> dict[str, str]:
+    """The content headers, user metadata and storage class of an object or of a write."""
+    headers = {
+        wire.prefix + name if name == WEBSITE_REDIRECT else name.title(): value
+        for name, value in described.content_headers.items()
+    }
+    for name, value in described.user_metadata.items():
+        headers[wire.prefix + "meta-" + name] = value
+    storage_class = described.storage_class
+    if storage_class is not None and storage_class != "STANDARD":
+        headers[wire.prefix + "storage-class"] = wire.storage_class(storage_class)
+    return headers
+
+
 def object_headers(
     row: AnyVersion, wire: Wire, now: datetime, query: dict[str, str], with_checksums: bool
 ) -> dict[str, str]:
@@ -90,15 +117,9 @@ def object_headers(
         "ETag": row.etag,
         "Last-Modified": http_date(row.last_modified),
         "Accept-Ranges": "bytes",
-        "Content-Type": row.content_headers.get("content-type", DEFAULT_CONTENT_TYPE),
+        "Content-Type": DEFAULT_CONTENT_TYPE,
+        **metadata_headers(row, wire),
     }
-    for name in CONTENT_HEADERS[1:]:
-        if name in row.content_headers:
-            headers[name.title()] = row.content_headers[name]
-    for name, value in row.user_metadata.items():
-        headers[wire.prefix + "meta-" + name] = value
-    if row.storage_class != "STANDARD":
-        headers[wire.prefix + "storage-class"] = wire.storage_class(row.storage_class)
     if row.restore_ready_at is not None and row.restore_expires_at is not None:
         if row.restore_ready_at > now:
             headers[wire.prefix + "restore"] = 'ongoing-request="true"'

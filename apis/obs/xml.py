@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
+from typing import Any
 from xml.sax.saxutils import escape
 
 from apis.obs.errors import malformed_xml
@@ -84,3 +85,20 @@ def texts(element: ElementTree.Element) -> dict[str, str]:
 def text_document(root: str, text: str) -> bytes:
     """A document whose root holds only text (`<LocationConstraint>eu-west-0</...>`)."""
     return f'{DECLARATION}<{root} xmlns="{NAMESPACE}">{escape(text)}</{root}>'.encode()
+
+
+# [name, text] or [name, [children]]: an element kept as JSON, rendered back in the same order.
+Tree = list[Any]
+
+
+def tree(element: ElementTree.Element) -> Tree:
+    nested = list(element)
+    return [
+        _local(element.tag),
+        [tree(child) for child in nested] if nested else element.text or "",
+    ]
+
+
+def content(trees: list[Tree]) -> list[tuple[str, Content]]:
+    """Trees as the children of a document."""
+    return [(name, value if isinstance(value, str) else content(value)) for name, value in trees]

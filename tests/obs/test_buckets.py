@@ -91,3 +91,57 @@ def test_buckets_per_account_are_limited_to_100(s3):
     assert code_of(error.value) == "TooManyBuckets"
     s3.delete_bucket(Bucket="bucket-000")
     s3.create_bucket(Bucket="one-more")
+
+
+def test_bucket_logging_is_kept_and_read_back(s3, bucket):
+    """aws s3api put-bucket-logging / get-bucket-logging, esdk setBucketLogging."""
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=bucket)
+    s3.create_bucket(Bucket="logs")
+    enabled = {"LoggingEnabled": {"TargetBucket": "logs", "TargetPrefix": "photos/"}}
+    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus=enabled)
+    assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"] == enabled["LoggingEnabled"]
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_logging(
+            Bucket=bucket,
+            BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "nowhere", "TargetPrefix": ""}},
+        )
+    assert code_of(error.value) == "InvalidTargetBucketForLogging"
+    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={})
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=bucket)
+
+
+def test_bucket_default_encryption_is_kept_in_each_dialect(s3, bucket, flexemu):
+    """aws s3api put/get/delete-bucket-encryption; esdk getBucketEncryption reads `kms`."""
+    from obs import ObsClient
+
+    with pytest.raises(ClientError) as error:
+        s3.get_bucket_encryption(Bucket=bucket)
+    assert code_of(error.value) == "NoSuchEncryptionConfiguration"
+    rule = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "0f1e2d3c-key"}
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": rule}]},
+    )
+    read = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+    assert read["Rules"][0]["ApplyServerSideEncryptionByDefault"] == rule
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature="obs",
+        path_style=True,
+    )
+    answer = client.getBucketEncryption(bucket).body
+    assert (answer.encryption, answer.key) == ("kms", "0f1e2d3c-key")
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_encryption(
+            Bucket=bucket,
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "rot13"}}]
+            },
+        )
+    assert code_of(error.value) == "MalformedXML"
+    s3.delete_bucket_encryption(Bucket=bucket)
+    with pytest.raises(ClientError) as error:
+        s3.get_bucket_encryption(Bucket=bucket)
+    assert code_of(error.value) == "NoSuchEncryptionConfiguration"

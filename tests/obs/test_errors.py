@@ -52,6 +52,54 @@ def test_unsupported_sub_resources_say_not_implemented(s3, bucket, call):
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 
+def test_unsupported_object_sub_resources_say_not_implemented(s3, bucket):
+    """aws s3api get-object-attributes: a 501 error, not the object's body."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with pytest.raises(ClientError) as error:
+        s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=["ETag"])
+    assert code_of(error.value) == "NotImplemented"
+
+
+def test_file_system_operations_leave_objects_alone(flexemu, s3, bucket):
+    """esdk truncateFile and modifyFile (parallel file systems only): a 501 error, not an
+    object overwritten with the request's body; nor is image processing the original image."""
+    from obs import GetObjectRequest, ObsClient
+
+    s3.put_object(Bucket=bucket, Key="k", Body=b"hello")
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature="v2",
+        path_style=True,
+    )
+    for answer in (client.truncateFile(bucket, "k", 2), client.modifyFile(bucket, "k", 0, "J")):
+        assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+    resize = GetObjectRequest(imageProcess="image/resize,w_10")
+    resized = client.getObject(bucket, "k", getObjectRequest=resize, loadStreamInMemory=True)
+    assert (resized.status, resized.errorCode) == (501, "NotImplemented")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"hello"
+
+
+def test_obs_only_bucket_sub_resources_say_not_implemented(flexemu, bucket):
+    """esdk getBucketCustomDomain: a 501 error, not the bucket's listing."""
+    from obs import ObsClient
+
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature="v2",
+        path_style=True,
+    )
+    answer = client.getBucketCustomDomain(bucket)
+    assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+    # A DELETE of them is no DELETE of the bucket.
+    for answer in (client.deleteBucketDisPolicy(bucket), client.unbindBucketAlias(bucket)):
+        assert (answer.status, answer.errorCode) == (501, "NotImplemented")
+    assert client.headBucket(bucket).status == 200
+
+
 def test_storage_class_names_of_s3_clients(s3, bucket):
     s3.put_object(Bucket=bucket, Key="ia", Body=b"x", StorageClass="STANDARD_IA")
     s3.put_object(Bucket=bucket, Key="glacier", Body=b"x", StorageClass="GLACIER")

@@ -47,6 +47,29 @@ def test_upload_in_parts_and_complete(s3, bucket):
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
 
+def test_parts_before_the_last_need_5_mib_with_s3_signatures(s3, bucket):
+    def complete(first_size):
+        upload_id = _upload(s3, bucket)
+        parts = [
+            {
+                "PartNumber": number,
+                "ETag": s3.upload_part(
+                    Bucket=bucket, Key="big", UploadId=upload_id, PartNumber=number, Body=body
+                )["ETag"],
+            }
+            for number, body in ((1, b"a" * first_size), (2, b"tail"))
+        ]
+        s3.complete_multipart_upload(
+            Bucket=bucket, Key="big", UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+
+    complete(5 * MIB)
+    assert s3.head_object(Bucket=bucket, Key="big")["ContentLength"] == 5 * MIB + 4
+    with pytest.raises(ClientError) as error:
+        complete(5 * MIB - 1)
+    assert code_of(error.value) == "EntityTooSmall"
+
+
 def test_transfer_manager_upload_and_download(s3, bucket):
     from boto3.s3.transfer import TransferConfig
 
@@ -215,3 +238,23 @@ def test_acl_and_tags_given_at_initiation_apply_to_the_completed_object(s3, buck
         {"Key": "kind", "Value": "video"}
     ]
     assert anonymous.get_object(Bucket=bucket, Key="big")["Body"].read() == b"x"
+
+
+def test_list_uploads_pages_after_markers_and_folds_prefixes(s3, bucket):
+    ids = [_upload(s3, bucket, key) for key in ("a", "a", "b", "dir/x", "dir/y")]
+    first = s3.list_multipart_uploads(Bucket=bucket, MaxUploads=2)
+    assert [u["UploadId"] for u in first["Uploads"]] == ids[:2]
+    assert first["IsTruncated"] and first["NextKeyMarker"] == "a"
+    rest = s3.list_multipart_uploads(
+        Bucket=bucket,
+        KeyMarker=first["NextKeyMarker"],
+        UploadIdMarker=first["NextUploadIdMarker"],
+        Delimiter="/",
+    )
+    assert [u["UploadId"] for u in rest["Uploads"]] == [ids[2]]
+    assert [p["Prefix"] for p in rest["CommonPrefixes"]] == ["dir/"]
+    assert not rest["IsTruncated"]
+    pages = s3.get_paginator("list_multipart_uploads").paginate(
+        Bucket=bucket, PaginationConfig={"PageSize": 1}
+    )
+    assert [u["UploadId"] for page in pages for u in page.get("Uploads", [])] == ids

@@ -214,3 +214,26 @@ def test_http_dates_are_written_as_email_utils_writes_them():
     ]:
         expected = format_datetime(value.astimezone(UTC).replace(microsecond=0), usegmt=True)
         assert http_date(value) == expected
+
+
+def test_website_redirect_location_is_kept(s3, bucket, flexemu):
+    """aws s3 cp --website-redirect, esdk's SetObjectMetadataHeader(location=...)."""
+    from obs import ObsClient, SetObjectMetadataHeader
+
+    s3.put_object(Bucket=bucket, Key="old", Body=b"x", WebsiteRedirectLocation="/new")
+    assert s3.head_object(Bucket=bucket, Key="old")["WebsiteRedirectLocation"] == "/new"
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/old")  # S3: not copied
+    assert "WebsiteRedirectLocation" not in s3.head_object(Bucket=bucket, Key="copy")
+    client = ObsClient(
+        access_key_id=flexemu.access_key,
+        secret_access_key=flexemu.secret_key,
+        server=flexemu.url,
+        signature="obs",
+        path_style=True,
+    )
+    changed = client.setObjectMetadata(
+        bucket, "old", headers=SetObjectMetadataHeader(location="https://example.com/")
+    )
+    assert changed.status == 200
+    head = client.getObjectMetadata(bucket, "old")
+    assert dict(head.header)["website-redirect-location"] == "https://example.com/"

@@ -2,9 +2,16 @@
 
 import httpx
 import pytest
-from obs import AppendObjectContent, CreateBucketHeader, ObsClient, PutObjectHeader
+from obs import (
+    AppendObjectContent,
+    CreateBucketHeader,
+    Logging,
+    ObsClient,
+    PutObjectHeader,
+    SetObjectMetadataHeader,
+)
 
-from tests.obs.helpers import ok
+from tests.obs.helpers import error_of, ok, signed
 
 
 @pytest.fixture(params=["obs", "v2", "v4"])
@@ -72,6 +79,8 @@ def test_storage_classes_and_restore_on_the_virtual_clock(obs, flexemu):
             "cold-bucket", "archive", "old data", headers=PutObjectHeader(storageClass="COLD")
         )
     )
+    metadata = ok(obs.getBucketMetadata("cold-bucket"))
+    assert (metadata.storageClass, metadata.obsVersion) in (("WARM", "3.0"), ("STANDARD_IA", "3.0"))
     assert ok(obs.getObjectMetadata("cold-bucket", "default")).storageClass in (
         "WARM",
         "STANDARD_IA",
@@ -112,3 +121,79 @@ def test_bucket_quota_and_storage_info(obs):
     assert (over.status, over.errorCode) == (403, "InsufficientStorageSpace")
     info = ok(obs.getBucketStorageInfo("quota-bucket"))
     assert (info.size, info.objectNumber) == (8, 1)
+
+
+def test_set_object_metadata_keeps_the_body(obs):
+    """PUT ?metadata changes metadata in place: REPLACE_NEW merges, REPLACE keeps only what
+    it names (and the storage class)."""
+    ok(obs.createBucket("meta-bucket"))
+    ok(obs.putContent("meta-bucket", "k", "hello", metadata={"colour": "blue", "size": "L"}))
+    changed = obs.setObjectMetadata(
+        "meta-bucket",
+        "k",
+        metadata={"colour": "red"},
+        headers=SetObjectMetadataHeader(cacheControl="no-cache", storageClass="WARM"),
+    )
+    assert ok(changed).storageClass in ("WARM", "STANDARD_IA")
+    assert dict(changed.header).get("colour") == "red" and "size" not in dict(changed.header)
+    head = obs.getObjectMetadata("meta-bucket", "k")
+    assert ok(head).contentLength == 5
+    assert {"colour": "red", "size": "L", "cache-control": "no-cache"}.items() <= dict(
+        head.header
+    ).items()
+    ok(
+        obs.setObjectMetadata(
+            "meta-bucket",
+            "k",
+            metadata={"x": "1"},
+            headers=SetObjectMetadataHeader(removeUnset=True, contentType="text/x"),
+        )
+    )
+    head = ok(obs.getObjectMetadata("meta-bucket", "k"))
+    assert (head.contentType, head.storageClass) in (("text/x", "WARM"), ("text/x", "STANDARD_IA"))
+    header = dict(obs.getObjectMetadata("meta-bucket", "k").header)
+    assert header.get("x") == "1" and "colour" not in header and "cache-control" not in header
+    assert ok(obs.getObject("meta-bucket", "k", loadStreamInMemory=True)).buffer == b"hello"
+
+
+def test_set_object_metadata_needs_a_directive(flexemu, s3):
+    s3.create_bucket(Bucket="meta-bucket")
+    s3.put_object(Bucket="meta-bucket", Key="k", Body=b"hello")
+    url, headers = signed(flexemu, "PUT", "/meta-bucket/k?metadata", headers={"x-amz-meta-a": "b"})
+    refused = httpx.put(url, headers=headers)
+    assert (refused.status_code, error_of(refused)["Code"]) == (400, "InvalidArgument")
+    assert s3.get_object(Bucket="meta-bucket", Key="k")["Body"].read() == b"hello"
+
+
+def test_upload_file_in_parts_of_the_smallest_size(obs, tmp_path, flexemu):
+    """uploadFile's smallest part size is OBS's documented minimum, 100 KB; signed as S3 (v2,
+    v4), parts before the last need S3's 5 MiB (tests/obs/test_multipart.py)."""
+    part = 100 * 1024 if obs.mode == "obs" else 5 * 1024 * 1024
+    ok(obs.createBucket("parts-bucket"))
+    source = tmp_path / "data.bin"
+    source.write_bytes(bytes(range(256)) * (3 * part // 256))  # three parts
+    done = obs.uploadFile(
+        "parts-bucket", "data.bin", str(source), partSize=part, enableCheckpoint=False
+    )
+    assert ok(done).etag.endswith('-3"')
+    # The object's URL names the bucket as the client did: in the Host (OBS mode) or the path.
+    assert done.body.location.endswith(
+        f"parts-bucket.localhost:{flexemu.port}/data.bin"
+        if obs.mode == "obs"
+        else "/parts-bucket/data.bin"
+    )
+    got = ok(obs.getObject("parts-bucket", "data.bin", loadStreamInMemory=True))
+    assert got.buffer == source.read_bytes()
+
+
+def test_bucket_logging_with_an_agency(obs):
+    """OBS names the agency that writes the logs (in OBS mode only: S3 has no such element)."""
+    ok(obs.createBucket("logged-bucket"))
+    ok(obs.createBucket("logs-bucket"))
+    configured = Logging(targetBucket="logs-bucket", targetPrefix="access/", agency="obs-logs")
+    ok(obs.setBucketLogging("logged-bucket", configured))
+    read = ok(obs.getBucketLogging("logged-bucket"))
+    assert (read.targetBucket, read.targetPrefix) == ("logs-bucket", "access/")
+    assert read.agency == ("obs-logs" if obs.mode == "obs" else None)
+    ok(obs.setBucketLogging("logged-bucket", Logging()))
+    assert ok(obs.getBucketLogging("logged-bucket")).targetBucket is None

@@ -1,7 +1,7 @@
 """ECS: Nova's instance actions (`ecs_server_actions`)
 
 Revision ID: ecs5
-Revises: ecs4
+Revises: obs3
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import state.types
 
 revision = "ecs5"
-down_revision = "ecs4"
+down_revision = "obs3"
 branch_labels = None
 depends_on = None
 
