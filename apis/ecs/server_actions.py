@@ -27,9 +27,13 @@ EVENTS = {
     "revertResize": "compute_revert_resize",
     "changePassword": "compute_set_admin_password",
     "createImage": "compute_snapshot_instance",
+    "attach_volume": "compute_attach_volume",
+    "detach_volume": "compute_detach_volume",
 }
 # Steps done as soon as they are asked: no status change follows them.
-_AT_ONCE = frozenset(("confirmResize", "changePassword", "createImage"))
+_AT_ONCE = frozenset(
+    ("confirmResize", "changePassword", "createImage", "attach_volume", "detach_volume")
+)
 
 _INSERT = Prepared(
     insert(ServerAction),

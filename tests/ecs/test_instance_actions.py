@@ -101,3 +101,14 @@ def test_create_image_is_recorded_and_lock_has_no_event(flexemu, conn, boot, nov
     assert lock.json()["instanceAction"]["events"] == []
     (event,) = snapshot.json()["instanceAction"]["events"]
     assert (event["event"], event["result"]) == ("compute_snapshot_instance", "Success")
+
+
+def test_volume_attach_and_detach_are_recorded(flexemu, conn, boot, cli):
+    server = boot()
+    volume = conn.block_storage.create_volume(size=10, availability_zone="eu-west-0a")
+    flexemu.advance("PT1M")
+    conn.compute.create_volume_attachment(server, volume_id=volume.id)
+    flexemu.advance("PT1M")
+    conn.compute.delete_volume_attachment(server, volume.id)
+    listed = cli("server", "event", "list", server.id)
+    assert [event["Action"] for event in listed] == ["detach_volume", "attach_volume", "create"]
