@@ -544,6 +544,7 @@ async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[
             bandwidth,
             ip_address=fields.floating_ip_address,
             port_id=fields.port_id,
+            fixed_ip_address=fields.fixed_ip_address,
             description=fields.description or "",
         )
         return {"floatingip": _floatingip_views(tx, [publicip])[0]}
@@ -572,7 +573,11 @@ async def update_floatingip(
     fields = body.floatingip
     with ctx.transaction() as tx:
         if fields.port_id:
-            publicip = eips.bind_publicip(tx, ctx, floatingip_id, fields.port_id, move=True)
+            publicip = eips.bind_publicip(
+                tx, ctx, floatingip_id, fields.port_id, fields.fixed_ip_address, move=True
+            )
+        elif fields.fixed_ip_address is not None:
+            raise eips.bad_association("fixed_ip_address cannot be specified without a port_id")
         elif "port_id" in fields.model_fields_set:
             publicip = eips.unbind_publicip(tx, ctx, floatingip_id)
         else:
