@@ -8,10 +8,16 @@ and its signature: SigV2/OBS (`AWSAccessKeyId`/`AccessKeyId`/`ObsAccessKeyId`, `
 
 import base64
 import binascii
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from python_multipart.exceptions import FormParserError
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
 
 from apis.obs.errors import S3Error, access_denied
 
@@ -33,12 +39,16 @@ _UNCONDITIONED = {
 @dataclass
 class Form:
     fields: dict[str, str]  # names lowercased
-    file: bytes
+    file: UploadFile  # spooled to disk past 1 MiB: a large form is never held in memory
     filename: str
 
     @property
     def key(self) -> str:
         return self.fields.get("key", "").replace("${filename}", self.filename)
+
+    @property
+    def size(self) -> int:
+        return self.file.size or 0
 
 
 def malformed() -> S3Error:
@@ -48,46 +58,22 @@ def malformed() -> S3Error:
     )
 
 
-def _boundary(content_type: str) -> bytes:
-    for parameter in content_type.split(";")[1:]:
-        name, _, value = parameter.strip().partition("=")
-        if name.lower() == "boundary" and value:
-            return value.strip('"').encode("latin-1")
-    raise malformed()
-
-
-def _disposition(head: bytes) -> dict[str, str]:
-    """The parameters of a part's Content-Disposition (name, filename)."""
-    for line in head.decode("utf-8", "replace").split("\r\n"):
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "content-disposition":
-            parameters = {}
-            for item in value.split(";")[1:]:
-                key, _, text = item.strip().partition("=")
-                parameters[key.lower()] = text.strip('"')
-            return parameters
-    raise malformed()
-
-
-def parse(body: bytes, content_type: str) -> Form:
-    """The form's fields up to `file` (S3 ignores those after it) and the file's bytes."""
-    delimiter = b"--" + _boundary(content_type)
-    sections = body.split(b"\r\n" + delimiter)
-    if not sections[0].startswith(delimiter):
-        raise malformed()
-    sections[0] = sections[0][len(delimiter) :]
+async def parse(request: Request) -> Form:
+    """The form's fields up to `file` (S3 ignores those after it) and its file."""
+    parser = MultiPartParser(request.headers, request.stream(), max_files=1)
+    try:
+        data = await parser.parse()
+    except (MultiPartException, FormParserError):
+        raise malformed() from None
     fields: dict[str, str] = {}
-    for section in sections:
-        if section.startswith(b"--"):  # the closing delimiter
-            break
-        head, separator, content = section.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if not separator:
-            raise malformed()
-        disposition = _disposition(head)
-        name = disposition.get("name", "").lower()
-        if name == "file":
-            return Form(fields, content, disposition.get("filename", ""))
-        fields[name] = content.decode("utf-8", "replace")
+    for name, value in data.multi_items():
+        if name.lower() == "file":
+            if isinstance(value, str):  # a file part sent without a file name
+                value = UploadFile(io.BytesIO(value.encode()), size=len(value.encode()))
+            return Form(fields, value, value.filename or "")
+        if isinstance(value, str):
+            fields[name.lower()] = value
+    await data.close()
     raise S3Error(
         "InvalidArgument",
         "POST requires exactly one file upload per request.",
@@ -141,7 +127,7 @@ def check(form: Form, bucket: str, now: datetime, every_field_named: bool) -> No
         if operator == "content-length-range":
             if not (isinstance(subject, int) and isinstance(wanted, int)):
                 raise S3Error("InvalidPolicyDocument", "Invalid Policy: Invalid Condition.")
-            _check_length(len(form.file), subject, wanted)
+            _check_length(form.size, subject, wanted)
             continue
         name = str(subject).lower().removeprefix("$")
         named.add(name)

@@ -57,6 +57,7 @@ METHODS = ["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS"]
 READ_METHODS = ("GET", "HEAD")
 XML = "application/xml"
 SMALL_BODY = 256 * 1024
+FORM_PIECE = 1024 * 1024  # a form's file goes to the blob store a MiB at a time
 
 
 class Call:
@@ -233,11 +234,19 @@ async def _form_upload(
         raise S3Error(
             "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."
         )
-    body = b"".join([chunk async for chunk in request.stream()])
-    form = post_form.parse(body, headers["content-type"])
+    form = await post_form.parse(request)
+    try:
+        return await _store_form(request, route, emulator, form, bucket or "")
+    finally:
+        await form.file.close()
+
+
+async def _store_form(
+    request: Request, route: Any, emulator: Any, form: post_form.Form, bucket: str
+) -> Response:
     if not form.fields.get("key"):
         raise invalid_argument("Bucket POST must contain a field named 'key'.", "key", "")
-    bucket, key, now = bucket or "", form.key, emulator.clock.now()
+    key, now = form.key, emulator.clock.now()
     skew = timedelta(minutes=emulator.settings.signature_skew_minutes)
     with emulator.db.reads() as tx:
         authenticator = Authenticator(tx, now, skew, bucket)
@@ -264,7 +273,8 @@ async def _form_upload(
     spec = wire.new_object(fields)
     spec.grants = _requested_acl(call, caller.domain_id)
     with ctx.blobs.writer() as writer:
-        writer.write(form.file)
+        while piece := await form.file.read(FORM_PIECE):
+            writer.write(piece)
         blob = writer.finish()
     row = objects.put(ctx, bucket, key, blob, spec)
     location = _object_url(request, bucket, key)

@@ -10,10 +10,10 @@ from ipaddress import IPv4Address, ip_network
 from sqlalchemy import bindparam, case, null, select, update
 from sqlalchemy.orm import Session
 
-from apis.vpc import ipam, ports
+from apis.vpc import ipam, ports, vpcs
 from apis.vpc.common import SERVICE, consume, owned, release
 from apis.vpc.errors import in_use, invalid
-from apis.vpc.models import Bandwidth, PublicIp, Subnet
+from apis.vpc.models import Bandwidth, IpAllocation, Port, PublicIp, Subnet
 from apis.vpc.statuses import PUBLICIP_KIND
 from emulator import ids, lifecycle, metering, tags
 from emulator.context import RequestContext
@@ -148,11 +148,13 @@ def allocate_publicip(
     ip_type: str = "5_bgp",
     ip_address: str | None = None,
     port_id: str | None = None,
+    fixed_ip_address: str | None = None,
     alias: str = "",
     description: str = "",
     enterprise_project_id: str = "0",
 ) -> PublicIp:
-    """Allocate an EIP (PENDING_CREATE, then DOWN, or ACTIVE if bound to `port_id`)."""
+    """Allocate an EIP (PENDING_CREATE, then DOWN, or ACTIVE if bound to `port_id`, at
+    `fixed_ip_address` if given)."""
     if ip_type not in IP_TYPES:
         raise invalid(
             "publicip", f"publicip type {ip_type} is not supported here; use {', '.join(IP_TYPES)}."
@@ -199,7 +201,9 @@ def allocate_publicip(
         after=ctx.emulator.settings.delay("eip_create"),
     )
     if port_id:
-        bind_publicip(tx, ctx, publicip.id, port_id)
+        bind_publicip(tx, ctx, publicip.id, port_id, fixed_ip_address)
+    elif fixed_ip_address is not None:
+        raise bad_association("fixed_ip_address cannot be specified without a port_id")
     return publicip
 
 
@@ -217,34 +221,56 @@ def list_publicips(tx: Session, ctx: RequestContext) -> list[PublicIp]:
     )
 
 
+def bad_association(message: str) -> BadRequest:
+    return invalid("publicip", f"Bad floatingip request: {message}.", neutron="BadRequest")
+
+
+def _fixed_address(tx: Session, port: Port, requested: str | None) -> IpAllocation:
+    """Neutron's choice of the port's address an EIP translates to: the one asked for, else
+    the port's only one (a port with several must be told which)."""
+    addresses = ports.fixed_ips(tx, [port.id])[port.id]
+    if requested is not None:
+        address = str(ipam.parse_ip(requested, "publicip"))
+        for allocation in addresses:
+            if allocation.ip_address == address:
+                return allocation
+        raise bad_association(f"Port {port.id} does not have fixed ip {requested}")
+    if not addresses:
+        raise bad_association(
+            f"Cannot add floating IP to port {port.id} that has no fixed IPv4 addresses"
+        )
+    if len(addresses) > 1:
+        raise bad_association(
+            f"Port {port.id} has multiple fixed IPv4 addresses.  Must provide a specific IPv4 "
+            "address when assigning a floating IP"
+        )
+    return addresses[0]
+
+
 def bind_publicip(
-    tx: Session, ctx: RequestContext, publicip_id: str, port_id: str, *, move: bool = False
+    tx: Session,
+    ctx: RequestContext,
+    publicip_id: str,
+    port_id: str,
+    fixed_ip_address: str | None = None,
+    *,
+    move: bool = False,
 ) -> PublicIp:
-    """Bind an EIP to a port of a subnet in a VPC; the port must have an IPv4 address.
-    A bound EIP is refused (409) unless `move`: Neutron moves a floating IP to the new port
-    in one update."""
+    """Bind an EIP to an address of a port of a subnet in a VPC (`fixed_ip_address`, needed
+    when the port has several). A bound EIP is refused (409) unless `move`: Neutron moves a
+    floating IP to the new port or address in one update."""
     publicip = get_publicip(tx, ctx, publicip_id)
     port = ports.get_port(tx, ctx, port_id)
-    if publicip.port_id == port.id:
-        return publicip
-    if publicip.port_id is not None and not move:
+    if publicip.port_id not in (None, port.id) and not move:
         raise in_use(
             f"The EIP {publicip_id} is already bound to port {publicip.port_id}.",
             neutron="FloatingIPPortAlreadyAssociated",
             native="VPC.0505",
         )
-    other = tx.scalars(select(PublicIp.id).where(PublicIp.port_id == port.id)).first()
-    if other is not None:
-        raise in_use(
-            f"Cannot associate floating IP {publicip.public_ip_address} "
-            f"({publicip.id}) with port {port.id}, as that fixed IP already has a "
-            f"floating IP on external network.",
-            neutron="FloatingIPPortAlreadyAssociated",
-            native="VPC.0505",
-        )
-    allocation = ports.first_ipv4(tx, port.id)
+    serviced = not ports.is_system_owned(port)
+    allocation = _fixed_address(tx, port, fixed_ip_address) if serviced else None
     subnet = tx.get(Subnet, allocation.subnet_id) if allocation else None
-    if ports.is_system_owned(port) or subnet is None or subnet.router_id is None:
+    if allocation is None or subnet is None or subnet.router_id is None:
         raise BadRequest(
             f"External network {publicip.id} is not reachable from subnet of port "
             f"{port.id}. Therefore, cannot associate Port {port.id} with a "
@@ -252,7 +278,23 @@ def bind_publicip(
             codes={"neutron": "ExternalGatewayForFloatingIPNotFound", "vpc": "VPC.0501"},
             statuses={"neutron": 404},
         )
+    if publicip.port_id == port.id and publicip.fixed_ip_address == allocation.ip_address:
+        return publicip
+    other = tx.scalars(
+        select(PublicIp.id).where(
+            PublicIp.port_id == port.id, PublicIp.fixed_ip_address == allocation.ip_address
+        )
+    ).first()
+    if other is not None:
+        raise in_use(
+            f"Cannot associate floating IP {publicip.public_ip_address} ({publicip.id}) with "
+            f"port {port.id} using fixed IP {allocation.ip_address}, as that fixed IP already "
+            f"has a floating IP on external network {vpcs.EXTERNAL_NETWORK_ID}.",
+            neutron="FloatingIPPortAlreadyAssociated",
+            native="VPC.0505",
+        )
     publicip.port_id = port.id
+    publicip.fixed_ip_address = allocation.ip_address
     if publicip.status != "PENDING_CREATE":
         publicip.status = "ACTIVE"
     publicip.updated_at = ctx.now()
@@ -267,6 +309,7 @@ def unbind_publicip(tx: Session, ctx: RequestContext, publicip_id: str) -> Publi
 
 def _unbind(publicip: PublicIp, ctx: RequestContext) -> None:
     publicip.port_id = None
+    publicip.fixed_ip_address = None
     if publicip.status != "PENDING_CREATE":
         publicip.status = "DOWN"
     publicip.updated_at = ctx.now()
@@ -284,6 +327,7 @@ _DETACH_FROM_PORTS = Prepared(
     .where(PublicIp.port_id.in_(bindparam("port_ids", expanding=True)))
     .values(
         port_id=null(),
+        fixed_ip_address=null(),
         status=case((PublicIp.status == "PENDING_CREATE", PublicIp.status), else_="DOWN"),
         updated_at=bindparam("now"),
     )

@@ -171,6 +171,7 @@ class PublicIp(Base):
     public_ip_address: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     port_id: Mapped[str | None] = mapped_column(ForeignKey("vpc_ports.id"), index=True)
+    fixed_ip_address: Mapped[str | None] = mapped_column(String(64))  # the port's bound address
     bandwidth_id: Mapped[str] = mapped_column(ForeignKey("vpc_bandwidths.id"), index=True)
     alias: Mapped[str] = mapped_column(String(255), default="")
     description: Mapped[str] = mapped_column(String(255), default="")

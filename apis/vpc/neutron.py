@@ -27,7 +27,7 @@ from apis.vpc.neutron_extensions import EXTENSIONS
 from apis.vpc.specs import check_owner, port_changes, port_spec, rule_spec
 from emulator.context import RequestContext, ScopedContext, service_url
 from emulator.dialects import NEUTRON
-from emulator.errors import BadRequest, NotFound
+from emulator.errors import BadRequest, Conflict, NotFound
 
 router = APIRouter(route_class=NEUTRON.route_class)
 
@@ -432,9 +432,19 @@ def _group_views(tx: Session, rows: list[SecurityGroup]) -> list[dict[str, Any]]
     return neutron_tags.attach(tx, "security-groups", views.security_groups(tx, rows))
 
 
+def _check_not_default(name: str | None) -> None:
+    """Neutron's `name_not_default`: `default` is the name of the group Neutron makes."""
+    if name is not None and name.lower() == security.DEFAULT_NAME:
+        raise Conflict(
+            "Default security group already exists.",
+            codes={"neutron": "SecurityGroupDefaultAlreadyExists"},
+        )
+
+
 @router.post("/v2.0/security-groups", status_code=201)
 async def create_security_group(body: s.SecurityGroupBody, ctx: ScopedContext) -> dict[str, Any]:
     check_owner(body.security_group, ctx.project.id)
+    _check_not_default(body.security_group.name)
     with ctx.transaction() as tx:
         group = security.create_group(
             tx,
@@ -465,7 +475,14 @@ async def show_security_group(
 async def update_security_group(
     group_id: str, body: s.SecurityGroupBody, ctx: ScopedContext
 ) -> dict[str, Any]:
+    _check_not_default(body.security_group.name)
     with ctx.transaction() as tx:
+        renamed = body.security_group.name is not None
+        if renamed and security.get_group(tx, ctx, group_id).name == security.DEFAULT_NAME:
+            raise Conflict(
+                "Updating default security group not allowed.",
+                codes={"neutron": "SecurityGroupCannotUpdateDefault"},
+            )
         group = security.update_group(
             tx,
             ctx,
@@ -544,6 +561,7 @@ async def create_floatingip(body: s.FloatingIpBody, ctx: ScopedContext) -> dict[
             bandwidth,
             ip_address=fields.floating_ip_address,
             port_id=fields.port_id,
+            fixed_ip_address=fields.fixed_ip_address,
             description=fields.description or "",
         )
         return {"floatingip": _floatingip_views(tx, [publicip])[0]}
@@ -572,7 +590,11 @@ async def update_floatingip(
     fields = body.floatingip
     with ctx.transaction() as tx:
         if fields.port_id:
-            publicip = eips.bind_publicip(tx, ctx, floatingip_id, fields.port_id, move=True)
+            publicip = eips.bind_publicip(
+                tx, ctx, floatingip_id, fields.port_id, fields.fixed_ip_address, move=True
+            )
+        elif fields.fixed_ip_address is not None:
+            raise eips.bad_association("fixed_ip_address cannot be specified without a port_id")
         elif "port_id" in fields.model_fields_set:
             publicip = eips.unbind_publicip(tx, ctx, floatingip_id)
         else:

@@ -479,6 +479,14 @@ def unbind_devices(tx: Session, ctx: RequestContext, port_ids: list[str]) -> Non
             get_port(tx, ctx, port_id)  # the first one missing is not found
 
 
+def allocation_of(tx: Session, port_id: str | None, address: str | None) -> IpAllocation | None:
+    return tx.scalars(
+        select(IpAllocation).where(
+            IpAllocation.port_id == port_id, IpAllocation.ip_address == address
+        )
+    ).first()
+
+
 def first_ipv4(tx: Session, port_id: str) -> IpAllocation | None:
     rows = fixed_ips(tx, [port_id])[port_id]
     return rows[0] if rows else None

@@ -255,14 +255,14 @@ def security_groups(tx: Session, rows: list[SecurityGroup]) -> list[dict[str, An
 
 
 def floatingip(tx: Session, publicip: PublicIp) -> dict[str, Any]:
-    fixed = ports.first_ipv4(tx, publicip.port_id) if publicip.port_id else None
+    fixed = ports.allocation_of(tx, publicip.port_id, publicip.fixed_ip_address)
     subnet = tx.get(Subnet, fixed.subnet_id) if fixed else None
     return {
         "id": publicip.id,
         "floating_ip_address": publicip.public_ip_address,
         "floating_network_id": EXTERNAL_NETWORK_ID,
         "port_id": publicip.port_id,
-        "fixed_ip_address": fixed.ip_address if fixed else None,
+        "fixed_ip_address": publicip.fixed_ip_address,
         "router_id": subnet.router_id if subnet else None,
         "status": "ACTIVE" if publicip.port_id else "DOWN",
         "description": publicip.description,
@@ -404,7 +404,6 @@ def v3_security_group(
 
 def publicip(tx: Session, row: PublicIp) -> dict[str, Any]:
     bandwidth = tx.get(Bandwidth, row.bandwidth_id)
-    fixed = ports.first_ipv4(tx, row.port_id) if row.port_id else None
     assert bandwidth is not None
     return {
         "id": row.id,
@@ -413,7 +412,7 @@ def publicip(tx: Session, row: PublicIp) -> dict[str, Any]:
         "public_ip_address": row.public_ip_address,
         "ip_version": row.ip_version,
         "port_id": row.port_id,
-        "private_ip_address": fixed.ip_address if fixed else None,
+        "private_ip_address": row.fixed_ip_address,
         "bandwidth_id": bandwidth.id,
         "bandwidth_name": bandwidth.name,
         "bandwidth_share_type": bandwidth.share_type,

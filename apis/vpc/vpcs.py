@@ -287,7 +287,11 @@ def remove_interface(
         raise _no_interface(router.id, subnet.id)
     bound = tx.scalars(
         select(PublicIp.id)
-        .join(IpAllocation, IpAllocation.port_id == PublicIp.port_id)
+        .join(
+            IpAllocation,
+            (IpAllocation.port_id == PublicIp.port_id)
+            & (IpAllocation.ip_address == PublicIp.fixed_ip_address),
+        )
         .where(IpAllocation.subnet_id == subnet.id)
     ).first()
     if bound is not None:

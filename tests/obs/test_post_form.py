@@ -40,6 +40,17 @@ def test_boto3_presigned_post_stores_the_file(s3, bucket):
     assert (too_big.status_code, error_of(too_big)["Code"]) == (400, "EntityTooLarge")
 
 
+def test_a_form_file_larger_than_its_spool_is_stored_whole(s3, bucket):
+    """Past 1 MiB the form's file is spooled to disk before it reaches the blob store."""
+    body = bytes(range(256)) * (12 * 1024 + 3)  # 3 MiB and a bit
+    form = s3.generate_presigned_post(bucket, "big.bin")
+    posted = _post(form["url"], form["fields"], body, "big.bin")
+    assert posted.status_code == 204, posted.text
+    got = s3.get_object(Bucket=bucket, Key="big.bin")
+    assert got["Body"].read() == body
+    assert got["ETag"] == f'"{hashlib.md5(body).hexdigest()}"'
+
+
 def test_the_policy_decides(s3, bucket, flexemu, anonymous):
     form = s3.generate_presigned_post(bucket, "k", ExpiresIn=60)
     extra = _post(form["url"], {**form["fields"], "x-amz-meta-colour": "blue"})

@@ -32,6 +32,7 @@ from huaweicloudsdkeip.v2 import (
     UpdatePublicipRequest,
     UpdatePublicipsRequestBody,
 )
+from openstack.exceptions import BadRequestException, ConflictException
 
 from emulator import metering
 
@@ -154,6 +155,52 @@ def test_neutron_moves_a_bound_floating_ip_the_eip_api_wants_it_unbound(conn, ei
     with pytest.raises(ClientRequestException) as refused:
         bind(eip_client, floating.id, port.id)
     assert refused.value.status_code == 409
+
+
+@pytest.fixture
+def two_address_port(conn, port):
+    return conn.network.create_port(
+        network_id=port.network_id,
+        fixed_ips=[{"ip_address": "10.0.1.10"}, {"ip_address": "10.0.1.20"}],
+    )
+
+
+def test_floating_ip_at_a_chosen_address_of_a_port_both_apis_show(
+    conn, eip_client, two_address_port
+):
+    port_id = two_address_port.id
+    floating = conn.network.create_ip(
+        floating_network_id=EXTERNAL_ID, port_id=port_id, fixed_ip_address="10.0.1.20"
+    )
+    assert floating.fixed_ip_address == "10.0.1.20"
+    assert show(eip_client, floating.id).private_ip_address == "10.0.1.20"
+    # By id, so that openstacksdk sends the unchanged port_id too, as Neutron needs.
+    moved = conn.network.update_ip(floating.id, port_id=port_id, fixed_ip_address="10.0.1.10")
+    assert (moved.port_id, moved.fixed_ip_address) == (port_id, "10.0.1.10")
+    assert show(eip_client, floating.id).private_ip_address == "10.0.1.10"
+    other = conn.network.create_ip(
+        floating_network_id=EXTERNAL_ID, port_id=port_id, fixed_ip_address="10.0.1.20"
+    )
+    assert conn.network.get_ip(other.id).fixed_ip_address == "10.0.1.20"
+    with pytest.raises(ConflictException, match="using fixed IP 10.0.1.10"):
+        conn.network.create_ip(
+            floating_network_id=EXTERNAL_ID, port_id=port_id, fixed_ip_address="10.0.1.10"
+        )
+
+
+@pytest.mark.parametrize(
+    ("binding", "message"),
+    [
+        ({}, "has multiple fixed IPv4 addresses"),
+        ({"fixed_ip_address": "10.0.1.30"}, "does not have fixed ip 10.0.1.30"),
+        ({"port_id": None, "fixed_ip_address": "10.0.1.10"}, "without a port_id"),
+    ],
+)
+def test_floating_ip_address_must_be_one_of_the_port(conn, two_address_port, binding, message):
+    floating = conn.network.create_ip(floating_network_id=EXTERNAL_ID)
+    with pytest.raises(BadRequestException, match=message):
+        conn.network.update_ip(floating, **{"port_id": two_address_port.id, **binding})
+    assert conn.network.get_ip(floating.id).port_id is None
 
 
 def test_deleting_a_bound_port_leaves_the_eip_allocated(flexemu, conn, eip_client, port):

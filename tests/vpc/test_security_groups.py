@@ -180,6 +180,24 @@ def test_a_new_project_lists_its_default_group(conn, api):
     assert [g["id"] for g in listed] == [found.id]
 
 
+@pytest.mark.parametrize("name", ["default", "Default"])
+def test_neutron_keeps_the_name_default_for_its_own_group(conn, name):
+    with pytest.raises(openstack.exceptions.ConflictException, match="already exists"):
+        conn.network.create_security_group(name=name)
+    group = conn.network.create_security_group(name="web")
+    with pytest.raises(openstack.exceptions.ConflictException, match="already exists"):
+        conn.network.update_security_group(group, name=name)
+    assert conn.network.get_security_group(group.id).name == "web"
+
+
+def test_neutron_does_not_rename_the_default_group(conn):
+    default = conn.network.find_security_group("default")
+    with pytest.raises(openstack.exceptions.ConflictException, match="Updating default"):
+        conn.network.update_security_group(default, name="mine")
+    described = conn.network.update_security_group(default.id, description="all mine")
+    assert (described.name, described.description) == ("default", "all mine")
+
+
 def test_a_rule_names_its_protocol_by_number(api):
     group = api("POST", "/v2.0/security-groups", json={"security_group": {"name": "g"}}).json()
     for protocol in (17, "47"):

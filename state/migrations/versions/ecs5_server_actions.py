@@ -1,7 +1,7 @@
 """ECS: Nova's instance actions (`ecs_server_actions`)
 
 Revision ID: ecs5
-Revises: obs3
+Revises: vpc3
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import state.types
 
 revision = "ecs5"
-down_revision = "obs3"
+down_revision = "vpc3"
 branch_labels = None
 depends_on = None
 
