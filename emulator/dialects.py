@@ -55,7 +55,7 @@ class Dialect:
     # JSON APIs read (and size-check) the body before the handler; OBS streams it instead.
     buffers_body: bool = True
     # The answer to a method a path does not take: 405, or 404 where the real router only
-    # matches a path and method together (Cinder's).
+    # matches a path and method together (Nova's and Cinder's).
     method_mismatch_status: int = 405
 
     def code(self, error: ApiError, status: int) -> str:
@@ -153,7 +153,7 @@ APIGW = Dialect(
     _huawei_ids,
     {401: "APIGW.0301", 403: "APIGW.0302", 413: "APIGW.0201", 400: "APIGW.0101"},
 )
-NOVA = Dialect("nova", _openstack_body, _nova_ids)
+NOVA = Dialect("nova", _openstack_body, _nova_ids, method_mismatch_status=404)
 CINDER = Dialect("cinder", _openstack_body, _openstack_ids, method_mismatch_status=404)
 NEUTRON = Dialect(
     "neutron",

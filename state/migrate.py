@@ -13,7 +13,7 @@ from sqlalchemy import text
 from state.db import Database
 
 # The newest revision under state/migrations/versions; a test checks it is Alembic's head.
-HEAD = "vpc3"
+HEAD = "ecs5"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

@@ -4,9 +4,9 @@ change on the clock."""
 
 from sqlalchemy.orm import Session
 
-from apis.ecs import flavors, nics, passwords, servers, states, transitions
+from apis.ecs import flavors, nics, passwords, server_actions, servers, states, transitions
 from apis.ecs.models import Server
-from apis.ims import images
+from apis.ims import capture, images
 from emulator.context import RequestContext
 from state.models import Job
 
@@ -24,12 +24,14 @@ def _begin(ctx: RequestContext, server: Server, task: str, status: str | None = 
 
 def start(tx: Session, ctx: RequestContext, server: Server, job: Job | None = None) -> None:
     states.require(server, "start")
+    server_actions.record(tx, ctx, server.id, "start")
     _begin(ctx, server, "powering-on")
     transitions.schedule(tx, ctx, server, "started", _delay(ctx, "server_start"), job=job)
 
 
 def stop(tx: Session, ctx: RequestContext, server: Server, job: Job | None = None) -> None:
     states.require(server, "stop")
+    server_actions.record(tx, ctx, server.id, "stop")
     _begin(ctx, server, "powering-off")
     transitions.schedule(tx, ctx, server, "stopped", _delay(ctx, "server_stop"), job=job)
 
@@ -38,6 +40,7 @@ def reboot(
     tx: Session, ctx: RequestContext, server: Server, hard: bool, job: Job | None = None
 ) -> None:
     states.require(server, "reboot_hard" if hard else "reboot")
+    server_actions.record(tx, ctx, server.id, "reboot")
     if hard:
         _begin(ctx, server, "reboot_started_hard", "HARD_REBOOT")
     else:
@@ -69,6 +72,7 @@ def resize(
         )
     old = flavors.get(server.flavor_id)
     servers.swap_usage(tx, server.project_id, old, new)
+    server_actions.record(tx, ctx, server.id, "resize")
     server.flavor_id, server.previous_flavor_id = new.id, old.id
     if auto_disk_config is not None:
         server.auto_disk_config = auto_disk_config
@@ -86,6 +90,7 @@ def resize(
 
 def confirm_resize(tx: Session, ctx: RequestContext, server: Server) -> None:
     states.require(server, "confirmResize")
+    server_actions.record(tx, ctx, server.id, "confirmResize")
     server.previous_flavor_id = None
     server.status = "ACTIVE" if server.power_state == states.RUNNING else "SHUTOFF"
     server.updated_at = ctx.now()
@@ -93,6 +98,7 @@ def confirm_resize(tx: Session, ctx: RequestContext, server: Server) -> None:
 
 def revert_resize(tx: Session, ctx: RequestContext, server: Server) -> None:
     states.require(server, "revertResize")
+    server_actions.record(tx, ctx, server.id, "revertResize")
     resized, previous = flavors.get(server.flavor_id), flavors.get(str(server.previous_flavor_id))
     servers.swap_usage(tx, server.project_id, resized, previous)
     server.flavor_id, server.previous_flavor_id = previous.id, None
@@ -135,6 +141,7 @@ def rebuild(
         servers.check_metadata(tx, ctx.project.id, metadata)
         server.metadata_ = metadata
     server.image_id = image_id
+    server_actions.record(tx, ctx, server.id, "rebuild")
     _begin(ctx, server, "rebuilding", "REBUILD")
     transitions.schedule(tx, ctx, server, "rebuilt", _delay(ctx, "server_rebuild"))
 
@@ -164,9 +171,19 @@ def reset_password(
     states.require(server, "resetPassword" if native else "changePassword")
     if check:
         passwords.check(password)
+    server_actions.record(tx, ctx, server.id, "changePassword")
 
 
 def lock(tx: Session, ctx: RequestContext, server: Server, locked: bool) -> None:
     """Nova's lock and unlock, in any state; a locked server refuses actions and deletion."""
     server.locked = locked
+    server_actions.record(tx, ctx, server.id, "lock" if locked else "unlock")
     server.updated_at = ctx.now()
+
+
+def create_image(ctx: RequestContext, spec: capture.ImageSpec) -> capture.Started:
+    """Nova's createImage: IMS makes the image of the server's system disk."""
+    started = capture.create(ctx, spec)
+    with ctx.transaction() as tx:
+        server_actions.record(tx, ctx, str(spec.instance_id), "createImage")
+    return started

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from apis.ecs import states
+from apis.ecs import server_actions, states
 from apis.ecs.models import Server, ServerVolume
 from apis.evs import attachments
 from apis.evs import operations as evs
@@ -146,6 +146,7 @@ def attach(
         raise BadRequest(f"The supplied device path ({chosen}) is in use.")
     with ecs_codes():
         attachments.attach(tx, ctx, volume_id, server.id, chosen, server.availability_zone)
+    server_actions.record(tx, ctx, server.id, "attach_volume")
     row = ServerVolume(
         server_id=server.id,
         volume_id=volume_id,
@@ -177,6 +178,7 @@ def detach(tx: Session, ctx: RequestContext, server: Server, volume_id: str) -> 
         )
     with ecs_codes():
         attachments.detach(tx, ctx, volume_id, server.id)
+    server_actions.record(tx, ctx, server.id, "detach_volume")
     tx.delete(row)
 
 

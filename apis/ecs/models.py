@@ -111,3 +111,22 @@ class ServerGroupMember(Base):
     )
     server_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     project_id: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class ServerAction(Base):
+    """What was asked of a server (Nova's instance action), kept after the server is deleted.
+    `event` is the compute step it started, finished when the server's change is done; actions
+    with no such step (lock) have none."""
+
+    __tablename__ = "ecs_server_actions"
+    __table_args__ = (Index("ix_ecs_server_actions_server", "project_id", "server_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(String(64))
+    server_id: Mapped[str] = mapped_column(String(64))
+    request_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
+    start_time: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    event: Mapped[str | None] = mapped_column(String(64))
+    event_finish_time: Mapped[datetime | None]

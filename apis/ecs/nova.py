@@ -1,12 +1,13 @@
-"""Nova v2.1 (the OpenStack dialect of ECS): flavors, availability zones, key pairs, limits,
-quota sets and server groups. Parses requests, calls the operations, renders Nova's bodies."""
+"""Nova v2.1 (the OpenStack dialect of ECS): extensions, flavors, availability zones, key pairs,
+limits, quota sets and server groups. Parses requests, calls the operations, renders Nova's
+bodies."""
 
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from apis.ecs import flavors, keypairs, limits, schemas, server_groups, views
+from apis.ecs import extensions, flavors, keypairs, limits, schemas, server_groups, views
 from apis.ecs.microversions import MicroversionDep, NovaRoute
 from apis.ecs.models import ServerGroup
 from emulator import pagination, quotas
@@ -22,6 +23,22 @@ _FLAVOR_SORT_KEYS = {
     "memory_mb": lambda f: f.ram_mb,
     "vcpus": lambda f: f.vcpus,
 }
+
+
+# Extensions ----------------------------------------------------------------------------------
+
+
+@router.get("/extensions")
+async def list_extensions(ctx: ProjectContext) -> dict[str, Any]:
+    return {"extensions": extensions.listed()}
+
+
+@router.get("/extensions/{alias}")
+async def show_extension(alias: str, ctx: ProjectContext) -> dict[str, Any]:
+    extension = extensions.get(alias)
+    if extension is None:
+        raise NotFound("The resource could not be found.")
+    return {"extension": extension}
 
 
 # Flavors -------------------------------------------------------------------------------------

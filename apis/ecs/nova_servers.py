@@ -317,7 +317,7 @@ def _create_image(
     with ctx.transaction() as tx:
         servers.get(tx, ctx, server_id)
     image_spec = capture.ImageSpec(name=spec["name"], instance_id=server_id, properties=metadata)
-    image_id = capture.create(ctx, image_spec).image_id
+    image_id = actions.create_image(ctx, image_spec).image_id
     if version.at_least("2.45"):
         return json_response(202, {"image_id": image_id})
     location = f"{host_url(request)}/ims/v2/images/{image_id}"
@@ -368,6 +368,9 @@ async def server_action(
     if not isinstance(body, dict) or len(body) != 1:
         raise BadRequest("There is no such action: the body names exactly one action.")
     (name,) = body
+    if name == "createBackup":
+        # Flexible Engine's Nova offers no server backups (CSBS and CBR back servers up).
+        raise policy_refusal("os_compute_api:os-create-backup")
     if name == "createImage":
         return _create_image(request, ctx, server_id, body, version)
     with ctx.transaction() as tx:

@@ -15,7 +15,17 @@ from sqlalchemy import Select, bindparam, insert, inspect, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
-from apis.ecs import billing, disks, flavors, keypairs, nics, server_groups, states, transitions
+from apis.ecs import (
+    billing,
+    disks,
+    flavors,
+    keypairs,
+    nics,
+    server_actions,
+    server_groups,
+    states,
+    transitions,
+)
 from apis.ecs.disks import DiskSpec
 from apis.ecs.models import Server
 from apis.ecs.nics import NicSpec
@@ -311,6 +321,7 @@ def _create_one(
             codes={"huawei": states.INVALID},
         )
     billing.open_new(tx, server, now)
+    server_actions.record(tx, ctx, server.id, "create")
     delay = max(
         ctx.emulator.settings.delay("server_create"), ctx.emulator.settings.delay("volume_create")
     )
@@ -463,6 +474,7 @@ def delete(
     nics.unplug_all(tx, ctx, server, release_eips=release_eips)
     disks.release_all(tx, ctx, server, delete_volumes=delete_volume)
     _MARK_DELETING.run(tx.connection(), {"server_id": server.id, "now": now})
+    server_actions.record(tx, ctx, server.id, "delete")
     transitions.schedule(
         tx,
         ctx,

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session
 
-from apis.ecs import billing, disks, flavors, server_groups, states
+from apis.ecs import billing, disks, flavors, server_actions, server_groups, states
 from apis.ecs.models import Server
 from emulator import jobs, lifecycle, quotas, tags
 from emulator.context import RequestContext
@@ -109,6 +109,7 @@ _TARGETS: dict[str, Callable[[Session, Server, dict[str, Any], datetime], None]]
 
 @lifecycle.handles(KIND)
 def _apply(tx: Session, transition: Transition, now: datetime) -> None:
+    server_actions.finish(tx, transition.resource_id, now)
     if transition.target == "deleted":
         _remove(tx, transition.resource_id)
     else:

@@ -7,7 +7,8 @@ from starlette.requests import Request
 
 from apis.ecs.flavors import Flavor
 from apis.ecs.microversions import Microversion
-from apis.ecs.models import Keypair, ServerGroup
+from apis.ecs.models import Keypair, ServerAction, ServerGroup
+from emulator.clock import iso
 from emulator.context import service_url
 from emulator.topology import Region
 
@@ -132,3 +133,34 @@ def nova_next_links(
     params = dict(sorted({**request.query_params, "marker": marker}.items()))
     href = f"{service_url(request)}/v2.1/{project_id}/{collection}?{urlencode(params)}"
     return [{"rel": "next", "href": href}]
+
+
+def nova_instance_action(action: ServerAction, version: Microversion) -> dict[str, Any]:
+    """Nova's instance action; `updated_at` from 2.58."""
+    body: dict[str, Any] = {
+        "action": action.action,
+        "instance_uuid": action.server_id,
+        "request_id": action.request_id,
+        "user_id": action.user_id,
+        "project_id": action.project_id,
+        "start_time": iso(action.start_time),
+        "message": None,
+    }
+    if version.at_least("2.58"):
+        body["updated_at"] = iso(action.updated_at)
+    return body
+
+
+def nova_instance_action_events(action: ServerAction) -> list[dict[str, Any]]:
+    """Its compute event, without the traceback only administrators see."""
+    if action.event is None:
+        return []
+    finished = action.event_finish_time
+    return [
+        {
+            "event": action.event,
+            "start_time": iso(action.start_time),
+            "finish_time": iso(finished),
+            "result": "Success" if finished is not None else None,
+        }
+    ]

@@ -1,5 +1,5 @@
 """Nova's createImage server action, made by IMS: the image id in a Location header before
-microversion 2.45, in the body from 2.45."""
+microversion 2.45, in the body from 2.45; createBackup, which Flexible Engine does not offer."""
 
 import pytest
 from openstack import exceptions
@@ -43,3 +43,13 @@ def test_openstacksdk_create_server_image(flexemu, conn, boot):
 def test_create_image_of_an_unknown_server_is_404(conn):
     with pytest.raises(exceptions.NotFoundException):
         conn.compute.create_server_image("00000000-0000-4000-8000-000000000000", "x")
+
+
+def test_create_backup_is_refused_by_policy(flexemu, conn, boot):
+    """Flexible Engine's Nova offers no createBackup: oslo.policy's 403, not Nova's 400 for an
+    action it does not know."""
+    server = boot()
+    flexemu.advance("PT1M")
+    with pytest.raises(exceptions.ForbiddenException) as refused:
+        conn.compute.backup_server(server, "nightly", "daily", 2)
+    assert "os_compute_api:os-create-backup" in str(refused.value)

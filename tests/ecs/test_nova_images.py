@@ -60,6 +60,19 @@ def test_an_empty_image_id_is_not_found(nova, method):
     assert answer.json()["itemNotFound"]["code"] == 404
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("DELETE", "/images"), ("DELETE", "/os-security-groups"), ("PUT", "/servers")],
+)
+def test_a_method_a_path_does_not_take_is_not_found(nova, method, path):
+    """Nova's router matches path and method together: no match is 404, never 405."""
+    answer = nova.request(method, path)
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "itemNotFound": {"code": 404, "message": "The resource could not be found."}
+    }
+
+
 def test_filters_by_server_and_snapshot_type(flexemu, conn, boot, nova, image_id):
     servers = [boot("a"), boot("b")]
     flexemu.advance("PT1M")
