@@ -119,7 +119,7 @@ class ServerAction(Base):
     with no such step (lock) have none."""
 
     __tablename__ = "ecs_server_actions"
-    __table_args__ = (Index("ix_ecs_server_actions_server", "project_id", "server_id"),)
+    __table_args__ = (Index("ix_ecs_server_actions_server", "server_id"),)
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     project_id: Mapped[str] = mapped_column(String(64))
     server_id: Mapped[str] = mapped_column(String(64))

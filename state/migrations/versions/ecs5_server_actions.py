@@ -30,9 +30,7 @@ def upgrade() -> None:
         sa.Column("event_finish_time", state.types.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_ecs_server_actions_server", "ecs_server_actions", ["project_id", "server_id"]
-    )
+    op.create_index("ix_ecs_server_actions_server", "ecs_server_actions", ["server_id"])
 
 
 def downgrade() -> None:
