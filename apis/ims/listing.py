@@ -1,5 +1,6 @@
 """Filtering and paging of image lists, shared by Glance and the native IMS list."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,10 @@ SORT_KEYS = frozenset(
         "container_format",
     )
 )
+# Keys Glance filters with an operator: `in:a,"b,c"` (any of a list) or `eq:a` (the default).
+OPERATOR_KEYS = frozenset(("name", "id", "status", "container_format", "disk_format"))
+# One value of an `in:` list: a double-quoted string (may hold commas) or a run of non-commas.
+IN_VALUE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)",?|([^,]+),?|,')
 
 
 @dataclass
@@ -40,6 +45,7 @@ def list_images(
     max_limit: int = 1000,
 ) -> ImagePage:
     filters = {key: value for key, value in params.items() if key not in CONTROL}
+    choices = {key: _choices(filters.pop(key)) for key in OPERATOR_KEYS & filters.keys()}
     if filters.get("visibility") == "all":
         del filters["visibility"]
     wanted_tags = set(tags or ())
@@ -48,7 +54,12 @@ def list_images(
         raise BadRequest(f"Invalid member_status: {member_status}")
     found_images = images.visible(ctx, member_status)
     rendered = [views.image(row) for row in found_images if wanted_tags <= set(row.tags)]
-    found = [view for view in rendered if views.matches(view, filters)]
+    found = [
+        view
+        for view in rendered
+        if views.matches(view, filters)
+        and all(view.get(key) in allowed for key, allowed in choices.items())
+    ]
     # The last key first: each stable sort keeps the order of the keys before it.
     for sort_key, sort_dir in reversed(_sorting(params)):
         found.sort(key=lambda view: _sort_value(view, sort_key), reverse=sort_dir == "desc")
@@ -57,6 +68,20 @@ def list_images(
     page = found[:limit]
     more = limit < len(found)
     return ImagePage(page, page[-1]["id"] if more and page else None)
+
+
+def _choices(expression: str) -> list[str]:
+    """The values a Glance `key=op:value` filter accepts, split as glance.common.utils does."""
+    operator, found, threshold = expression.partition(":")
+    if not found:
+        return [expression]
+    if operator == "eq":
+        return [threshold]
+    if operator != "in":
+        raise BadRequest(f"Unable to filter by unknown operator '{operator}'.")
+    if threshold.count('"') % 2:
+        raise BadRequest(f"Invalid filter value {threshold}. The quote is not closed.")
+    return [quoted or bare for quoted, bare in IN_VALUE.findall(threshold)]
 
 
 def _sorting(params: dict[str, str]) -> list[tuple[str, str]]:
