@@ -148,5 +148,18 @@ def of_many(
     return found
 
 
+def values_in_project(tx: Session, project_id: str, resource_type: str) -> dict[str, list[str]]:
+    """Every key used on the project's resources of a type, with its values (sorted)."""
+    rows = tx.execute(
+        select(Tag.key, Tag.value).where(
+            Tag.project_id == project_id, Tag.resource_type == resource_type
+        )
+    )
+    values: dict[str, set[str]] = defaultdict(set)
+    for key, value in rows:
+        values[key].add(value)
+    return {key: sorted(values[key]) for key in sorted(values)}
+
+
 def as_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"key": key, "value": value} for key, value in sorted(tags.items())]

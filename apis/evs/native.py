@@ -119,6 +119,13 @@ def _ids(params: Any) -> list[str] | None:
     return [part.strip(" '\"") for part in text.strip("[]").split(",") if part.strip(" '\"")]
 
 
+@router.get("/v2/{project_id}/cloudvolumes/tags")
+async def project_tags(ctx: ProjectContext) -> dict[str, Any]:
+    """Every tag key used on the project's volumes, with its values."""
+    with ctx.transaction() as tx:
+        return {"tags": tags.values_in_project(tx, ctx.project.id, operations.TAG_TYPE)}
+
+
 @router.get("/v2/{project_id}/cloudvolumes/{volume_id}")
 async def show_volume(request: Request, ctx: ProjectContext, volume_id: str) -> dict[str, Any]:
     with ctx.transaction() as tx:

@@ -17,6 +17,7 @@ from huaweicloudsdkevs.v2 import (
     DeleteVolumeRequest,
     ListSnapshotsRequest,
     ListVolumesRequest,
+    ListVolumeTagsRequest,
     OsExtend,
     ResizeVolumeRequest,
     ResizeVolumeRequestBody,
@@ -154,6 +155,13 @@ def test_tags_through_the_sdk_and_the_terraform_path(evs, api):
     assert added.status_code == 204
     detail = evs.show_volume(ShowVolumeRequest(volume_id=volume_id)).volume
     assert detail.tags == {"team": "a", "tf": "yes"}
+
+
+def test_project_tags_list_every_key_with_its_values(evs):
+    create_native(evs, tags={"env": "prod", "team": "a"})
+    create_native(evs, tags={"env": "dev"})
+    listed = evs.list_volume_tags(ListVolumeTagsRequest()).tags
+    assert listed == {"env": ["dev", "prod"], "team": ["a"]}
 
 
 def test_snapshots_and_rollback(flexemu, evs):
