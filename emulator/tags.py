@@ -8,7 +8,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    Connection,
+    bindparam,
+    delete,
+    exists,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from emulator.errors import BadRequest
@@ -146,6 +154,35 @@ def of_many(
     for resource_id, key, value in _OF_MANY.all(connection_of(tx), values):
         found[resource_id][key] = value
     return found
+
+
+def values_in_project(tx: Session, project_id: str, resource_type: str) -> dict[str, list[str]]:
+    """Every key used on the project's resources of a type, with its values (sorted)."""
+    rows = tx.execute(
+        select(Tag.key, Tag.value).where(
+            Tag.project_id == project_id, Tag.resource_type == resource_type
+        )
+    )
+    values: dict[str, set[str]] = defaultdict(set)
+    for key, value in rows:
+        values[key].add(value)
+    return {key: sorted(values[key]) for key in sorted(values)}
+
+
+def having(
+    resource_type: str,
+    resource_id: ColumnExpressionArgument[str],
+    key: str,
+    values: Iterable[str],
+) -> ColumnElement[bool]:
+    """A condition on a resource's id column: it has the tag key with one of the values (any
+    value when none is given)."""
+    query = select(Tag.resource_id).where(
+        Tag.resource_type == resource_type, Tag.resource_id == resource_id, Tag.key == key
+    )
+    if values := list(values):
+        query = query.where(Tag.value.in_(values))
+    return exists(query)
 
 
 def as_list(tags: Mapping[str, str]) -> list[dict[str, str]]:

@@ -21,7 +21,7 @@ from apis.ecs import (
     views,
 )
 from apis.ecs.disks import DiskSpec
-from apis.ecs.models import Server
+from apis.ecs.models import Server, ServerVolume
 from apis.ecs.nics import NicSpec
 from apis.ecs.server_views import interface_view, native_server
 from apis.evs.models import Volume
@@ -341,8 +341,12 @@ async def detach_volume(server_id: str, volume_id: str, ctx: ProjectContext) -> 
         return {"job_id": _job_done(tx, ctx, server, "detachVolume", "volume_detach")}
 
 
-def _attachments(tx: Session, server: Server) -> list[dict[str, Any]]:
-    rows = disks.of(tx, [server.id])[server.id]
+def _attachments(
+    tx: Session, server: Server, rows: list[ServerVolume] | None = None
+) -> list[dict[str, Any]]:
+    """The native view of a server's attachments (all of them unless `rows` is given)."""
+    if rows is None:
+        rows = disks.of(tx, [server.id])[server.id]
     found = tx.execute(
         select(Volume.id, Volume.size).where(Volume.id.in_([r.volume_id for r in rows]))
     )
@@ -377,6 +381,14 @@ async def list_block_devices(server_id: str, ctx: ProjectContext) -> dict[str, A
         "attachableQuantity": {"free_scsi": free, "free_blk": free, "free_disk": free},
         "volumeAttachments": found,
     }
+
+
+@route("GET", "/{server_id}/block_device/{volume_id}")
+async def show_block_device(server_id: str, volume_id: str, ctx: ProjectContext) -> dict[str, Any]:
+    with ctx.transaction() as tx:
+        server = servers.get(tx, ctx, server_id)
+        row = disks.find(tx, server, volume_id)
+        return {"volumeAttachment": _attachments(tx, server, [row])[0]}
 
 
 # NICs ----------------------------------------------------------------------------------------

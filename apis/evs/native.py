@@ -12,6 +12,7 @@ from apis.evs import errors, operations, schemas, snapshots, views, wire
 from apis.evs.models import Snapshot, Volume
 from emulator import jobs, tags
 from emulator.context import ProjectContext, RequestContext
+from emulator.errors import BadRequest
 from emulator.pagination import marker_page, offset_page
 
 router = APIRouter(route_class=errors.EVS.route_class)
@@ -117,6 +118,43 @@ def _ids(params: Any) -> list[str] | None:
     if text is None:
         return [params["id"]] if "id" in params else None
     return [part.strip(" '\"") for part in text.strip("[]").split(",") if part.strip(" '\"")]
+
+
+@router.get("/v2/{project_id}/cloudvolumes/tags")
+async def project_tags(ctx: ProjectContext) -> dict[str, Any]:
+    """Every tag key used on the project's volumes, with its values."""
+    with ctx.transaction() as tx:
+        return {"tags": tags.values_in_project(tx, ctx.project.id, operations.TAG_TYPE)}
+
+
+@router.post("/v2/{project_id}/cloudvolumes/resource_instances/action")
+async def volumes_by_tags(
+    request: Request, ctx: ProjectContext, body: schemas.ResourceInstancesQuery
+) -> dict[str, Any]:
+    keys = [tag.key for tag in body.tags]
+    if len(set(keys)) != len(keys):
+        raise BadRequest("Tag keys must be unique.", codes={"huawei": errors.INVALID_BODY})
+    query = operations.query_volumes(
+        ctx, operations.VolumeFilters(name=next((m.value for m in body.matches), None))
+    )
+    for tag in body.tags:
+        query = query.where(tags.having(operations.TAG_TYPE, Volume.id, tag.key, tag.values))
+    base = wire.link_base(request, ctx)
+    with ctx.transaction() as tx:
+        count = tx.scalar(select(func.count()).select_from(query.subquery()))
+        page = offset_page(tx, query, Volume, offset=body.offset, limit=body.limit)
+        resources = []
+        for volume in page.items:
+            view = _native_view(tx, volume, base)
+            resources.append(
+                {
+                    "resource_id": volume.id,
+                    "resource_name": volume.name,
+                    "resource_detail": view,
+                    "tags": tags.as_list(view["tags"]),
+                }
+            )
+    return {"total_count": count, "resources": resources}
 
 
 @router.get("/v2/{project_id}/cloudvolumes/{volume_id}")

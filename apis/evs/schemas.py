@@ -211,3 +211,24 @@ class ResourceTag(_Body):
 class TagAction(_Body):
     action: Literal["create", "delete"]
     tags: list[ResourceTag]
+
+
+class TagFilter(_Body):
+    key: str
+    values: list[str] = Field(max_length=10)
+
+
+class Match(_Body):
+    key: Literal["resource_name"]
+    value: str
+
+
+class ResourceInstancesQuery(_Body):
+    """`cloudvolumes/resource_instances/action`: disks having every key, each with one of its
+    values (any value when none is listed)."""
+
+    action: Literal["filter"]
+    tags: list[TagFilter] = Field(max_length=10)
+    matches: list[Match] = []
+    limit: int = Field(default=1000, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)

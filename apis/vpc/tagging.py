@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apis.vpc import eips, security, subnets, vpcs
@@ -12,7 +11,6 @@ from apis.vpc import schemas as s
 from apis.vpc.errors import INVALID, VPC_NATIVE, not_found
 from emulator import tags
 from emulator.context import ProjectContext, RequestContext
-from state.models import Tag
 
 router = APIRouter(prefix="/v2.0/{project_id}/{kind}", route_class=VPC_NATIVE.route_class)
 
@@ -44,15 +42,8 @@ async def project_tags(kind: str, ctx: ProjectContext) -> dict[str, Any]:
     if kind not in KINDS:
         raise not_found("vpc", kind)
     with ctx.transaction() as tx:
-        rows = tx.execute(
-            select(Tag.key, Tag.value).where(
-                Tag.project_id == ctx.project.id, Tag.resource_type == KINDS[kind][0]
-            )
-        )
-        values: dict[str, set[str]] = {}
-        for key, value in rows:
-            values.setdefault(key, set()).add(value)
-    return {"tags": [{"key": k, "values": sorted(v)} for k, v in sorted(values.items())]}
+        values = tags.values_in_project(tx, ctx.project.id, KINDS[kind][0])
+    return {"tags": [{"key": key, "values": v} for key, v in values.items()]}
 
 
 @router.get("/{resource_id}/tags")

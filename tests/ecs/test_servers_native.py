@@ -45,6 +45,7 @@ from huaweicloudsdkecs.v2 import (
     ResizePostPaidServerRequestBody,
     ServerId,
     ShowJobRequest,
+    ShowServerBlockDeviceRequest,
     ShowServerRequest,
     ShowServerTagsRequest,
     UpdateServerOption,
@@ -276,6 +277,15 @@ def test_attach_and_detach_a_volume(flexemu, ecs, create, conn):
     assert conn.block_storage.get_volume(volume.id).status == "in-use"
     nova = conn.compute.get_server(server_id)
     assert volume.id in {v["id"] for v in nova.attached_volumes}
+    shown = ecs.show_server_block_device(
+        ShowServerBlockDeviceRequest(server_id=server_id, volume_id=volume.id)
+    ).volume_attachment
+    assert (shown.id, shown.server_id, shown.device, shown.size) == (
+        volume.id,
+        server_id,
+        "/dev/vdb",
+        10,
+    )
     ecs.detach_server_volume(DetachServerVolumeRequest(server_id=server_id, volume_id=volume.id))
     flexemu.advance("PT1M")
     assert conn.block_storage.get_volume(volume.id).status == "available"

@@ -16,7 +16,11 @@ from huaweicloudsdkevs.v2 import (
     DeleteTagsOption,
     DeleteVolumeRequest,
     ListSnapshotsRequest,
+    ListVolumesByTagsRequest,
+    ListVolumesByTagsRequestBody,
     ListVolumesRequest,
+    ListVolumeTagsRequest,
+    Match,
     OsExtend,
     ResizeVolumeRequest,
     ResizeVolumeRequestBody,
@@ -30,6 +34,7 @@ from huaweicloudsdkevs.v2 import (
     ShowVolumeRequest,
     ShowVolumeTagsRequest,
     Tag,
+    TagsForListVolumes,
     UpdateVolumeOption,
     UpdateVolumeRequest,
     UpdateVolumeRequestBody,
@@ -154,6 +159,40 @@ def test_tags_through_the_sdk_and_the_terraform_path(evs, api):
     assert added.status_code == 204
     detail = evs.show_volume(ShowVolumeRequest(volume_id=volume_id)).volume
     assert detail.tags == {"team": "a", "tf": "yes"}
+
+
+def test_project_tags_list_every_key_with_its_values(evs):
+    create_native(evs, tags={"env": "prod", "team": "a"})
+    create_native(evs, tags={"env": "dev"})
+    listed = evs.list_volume_tags(ListVolumeTagsRequest()).tags
+    assert listed == {"env": ["dev", "prod"], "team": ["a"]}
+
+
+def test_volumes_by_tags_need_every_key_with_one_of_its_values(evs):
+    prod = create_native(evs, name="a", tags={"env": "prod", "team": "x"}).volume_ids[0]
+    dev = create_native(evs, name="b", tags={"env": "dev", "team": "y"}).volume_ids[0]
+    create_native(evs, name="c", tags={"env": "prod"})
+
+    def query(*tags, **extra):
+        filters = [TagsForListVolumes(key=key, values=values) for key, values in tags]
+        body = ListVolumesByTagsRequestBody(action="filter", tags=filters, **extra)
+        return evs.list_volumes_by_tags(ListVolumesByTagsRequest(body=body))
+
+    found = query(("env", ["prod", "dev"]), ("team", []))
+    assert found.total_count == 2
+    assert {r.resource_id for r in found.resources} == {prod, dev}
+    first = next(r for r in found.resources if r.resource_id == prod)
+    assert first.resource_name == "a"
+    assert first.resource_detail.id == prod
+    assert first.resource_detail.size == 10
+    assert first.tags == [{"key": "env", "value": "prod"}, {"key": "team", "value": "x"}]
+    paged = query(("env", ["prod", "dev"]), ("team", []), offset=1, limit=1)
+    assert (paged.total_count, len(paged.resources)) == (2, 1)
+    by_name = query(("team", []), matches=[Match(key="resource_name", value="b")])
+    assert [r.resource_id for r in by_name.resources] == [dev]
+    with pytest.raises(ClientRequestException) as error:
+        query(("env", []), ("env", ["prod"]))
+    assert (error.value.status_code, error.value.error_code) == (400, "EVS.1009")
 
 
 def test_snapshots_and_rollback(flexemu, evs):
