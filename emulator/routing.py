@@ -37,6 +37,7 @@ BARE_RULES: dict[str, str] = {
     "v1/{project_id}/cloudservers": "ecs",
     "v1.1/{project_id}/cloudservers": "ecs",
     "v1/{project_id}/availability-zones": "ecs",
+    "v1/{project_id}/servers": "ecs",
     "v2.1": "ecs",
     "v2.1/{project_id}/servers": "ecs",
     "v2.1/{project_id}/flavors": "ecs",

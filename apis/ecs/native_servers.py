@@ -5,7 +5,7 @@ batch actions as jobs with a sub-job per server, listing with offset pages, volu
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from apis.ecs import (
@@ -477,6 +477,45 @@ async def tag_action(
         else:
             tags.remove(tx, servers.TAG_TYPE, server.id, [tag.key for tag in body.tags])
     return Response(status_code=204)
+
+
+@router.post("/v1/{project_id}/servers/resource_instances/action")
+@route("POST", "/resource_instances/action")
+async def servers_by_tags(
+    body: schemas.ResourceInstancesRequest, ctx: ProjectContext
+) -> dict[str, Any]:
+    for filters in (body.tags, body.not_tags):
+        if len({tag.key for tag in filters}) != len(filters):
+            raise states.invalid("Tag keys must be unique.")
+    query = servers.of_project(ctx)
+    for tag in body.tags:
+        query = query.where(tags.having(servers.TAG_TYPE, Server.id, tag.key, tag.values))
+    for tag in body.not_tags:
+        query = query.where(~tags.having(servers.TAG_TYPE, Server.id, tag.key, tag.values))
+    if body.matches:
+        query = query.where(Server.name == body.matches[0].value)
+    with ctx.transaction() as tx:
+        count = tx.scalar(select(func.count()).select_from(query.subquery()))
+        if body.action == "count":
+            return {"total_count": count}
+        page = list(
+            tx.scalars(
+                query.order_by(Server.created_at.desc(), Server.id.desc())
+                .offset(body.offset)
+                .limit(body.limit)
+            )
+        )
+        tagged = tags.of_many(tx, servers.TAG_TYPE, [server.id for server in page])
+    resources = [
+        {
+            "resource_id": server.id,
+            "resource_detail": None,
+            "resource_name": server.name,
+            "tags": tags.as_list(tagged.get(server.id, {})),
+        }
+        for server in page
+    ]
+    return {"resources": resources, "total_count": count}
 
 
 # Metadata ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Request bodies of Nova and the native ECS API, as the real APIs name them."""
 
 from ipaddress import IPv4Address, IPv6Address
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -236,6 +237,28 @@ class NativeNicRefsRequest(Loose):
 class NativeTagsRequest(Loose):
     action: str
     tags: list[KeyValue] = Field(min_length=1)
+
+
+class TagFilter(Loose):
+    key: str = Field(min_length=1, max_length=127)
+    values: list[str] = Field(default=[], max_length=10)
+
+
+class NameMatch(Loose):
+    key: Literal["resource_name"]
+    value: str = Field(min_length=1, max_length=255)
+
+
+class ResourceInstancesRequest(Loose):
+    """`resource_instances/action`: servers having every key of `tags` (each with one of its
+    values, any when none is listed) and none of `not_tags`."""
+
+    action: Literal["filter", "count"]
+    tags: list[TagFilter] = Field(default=[], max_length=10)
+    not_tags: list[TagFilter] = Field(default=[], max_length=10)
+    matches: list[NameMatch] = Field(default=[], max_length=1)
+    limit: int = Field(default=1000, ge=0, le=1000)
+    offset: int = Field(default=0, ge=0)
 
 
 class MetadataRequest(BaseModel):

@@ -31,6 +31,8 @@ from huaweicloudsdkecs.v2 import (
     DeleteServersRequestBody,
     DetachServerVolumeRequest,
     ListResizeFlavorsRequest,
+    ListServersByTagRequest,
+    ListServersByTagRequestBody,
     ListServersDetailsRequest,
     PostPaidServer,
     PostPaidServerDataVolume,
@@ -44,6 +46,8 @@ from huaweicloudsdkecs.v2 import (
     ResizePostPaidServerRequest,
     ResizePostPaidServerRequestBody,
     ServerId,
+    ServerTagMatch,
+    ServerTags,
     ShowJobRequest,
     ShowServerBlockDeviceRequest,
     ShowServerRequest,
@@ -315,6 +319,47 @@ def test_server_tags(flexemu, ecs, create):
     ecs.batch_create_server_tags(BatchCreateServerTagsRequest(server_id=server_id, body=body))
     tags = ecs.show_server_tags(ShowServerTagsRequest(server_id=server_id)).tags
     assert [(t.key, t.value) for t in tags] == [("team", "web")]
+
+
+def test_servers_by_tags(flexemu, ecs, create, api):
+    def tagged(name, **values):
+        server_tags = [PostPaidServerTag(key=k, value=v) for k, v in values.items()]
+        return create(name=name, server_tags=server_tags).server_ids[0]
+
+    web = tagged("web", env="prod", team="web")
+    db = tagged("db", env="dev", team="db")
+    tagged("lone", env="prod")
+
+    def query(action="filter", tags=(), not_tags=(), **extra):
+        body = ListServersByTagRequestBody(
+            action=action,
+            tags=[ServerTags(key=k, values=v) for k, v in tags] or None,
+            not_tags=[ServerTags(key=k, values=v) for k, v in not_tags] or None,
+            **extra,
+        )
+        return ecs.list_servers_by_tag(ListServersByTagRequest(body=body))
+
+    found = query(tags=[("env", ["prod", "dev"]), ("team", [])])
+    assert found.total_count == 2
+    assert {r.resource_id for r in found.resources} == {web, db}
+    shown = next(r for r in found.resources if r.resource_id == web)
+    assert (shown.resource_name, shown.resource_detail) == ("web", None)
+    assert [(t.key, t.value) for t in shown.tags] == [("env", "prod"), ("team", "web")]
+    assert query(tags=[("team", [])], limit="1", offset="1").total_count == 2
+    assert len(query(tags=[("team", [])], limit="1", offset="1").resources) == 1
+    assert query(action="count", not_tags=[("team", ["db"])]).total_count == 2
+    named = query(tags=[("team", [])], matches=[ServerTagMatch(key="resource_name", value="db")])
+    assert [r.resource_id for r in named.resources] == [db]
+    # The path Flexible Engine documents answers the same
+    documented = api(
+        "POST",
+        "/v1/{pid}/servers/resource_instances/action",
+        json={"action": "count", "tags": [{"key": "env", "values": ["prod"]}]},
+    )
+    assert documented.json() == {"total_count": 2}
+    with pytest.raises(ClientRequestException) as error:
+        query(tags=[("env", []), ("env", ["dev"])])
+    assert (error.value.status_code, error.value.error_code) == (400, "Ecs.0005")
 
 
 def test_quota_errors_carry_ecs_codes(flexemu, ecs, create, project_id):
