@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,25 +47,9 @@ def domain(tx: Session, principal: Principal, domain_id: str) -> Domain:
 # Projects ------------------------------------------------------------------------------------
 
 
-def projects(
-    tx: Session,
-    principal: Principal,
-    *,
-    name: str | None = None,
-    domain_id: str | None = None,
-    parent_id: str | None = None,
-    enabled: bool | None = None,
-) -> list[Project]:
-    if domain_id is not None and domain_id != principal.domain_id:
-        return []
-    query = select(Project).where(Project.domain_id == principal.domain_id)
-    if name is not None:
-        query = query.where(Project.name == name)
-    if parent_id is not None:
-        query = query.where(Project.parent_id == parent_id)
-    if enabled is not None:
-        query = query.where(Project.enabled == enabled)
-    return list(tx.scalars(query.order_by(Project.name)))
+def usable_projects(tx: Session, principal: Principal) -> list[Project]:
+    """The projects a user may use (/v3/auth/projects): every project of its account."""
+    return list(tx.scalars(_account_projects(principal)))
 
 
 def list_projects(
@@ -80,9 +64,20 @@ def list_projects(
     """The account's projects, for its administrators; a user lists the projects it may
     use through /v3/auth/projects or its own /v3/users/{id}/projects."""
     require_admin(principal, "identity:list_projects")
-    return projects(
-        tx, principal, name=name, domain_id=domain_id, parent_id=parent_id, enabled=enabled
-    )
+    if domain_id is not None and domain_id != principal.domain_id:
+        return []
+    query = _account_projects(principal)
+    if name is not None:
+        query = query.where(Project.name == name)
+    if parent_id is not None:
+        query = query.where(Project.parent_id == parent_id)
+    if enabled is not None:
+        query = query.where(Project.enabled == enabled)
+    return list(tx.scalars(query))
+
+
+def _account_projects(principal: Principal) -> Select[Project]:
+    return select(Project).where(Project.domain_id == principal.domain_id).order_by(Project.name)
 
 
 def project(tx: Session, principal: Principal, project_id: str) -> Project:
@@ -282,8 +277,8 @@ def delete_user(tx: Session, principal: Principal, user_id: str) -> None:
 def user_projects(tx: Session, principal: Principal, user_id: str) -> list[Project]:
     if user_id != principal.user_id:
         require_admin(principal, "identity:list_user_projects")
-    found = user(tx, principal, user_id)
-    return projects(tx, principal, domain_id=found.domain_id)
+    user(tx, principal, user_id)  # 404 for a user of another account
+    return usable_projects(tx, principal)
 
 
 # Groups --------------------------------------------------------------------------------------

@@ -127,7 +127,7 @@ def _same_account(principal: Principal, issued: tokens.IssuedToken) -> None:
 async def auth_projects(request: Request, principal: PrincipalDep) -> dict[str, Any]:
     base = service_url(request)
     with emulator_of(request).db.transaction() as tx:
-        rows = directory.projects(tx, principal)
+        rows = directory.usable_projects(tx, principal)
         return views.collection(base, "projects", [views.project(base, r) for r in rows])
 
 
