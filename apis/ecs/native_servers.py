@@ -15,6 +15,7 @@ from apis.ecs import (
     flavors,
     nics,
     schemas,
+    server_tags,
     servers,
     states,
     transitions,
@@ -465,15 +466,8 @@ async def tag_action(
     with ctx.transaction() as tx:
         server = servers.get(tx, ctx, server_id)
         if body.action == "create":
-            values = tags.validate(items, codes={"huawei": states.INVALID})
-            tags.put(
-                tx,
-                project_id=ctx.project.id,
-                resource_type=servers.TAG_TYPE,
-                resource_id=server.id,
-                tags=values,
-                codes={"huawei": states.INVALID},
-            )
+            codes = {"huawei": states.INVALID}
+            server_tags.put(tx, ctx, server, tags.validate(items, codes=codes), codes)
         else:
             tags.remove(tx, servers.TAG_TYPE, server.id, [tag.key for tag in body.tags])
     return Response(status_code=204)

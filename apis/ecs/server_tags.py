@@ -11,9 +11,9 @@ from emulator import tags
 from emulator.context import RequestContext
 from emulator.errors import BadRequest, NotFound
 
-# Flexible Engine's limits: 80 characters a tag, 50 tags a server; Nova refuses "," and "/".
+# A tag is 80 characters at most; Nova refuses "," and "/".
 MAX_LENGTH = 80
-MAX_TAGS = 50
+MAX_TAGS = servers.MAX_TAGS
 
 
 def as_strings(values: Mapping[str, str]) -> list[str]:
@@ -39,13 +39,21 @@ def has(tx: Session, server: Server, tag: str) -> bool:
     return tags.of(tx, servers.TAG_TYPE, server.id).get(key) == value
 
 
-def _put(tx: Session, ctx: RequestContext, server: Server, values: dict[str, str]) -> None:
+def put(
+    tx: Session,
+    ctx: RequestContext,
+    server: Server,
+    values: dict[str, str],
+    codes: Mapping[str, str] | None = None,
+) -> None:
+    """Add or overwrite tags, whichever API asks: one limit a server (MAX_TAGS)."""
     tags.put(
         tx,
         project_id=ctx.project.id,
         resource_type=servers.TAG_TYPE,
         resource_id=server.id,
         tags=values,
+        codes=codes,
         limit=MAX_TAGS,
     )
 
@@ -55,7 +63,7 @@ def replace(tx: Session, ctx: RequestContext, server: Server, wanted: list[str])
     if len(values) > MAX_TAGS:
         raise BadRequest(f"The number of tags exceeded the per-server limit {MAX_TAGS}")
     tags.remove_all(tx, servers.TAG_TYPE, server.id)
-    _put(tx, ctx, server, values)
+    put(tx, ctx, server, values)
     return as_strings(values)
 
 
@@ -66,7 +74,7 @@ def add(tx: Session, ctx: RequestContext, server: Server, tag: str) -> bool:
         return False
     if len(tags.of(tx, servers.TAG_TYPE, server.id)) >= MAX_TAGS:
         raise BadRequest(f"The number of tags exceeded the per-server limit {MAX_TAGS}")
-    _put(tx, ctx, server, {key: value})
+    put(tx, ctx, server, {key: value})
     return True
 
 

@@ -39,6 +39,8 @@ from state.models import Job
 from state.prepared import Prepared, connection_of
 
 TAG_TYPE = "ecs.server"
+# Flexible Engine's limit of tags a server, whichever API sets them (Nova's tags too).
+MAX_TAGS = 50
 MAX_NAME = 255
 MAX_USER_DATA = 65535
 
@@ -319,6 +321,7 @@ def _create_one(
             resource_id=server.id,
             tags=plan.tags,
             codes={"huawei": states.INVALID},
+            limit=MAX_TAGS,
         )
     billing.open_new(tx, server, now)
     server_actions.record(tx, ctx, server.id, "create")

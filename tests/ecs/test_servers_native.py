@@ -321,6 +321,23 @@ def test_server_tags(flexemu, ecs, create):
     assert [(t.key, t.value) for t in tags] == [("team", "web")]
 
 
+def test_a_server_holds_50_tags_whichever_api_sets_them(ecs, create):
+    (server_id,) = create().server_ids
+
+    def add(*keys):
+        body = BatchCreateServerTagsRequestBody(
+            action="create", tags=[BatchAddServerTag(key=k, value="v") for k in keys]
+        )
+        ecs.batch_create_server_tags(BatchCreateServerTagsRequest(server_id=server_id, body=body))
+
+    add(*[f"k{n}" for n in range(10)])
+    add(*[f"k{n}" for n in range(10, 50)])  # past TMS's usual 10: ECS allows 50 a server
+    assert len(ecs.show_server_tags(ShowServerTagsRequest(server_id=server_id)).tags) == 50
+    with pytest.raises(ClientRequestException) as refused:
+        add("one-too-many")
+    assert refused.value.status_code == 400
+
+
 def test_servers_by_tags(flexemu, ecs, create, api):
     def tagged(name, **values):
         server_tags = [PostPaidServerTag(key=k, value=v) for k, v in values.items()]
